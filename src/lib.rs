@@ -1,0 +1,16 @@
+//! swfscore: scores how transparent sovereign wealth funds are, from sourced evidence.
+//!
+//! Data flows one way: YAML files → [`raw`] structs → [`validate`] → [`model`] →
+//! [`score`] → [`render`]. [`load`] finds the files; [`commands`] runs the CLI.
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod raw;
+pub mod render;
+pub mod score;
+pub mod validate;
+pub mod yaml;

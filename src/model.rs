@@ -1,0 +1,490 @@
+//! The checked domain model: what scoring works on. Every value here has passed
+//! [`crate::validate`]: ids resolve, weights are positive, years are in range.
+
+use crate::raw::{Sensitivity, UnknownRule};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How far a fund discloses something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Full,
+    Partial,
+    None,
+    NotApplicable,
+    /// Not assessed, or assessed and not confirmed either way.
+    Unknown,
+}
+
+impl Level {
+    /// The spelling used in the files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Full => "full",
+            Level::Partial => "partial",
+            Level::None => "none",
+            Level::NotApplicable => "not_applicable",
+            Level::Unknown => "unknown",
+        }
+    }
+
+    /// Every level, in order of disclosure.
+    pub const ALL: [Level; 5] = [
+        Level::Full,
+        Level::Partial,
+        Level::None,
+        Level::NotApplicable,
+        Level::Unknown,
+    ];
+
+    /// Parses the file spelling.
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// True for full and partial: the levels that need evidence.
+    pub fn is_disclosed(self) -> bool {
+        matches!(self, Level::Full | Level::Partial)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A calendar date as precise as the source gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, checking the calendar.
+    pub fn parse(s: &str) -> Option<Date> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| {
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+        };
+        let year = num(parts.first()?, 4)? as i32;
+        let month = match parts.get(1) {
+            Some(m) => Some(num(m, 2).filter(|m| (1..=12).contains(m))? as u8),
+            None => None,
+        };
+        let day = match (parts.get(2), month) {
+            (Some(d), Some(m)) => {
+                Some(num(d, 2).filter(|d| *d >= 1 && *d <= days_in_month(year, m as u32))? as u8)
+            }
+            _ => None,
+        };
+        (parts.len() <= 3).then_some(Date { year, month, day })
+    }
+
+    /// Whole months from `self` to `later` (missing parts count as the start of the period).
+    pub fn months_until(&self, later: &Date) -> i64 {
+        let m = |d: &Date| d.year as i64 * 12 + d.month.unwrap_or(1) as i64;
+        m(later) - m(self)
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One kind of disclosure in the catalogue.
+#[derive(Debug, Clone)]
+pub struct Disclosure {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub full: String,
+    pub partial: String,
+    pub sensitivity: Sensitivity,
+}
+
+/// The evidence vocabulary, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub disclosures: Vec<Disclosure>,
+}
+
+impl Catalogue {
+    pub fn get(&self, id: &str) -> Option<&Disclosure> {
+        self.disclosures.iter().find(|d| d.id == id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.disclosures.iter().map(|d| d.id.as_str())
+    }
+}
+
+/// A public source for a claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub source: String,
+    pub url: Option<String>,
+    pub date: Option<Date>,
+    pub quote: Option<String>,
+}
+
+/// An earlier level, from a year on.
+#[derive(Debug, Clone)]
+pub struct Period {
+    pub from: i32,
+    pub level: Level,
+    pub note: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// How a fund stands on one disclosure, and how it got there.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    pub level: Level,
+    /// First year at `level`; `None` = undated (taken as since establishment).
+    pub since: Option<i32>,
+    /// Earlier levels, oldest first, all before `since` (validation requires `since` with them).
+    pub history: Vec<Period>,
+    pub note: Option<String>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A fund's level on a disclosure in a given year, and what supports it.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing<'a> {
+    pub level: Level,
+    /// True when the level is taken to have held since establishment for want of a date.
+    pub undated: bool,
+    pub note: Option<&'a str>,
+    pub evidence: &'a [Evidence],
+}
+
+impl Assessment {
+    /// The level in `year` (`None` = the current level).
+    ///
+    /// Before `since` the level is the latest `history` entry that has started, and `none`
+    /// before the first one: a level is dated from the year it was first reached.
+    pub fn at(&self, year: Option<i32>) -> Standing<'_> {
+        let current = Standing {
+            level: self.level,
+            undated: self.since.is_none() && self.history.is_empty() && self.level.is_disclosed(),
+            note: self.note.as_deref(),
+            evidence: &self.evidence,
+        };
+        let Some(year) = year else { return current };
+        match self.since {
+            Some(since) if year < since && self.level != Level::Unknown => {
+                match self.history.iter().rev().find(|p| p.from <= year) {
+                    Some(p) => Standing {
+                        level: p.level,
+                        undated: false,
+                        note: p.note.as_deref(),
+                        evidence: &p.evidence,
+                    },
+                    None => Standing {
+                        level: Level::None,
+                        undated: false,
+                        note: None,
+                        evidence: &[],
+                    },
+                }
+            }
+            _ => current,
+        }
+    }
+}
+
+/// A headline figure, shown, never scored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub value: f64,
+    pub currency: Option<String>,
+    pub unit: Option<String>,
+    pub as_of: Option<Date>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One fund's descriptor.
+#[derive(Debug, Clone)]
+pub struct Fund {
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub jurisdiction: String,
+    pub established: i32,
+    pub owner: Option<String>,
+    pub assessed: Date,
+    /// Keyed by catalogue id; absent = unknown.
+    pub disclosures: BTreeMap<String, Assessment>,
+    pub facts: BTreeMap<String, Fact>,
+}
+
+impl Fund {
+    /// The short name where there is one, else the id.
+    pub fn label(&self) -> &str {
+        self.short_name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The fund's standing on `disclosure` in `year` (`None` = now); unknown if not assessed.
+    pub fn standing(&self, disclosure: &str, year: Option<i32>) -> Standing<'_> {
+        match self.disclosures.get(disclosure) {
+            Some(a) => a.at(year),
+            None => Standing {
+                level: Level::Unknown,
+                undated: false,
+                note: None,
+                evidence: &[],
+            },
+        }
+    }
+}
+
+/// Credit per scored level, each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Credits {
+    pub full: f64,
+    pub partial: f64,
+    pub none: f64,
+}
+
+impl Default for Credits {
+    fn default() -> Self {
+        Credits {
+            full: 1.0,
+            partial: 0.5,
+            none: 0.0,
+        }
+    }
+}
+
+impl Credits {
+    /// The credit for a scored level (`None` for not_applicable and unknown).
+    pub fn of(&self, level: Level) -> Option<f64> {
+        match level {
+            Level::Full => Some(self.full),
+            Level::Partial => Some(self.partial),
+            Level::None => Some(self.none),
+            Level::NotApplicable | Level::Unknown => None,
+        }
+    }
+}
+
+/// How an item combines its disclosures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// One disclosure.
+    One(String),
+    /// Minimum credit: all must be disclosed.
+    AllOf(Vec<String>),
+    /// Maximum credit: any one suffices.
+    AnyOf(Vec<String>),
+    /// Mean credit.
+    MeanOf(Vec<String>),
+}
+
+impl Rule {
+    /// The disclosures the item reads.
+    pub fn disclosures(&self) -> &[String] {
+        match self {
+            Rule::One(id) => std::slice::from_ref(id),
+            Rule::AllOf(v) | Rule::AnyOf(v) | Rule::MeanOf(v) => v,
+        }
+    }
+}
+
+/// One scored line of a rubric.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub weight: f64,
+    pub rule: Rule,
+    /// The rubric's credits with this item's overrides applied.
+    pub credits: Credits,
+    pub references: BTreeMap<String, String>,
+    pub note: Option<String>,
+}
+
+/// A weighted group of items.
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: f64,
+    pub items: Vec<Item>,
+}
+
+/// A named re-weighting of a rubric.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub id: String,
+    pub title: String,
+    pub rationale: String,
+    pub categories: BTreeMap<String, f64>,
+    pub items: BTreeMap<String, f64>,
+    pub commercial_factor: Option<f64>,
+}
+
+/// A document a rubric is based on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub title: String,
+    pub url: Option<String>,
+    pub date: Option<String>,
+}
+
+/// A weighted checklist over the catalogue.
+#[derive(Debug, Clone)]
+pub struct Rubric {
+    pub id: String,
+    pub title: String,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub sources: Vec<Source>,
+    pub fidelity: Option<String>,
+    pub scale: f64,
+    pub unknown: UnknownRule,
+    pub credits: Credits,
+    pub categories: Vec<Category>,
+    pub profiles: Vec<Profile>,
+}
+
+impl Rubric {
+    pub fn items(&self) -> impl Iterator<Item = (&Category, &Item)> {
+        self.categories
+            .iter()
+            .flat_map(|c| c.items.iter().map(move |i| (c, i)))
+    }
+
+    /// This rubric with a profile's weights applied (`None` when there is no such profile).
+    pub fn with_profile(&self, id: &str, catalogue: &Catalogue) -> Option<Rubric> {
+        let p = self.profiles.iter().find(|p| p.id == id)?;
+        let mut r = self.clone();
+        for c in &mut r.categories {
+            if let Some(w) = p.categories.get(&c.id) {
+                c.weight = *w;
+            }
+            for i in &mut c.items {
+                if let Some(w) = p.items.get(&i.id) {
+                    i.weight = *w;
+                } else if let Some(f) = p.commercial_factor {
+                    let all_commercial = i.rule.disclosures().iter().all(|d| {
+                        catalogue
+                            .get(d)
+                            .is_some_and(|d| d.sensitivity == Sensitivity::Commercial)
+                    });
+                    if all_commercial {
+                        i.weight *= f;
+                    }
+                }
+            }
+        }
+        r.title = format!("{} — profile {}", self.title, p.id);
+        Some(r)
+    }
+}
+
+/// Everything a scoring command needs: the catalogue, a rubric and the funds.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub catalogue: Catalogue,
+    pub rubric: Rubric,
+    /// Sorted by id.
+    pub funds: Vec<Fund>,
+}
+
+impl Dataset {
+    pub fn fund(&self, id: &str) -> Option<&Fund> {
+        self.funds.iter().find(|f| f.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_at_three_precisions_and_check_the_calendar() {
+        assert_eq!(Date::parse("2025-12-04").unwrap().to_string(), "2025-12-04");
+        assert_eq!(Date::parse("2025-12").unwrap().to_string(), "2025-12");
+        assert_eq!(Date::parse("2025").unwrap().to_string(), "2025");
+        for bad in [
+            "2025-13-01",
+            "2025-02-30",
+            "25-01-01",
+            "2025/01/01",
+            "2025-1-1",
+            "",
+            "2024-02-29-1",
+        ] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+        assert!(Date::parse("2024-02-29").is_some());
+    }
+
+    fn assessment(level: Level, since: Option<i32>, history: &[(i32, Level)]) -> Assessment {
+        Assessment {
+            level,
+            since,
+            history: history
+                .iter()
+                .map(|&(from, level)| Period {
+                    from,
+                    level,
+                    note: None,
+                    evidence: vec![],
+                })
+                .collect(),
+            note: None,
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn level_in_a_year_follows_history_then_since() {
+        let a = assessment(Level::Full, Some(2010), &[(2004, Level::Partial)]);
+        assert_eq!(a.at(Some(2003)).level, Level::None);
+        assert_eq!(a.at(Some(2004)).level, Level::Partial);
+        assert_eq!(a.at(Some(2009)).level, Level::Partial);
+        assert_eq!(a.at(Some(2010)).level, Level::Full);
+        assert_eq!(a.at(None).level, Level::Full);
+        let b = assessment(Level::Full, Some(2004), &[]);
+        assert_eq!(b.at(Some(2003)).level, Level::None);
+        assert_eq!(b.at(Some(2004)).level, Level::Full);
+        let undated = assessment(Level::Partial, None, &[]);
+        assert_eq!(undated.at(Some(1990)).level, Level::Partial);
+        assert!(undated.at(Some(1990)).undated);
+    }
+}

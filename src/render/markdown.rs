@@ -1,0 +1,222 @@
+//! GitHub-flavoured Markdown, readable on a code-hosting site.
+
+use super::*;
+use crate::score::ItemStatus;
+
+/// The `markdown` format.
+#[derive(Debug)]
+pub struct Markdown;
+
+/// Escapes table-breaking characters in a cell.
+pub fn cell(s: &str) -> String {
+    one_line(s).replace('|', "\\|")
+}
+
+/// A Markdown link, or the text alone when there is no URL.
+pub fn link(text: &str, url: Option<&str>) -> String {
+    match url {
+        Some(u) => format!(
+            "[{}]({})",
+            cell(text).replace('[', "\\[").replace(']', "\\]"),
+            u.replace(' ', "%20").replace(')', "%29")
+        ),
+        None => cell(text),
+    }
+}
+
+/// The standing (level, note, evidence) of a disclosure as a Markdown list.
+pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, year: Option<i32>) {
+    let Some(fund) = fund else { return };
+    let st = fund.standing(disclosure, year);
+    if let Some(n) = st.note {
+        out.push_str(&format!("  - Note: {}\n", one_line(n)));
+    }
+    for e in st.evidence {
+        let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
+        out.push_str(&format!(
+            "  - Source: {}{date}\n",
+            link(&e.source, e.url.as_deref())
+        ));
+    }
+    if st.undated {
+        out.push_str("  - Undated: taken to have held since establishment.\n");
+    }
+}
+
+impl Renderer for Markdown {
+    fn scores(&self, r: &Results, _cx: &Context) -> String {
+        let mut out = format!("## Transparency scores\n\n{}\n\n", rubric_line(r));
+        out.push_str("| Rank | Fund | Score |");
+        for c in &r.categories {
+            out.push_str(&format!(" {} |", cell(&c.title)));
+        }
+        out.push_str("\n|---:|---|---:|");
+        for _ in &r.categories {
+            out.push_str("---:|");
+        }
+        out.push('\n');
+        for f in &r.results {
+            let score = f.score.map_or_else(
+                || format!("*{}*", status_text(f)),
+                |s| format!("**{s:.1}**"),
+            );
+            out.push_str(&format!(
+                "| {} | {} | {score} |",
+                f.rank.map_or("-".into(), |k| k.to_string()),
+                cell(&f.name)
+            ));
+            for (_, s) in &f.categories {
+                out.push_str(&format!(" {} |", fmt_score(*s)));
+            }
+            out.push('\n');
+        }
+        out.push_str("\nCategory weights: ");
+        let w: Vec<String> = r
+            .categories
+            .iter()
+            .map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0))
+            .collect();
+        out.push_str(&w.join(", "));
+        out.push_str(".\n");
+        let undated: Vec<&str> = r
+            .results
+            .iter()
+            .filter(|f| !f.undated.is_empty())
+            .map(|f| f.label.as_str())
+            .collect();
+        if !undated.is_empty() {
+            out.push_str(&format!(
+                "\nUndated levels (taken as held since establishment) in: {}.\n",
+                undated.join(", ")
+            ));
+        }
+        out
+    }
+
+    fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
+        let fund = fund_of(cx, f);
+        let mut out = format!(
+            "## {} (`{}`)\n\n{}\n\n",
+            cell(&f.name),
+            f.fund,
+            rubric_line(r)
+        );
+        let (Some(s), Some(k)) = (f.score, f.rank) else {
+            out.push_str(&format!("Not scored: {}.\n", status_text(f)));
+            return out;
+        };
+        let n = r.results.iter().filter(|x| x.rank.is_some()).count();
+        out.push_str(&format!(
+            "**Score {s:.1}** of {}, rank {k} of {n}. Items sorted by points lost.\n\n",
+            r.rubric.scale
+        ));
+        out.push_str("| Lost | Points | Max | Credit | Item | Category | Levels |\n|---:|---:|---:|---:|---|---|---|\n");
+        let items = by_points_lost(f);
+        for i in &items {
+            let credit = i.credit.map_or_else(
+                || {
+                    if i.status == ItemStatus::NotApplicable {
+                        "n/a".into()
+                    } else {
+                        "?".into()
+                    }
+                },
+                |c| format!("{c:.2}"),
+            );
+            let levels: Vec<String> = i.levels.iter().map(|(d, l)| format!("{d}: {l}")).collect();
+            out.push_str(&format!(
+                "| {:.2} | {:.2} | {:.2} | {credit} | {} | {} | {} |\n",
+                i.lost,
+                i.points,
+                i.max_points,
+                cell(item_title(cx, &i.item)),
+                i.category,
+                levels.join(", ")
+            ));
+        }
+        out.push_str("\n### Evidence\n\n");
+        for i in &items {
+            for (d, l) in &i.levels {
+                out.push_str(&format!(
+                    "- **{}** (`{d}`): {l}\n",
+                    cell(disclosure_title(cx, d))
+                ));
+                evidence_list(&mut out, fund, d, f.year);
+            }
+        }
+        out
+    }
+
+    fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
+        let mut out = format!("## Comparison\n\n{}\n\n| |", rubric_line(r));
+        for f in funds {
+            out.push_str(&format!(" {} |", cell(&f.label)));
+        }
+        out.push_str("\n|---|");
+        for _ in funds {
+            out.push_str("---:|");
+        }
+        out.push('\n');
+        out.push_str("| **Score** |");
+        for f in funds {
+            out.push_str(&format!(
+                " **{}** |",
+                f.score
+                    .map_or(status_text(f).to_string(), |s| format!("{s:.1}"))
+            ));
+        }
+        out.push_str("\n| Rank |");
+        for f in funds {
+            out.push_str(&format!(
+                " {} |",
+                f.rank.map_or("-".into(), |k| k.to_string())
+            ));
+        }
+        out.push('\n');
+        for (k, c) in r.categories.iter().enumerate() {
+            out.push_str(&format!("| {} |", cell(&c.title)));
+            for f in funds {
+                out.push_str(&format!(
+                    " {} |",
+                    fmt_score(f.categories.get(k).and_then(|(_, s)| *s))
+                ));
+            }
+            out.push('\n');
+        }
+        out.push_str("\n| Disclosure |");
+        for f in funds {
+            out.push_str(&format!(" {} |", cell(&f.label)));
+        }
+        out.push_str("\n|---|");
+        for _ in funds {
+            out.push_str("---|");
+        }
+        out.push('\n');
+        let all = rubric_disclosures(r);
+        let mut differing = 0;
+        for d in &all {
+            let diff = differs(funds, d);
+            differing += usize::from(diff);
+            let name = cell(disclosure_title(cx, d));
+            out.push_str(&if diff {
+                format!("| **{name}** |")
+            } else {
+                format!("| {name} |")
+            });
+            for f in funds {
+                let l = level_short(level_of(f, d));
+                out.push_str(&if diff {
+                    format!(" **{l}** |")
+                } else {
+                    format!(" {l} |")
+                });
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "\nRows in bold differ ({differing} of {}). ? = unknown, n/a = not applicable.\n",
+            all.len()
+        ));
+        out
+    }
+}

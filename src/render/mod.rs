@@ -1,0 +1,175 @@
+//! Output formats. Each format is one file implementing [`Renderer`]; renderers take the
+//! computed [`Results`] and never compute scores themselves.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+pub mod text;
+
+use crate::model::{Dataset, Fund, Level};
+use crate::score::{FundResult, ItemResult, Results};
+
+/// What a renderer may look up besides the results: names, evidence, colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub dataset: &'a Dataset,
+    /// Terminal colours (table format only).
+    pub colour: bool,
+}
+
+/// One output format.
+pub trait Renderer {
+    /// The ranking, with category scores.
+    fn scores(&self, r: &Results, cx: &Context) -> String;
+    /// One fund, item by item, sorted by points lost, with evidence.
+    fn explain(&self, r: &Results, fund: &FundResult, cx: &Context) -> String;
+    /// Funds side by side: scores, then levels per disclosure with differences marked.
+    fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String;
+}
+
+/// The formats `score`, `explain` and `compare` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal (colour only on a terminal, never with NO_COLOR).
+    Table,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// Comma-separated values, one row per fund (or item).
+    Csv,
+    /// JSON with the stable keys documented in FORMATS.md.
+    Json,
+}
+
+impl Format {
+    pub fn renderer(self) -> &'static dyn Renderer {
+        match self {
+            Format::Table => &table::Table,
+            Format::Markdown => &markdown::Markdown,
+            Format::Csv => &csv::Csv,
+            Format::Json => &json::Json,
+        }
+    }
+}
+
+/// A score to one decimal, or `-`.
+pub fn fmt_score(s: Option<f64>) -> String {
+    s.map_or_else(|| "-".to_string(), |s| format!("{s:.1}"))
+}
+
+/// What the scores refer to in time: "latest assessments", "as of 2010", "at age 3".
+pub fn basis(r: &Results) -> String {
+    match (r.at_age, r.as_of) {
+        (Some(a), _) => format!("each fund at age {a} (year of establishment + {a})"),
+        (None, Some(y)) => format!("as of {y}"),
+        (None, None) => "latest assessments".to_string(),
+    }
+}
+
+/// The rubric line under a heading.
+pub fn rubric_line(r: &Results) -> String {
+    let v = r
+        .rubric
+        .version
+        .as_deref()
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
+    let p = r
+        .profile
+        .as_deref()
+        .map(|p| format!(", profile `{p}`"))
+        .unwrap_or_default();
+    format!(
+        "{} ({}{v}{p}), scale 0-{}, {}",
+        r.rubric.title,
+        r.rubric.id,
+        r.rubric.scale,
+        basis(r)
+    )
+}
+
+/// A fund's status in words when it has no score.
+pub fn status_text(f: &FundResult) -> &'static str {
+    match f.status {
+        crate::score::Status::Scored => "scored",
+        crate::score::Status::NotEstablished => "not yet established",
+        crate::score::Status::TooYoung => "not yet that age",
+    }
+}
+
+/// Items sorted by points lost (most first), then rubric order.
+pub fn by_points_lost(f: &FundResult) -> Vec<&ItemResult> {
+    let mut v: Vec<(usize, &ItemResult)> = f.items.iter().enumerate().collect();
+    v.sort_by(|(ia, a), (ib, b)| b.lost.total_cmp(&a.lost).then(ia.cmp(ib)));
+    v.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The distinct disclosures the rubric reads, in rubric order.
+pub fn rubric_disclosures(r: &Results) -> Vec<&str> {
+    let mut seen = Vec::new();
+    if let Some(f) = r.results.iter().find(|f| !f.items.is_empty()) {
+        for i in &f.items {
+            for (d, _) in &i.levels {
+                if !seen.contains(&d.as_str()) {
+                    seen.push(d.as_str());
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// A fund's level on a disclosure in the scored year.
+pub fn level_of(f: &FundResult, disclosure: &str) -> Option<Level> {
+    f.items
+        .iter()
+        .flat_map(|i| i.levels.iter())
+        .find(|(d, _)| d == disclosure)
+        .map(|(_, l)| *l)
+}
+
+/// A short form of a level for matrices.
+pub fn level_short(l: Option<Level>) -> &'static str {
+    match l {
+        Some(Level::Full) => "full",
+        Some(Level::Partial) => "partial",
+        Some(Level::None) => "none",
+        Some(Level::NotApplicable) => "n/a",
+        Some(Level::Unknown) => "?",
+        None => "-",
+    }
+}
+
+/// The descriptor behind a result.
+pub fn fund_of<'a>(cx: &Context<'a>, f: &FundResult) -> Option<&'a Fund> {
+    cx.dataset.fund(&f.fund)
+}
+
+/// The title of a disclosure, or its id.
+pub fn disclosure_title<'a>(cx: &Context<'a>, id: &'a str) -> &'a str {
+    cx.dataset
+        .catalogue
+        .get(id)
+        .map_or(id, |d| d.title.as_str())
+}
+
+/// The title of an item.
+pub fn item_title<'a>(cx: &Context<'a>, id: &str) -> &'a str {
+    cx.dataset
+        .rubric
+        .items()
+        .find(|(_, i)| i.id == id)
+        .map_or("", |(_, i)| i.title.as_str())
+}
+
+/// Whether the funds' levels differ on a disclosure.
+pub fn differs(funds: &[&FundResult], disclosure: &str) -> bool {
+    let mut levels = funds.iter().map(|f| level_of(f, disclosure));
+    let first = levels.next().flatten();
+    levels.any(|l| l != first)
+}
+
+/// CSV/Markdown-safe one-line text.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
