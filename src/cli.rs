@@ -84,7 +84,7 @@ pub enum Command {
         #[arg(long, value_name = "YEAR")]
         as_of: Option<i32>,
         /// Only these funds (repeatable); ranks are among them.
-        #[arg(long = "fund", value_name = "ID")]
+        #[arg(long = "fund", id = "fund_ids", value_name = "ID")]
         funds: Vec<String>,
     },
     /// Explain one fund's score item by item, with evidence, sorted by points lost.
@@ -99,7 +99,7 @@ pub enum Command {
     /// Compare funds side by side: scores, categories and levels, differences marked.
     Compare {
         /// Two or more fund ids.
-        #[arg(num_args = 2.., required = true)]
+        #[arg(id = "compare_funds", num_args = 2.., required = true)]
         funds: Vec<String>,
         #[command(flatten)]
         out: Output,

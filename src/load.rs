@@ -154,6 +154,30 @@ pub fn load(sources: &Sources) -> Loaded {
     }
 }
 
+/// Reads and checks inputs given as text (for tests and embedding); names are for messages.
+pub fn from_texts(disclosures: &str, rubric: &str, funds: &[(&str, &str)]) -> Loaded {
+    let mut d = Diagnostics::new();
+    let t = |name: &str, text: &str| Text {
+        name: name.to_string(),
+        text: text.to_string(),
+    };
+    let funds = funds
+        .iter()
+        .map(|(stem, text)| (stem.to_string(), t(&format!("funds/{stem}.yaml"), text)))
+        .collect();
+    let dataset = check(
+        Some(t("disclosures.yaml", disclosures)),
+        Some(t("rubric.yaml", rubric)),
+        funds,
+        &mut d,
+    );
+    Loaded {
+        dataset: if d.has_errors() { None } else { dataset },
+        diagnostics: d,
+        notes: vec![],
+    }
+}
+
 /// A built-in rubric named by `p`: `lmti`, `lmti.yaml` or `rubrics/lmti.yaml`.
 fn builtin_rubric(p: &Path) -> Option<(&'static str, &'static str)> {
     let stem = p.file_stem()?.to_str()?;

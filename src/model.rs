@@ -201,7 +201,12 @@ impl Assessment {
             note: self.note.as_deref(),
             evidence: &self.evidence,
         };
-        let Some(year) = year else { return current };
+        let Some(year) = year else {
+            return Standing {
+                undated: false,
+                ..current
+            };
+        };
         match self.since {
             Some(since) if year < since && self.level != Level::Unknown => {
                 match self.history.iter().rev().find(|p| p.from <= year) {

@@ -358,3 +358,354 @@ pub fn rank(results: &mut [FundResult]) {
         (a.rank.is_none(), a.rank, &a.fund).cmp(&(b.rank.is_none(), b.rank, &b.fund))
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::from_texts;
+
+    const CATALOGUE: &str = include_str!("../tests/fixtures/mini/disclosures.yaml");
+    const RUBRIC: &str = include_str!("../tests/fixtures/mini/rubric.yaml");
+    const FUNDS: [(&str, &str); 3] = [
+        (
+            "alpha",
+            include_str!("../tests/fixtures/mini/funds/alpha.yaml"),
+        ),
+        (
+            "beta",
+            include_str!("../tests/fixtures/mini/funds/beta.yaml"),
+        ),
+        (
+            "gamma",
+            include_str!("../tests/fixtures/mini/funds/gamma.yaml"),
+        ),
+    ];
+
+    fn dataset_with(rubric: &str, funds: &[(&str, &str)]) -> Dataset {
+        let loaded = from_texts(CATALOGUE, rubric, funds);
+        let errors: Vec<String> = loaded
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        loaded
+            .dataset
+            .unwrap_or_else(|| panic!("fixture invalid: {errors:?}"))
+    }
+
+    fn mini() -> Dataset {
+        dataset_with(RUBRIC, &FUNDS)
+    }
+
+    fn scores(r: &Results) -> Vec<(&str, Option<f64>, Option<u32>)> {
+        r.results
+            .iter()
+            .map(|f| (f.fund.as_str(), f.score, f.rank))
+            .collect()
+    }
+
+    #[test]
+    fn hand_computed_scores() {
+        // alpha: reporting (2·1 + 1·0.5)/3 = 0.8333, portfolio all_of(full, none) = 0
+        //        → 100·(3·0.8333 + 1·0)/4 = 62.5
+        // beta:  annual_report n/a → reporting = fund_size = 1; portfolio min(0.5, 1) = 0.5
+        //        → 100·(3·1 + 0.5)/4 = 87.5
+        // gamma: unknown scores as none → reporting 1/3, portfolio 0 → 25
+        let r = score(&mini(), &Options::default());
+        assert_eq!(
+            scores(&r),
+            vec![
+                ("beta", Some(87.5), Some(1)),
+                ("alpha", Some(62.5), Some(2)),
+                ("gamma", Some(25.0), Some(3))
+            ]
+        );
+        let alpha = &r.results[1];
+        assert_eq!(
+            alpha.categories,
+            vec![
+                ("reporting".to_string(), Some(83.3)),
+                ("portfolio".to_string(), Some(0.0))
+            ]
+        );
+        let points: f64 = alpha.items.iter().map(|i| i.points).sum();
+        assert!(
+            (points - 62.5).abs() < 1e-9,
+            "item points add up to the score"
+        );
+        let lost: f64 = alpha.items.iter().map(|i| i.lost).sum();
+        assert!((lost - 37.5).abs() < 1e-9);
+        assert_eq!(
+            r.results[0].coverage,
+            Coverage {
+                assessed: 3,
+                unknown: 0,
+                not_applicable: 1
+            }
+        );
+        assert_eq!(
+            r.results[2].coverage,
+            Coverage {
+                assessed: 1,
+                unknown: 3,
+                not_applicable: 0
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_exclude_renormalises_like_not_applicable() {
+        let ds = dataset_with(&RUBRIC.replace("unknown: none", "unknown: exclude"), &FUNDS);
+        let r = score(&ds, &Options::default());
+        // gamma: only fund_size counts (reporting = 1), portfolio has nothing counted → 100.
+        let gamma = r.results.iter().find(|f| f.fund == "gamma").unwrap();
+        assert_eq!(gamma.score, Some(100.0));
+        assert_eq!(gamma.categories[1], ("portfolio".to_string(), None));
+        assert_eq!(gamma.items[0].status, ItemStatus::Unknown);
+    }
+
+    #[test]
+    fn per_item_credit_override_and_combinators() {
+        let partial = RUBRIC.replace(
+            "title: Discloses its size\n        weight: 1\n",
+            "title: Discloses its size\n        weight: 1\n        levels: { partial: 0.25 }\n",
+        );
+        let r = score(&dataset_with(&partial, &FUNDS), &Options::default());
+        // alpha: reporting (2 + 0.25)/3 = 0.75 → 100·(3·0.75)/4 = 56.25 → 56.3
+        assert_eq!(
+            r.results.iter().find(|f| f.fund == "alpha").unwrap().score,
+            Some(56.3)
+        );
+        let mean = RUBRIC.replace("all_of:", "mean_of:");
+        let r = score(&dataset_with(&mean, &FUNDS), &Options::default());
+        // alpha: portfolio mean(1, 0) = 0.5 → 100·(2.5 + 0.5)/4 = 75
+        assert_eq!(
+            r.results.iter().find(|f| f.fund == "alpha").unwrap().score,
+            Some(75.0)
+        );
+        let any = RUBRIC.replace("all_of:", "any_of:");
+        let r = score(&dataset_with(&any, &FUNDS), &Options::default());
+        // alpha: portfolio max(1, 0) = 1 → 100·(2.5 + 1)/4 = 87.5; beta: max(0.5, 1) = 1 → 100.
+        assert_eq!(
+            scores(&r)[..2],
+            [
+                ("beta", Some(100.0), Some(1)),
+                ("alpha", Some(87.5), Some(2))
+            ]
+        );
+    }
+
+    #[test]
+    fn ties_share_a_rank_and_the_next_rank_is_skipped() {
+        let twin = FUNDS[0].1.replace("id: alpha", "id: alpha2");
+        let mut funds = FUNDS.to_vec();
+        funds.push(("alpha2", &twin));
+        let r = score(&dataset_with(RUBRIC, &funds), &Options::default());
+        assert_eq!(
+            scores(&r),
+            vec![
+                ("beta", Some(87.5), Some(1)),
+                ("alpha", Some(62.5), Some(2)),
+                ("alpha2", Some(62.5), Some(2)),
+                ("gamma", Some(25.0), Some(4))
+            ]
+        );
+    }
+
+    #[test]
+    fn as_of_follows_since_and_history_and_skips_unborn_funds() {
+        let ds = mini();
+        let at = |y| {
+            score(
+                &ds,
+                &Options {
+                    as_of: Some(y),
+                    ..Options::default()
+                },
+            )
+        };
+        // 2007: alpha annual_report partial (history from 2005), holdings none (since 2012)
+        // reporting (2·0.5 + 0.5)/3 = 0.5 → 100·(3·0.5)/4 = 37.5
+        let r = at(2007);
+        let alpha = r.results.iter().find(|f| f.fund == "alpha").unwrap();
+        assert_eq!(alpha.score, Some(37.5));
+        assert_eq!(
+            alpha.undated,
+            vec!["fund_size".to_string()],
+            "fund_size has no since"
+        );
+        // 2003: annual report none → reporting 0.5/3 → 12.5
+        assert_eq!(
+            at(2003)
+                .results
+                .iter()
+                .find(|f| f.fund == "alpha")
+                .unwrap()
+                .score,
+            Some(12.5)
+        );
+        // beta (2015) does not exist in 2010: listed last, unscored.
+        let r = at(2010);
+        let last = r.results.last().unwrap();
+        assert_eq!(
+            (last.fund.as_str(), last.status, last.score, last.rank),
+            ("beta", Status::NotEstablished, None, None)
+        );
+    }
+
+    #[test]
+    fn at_age_scores_each_fund_at_its_own_year() {
+        let r = score(
+            &mini(),
+            &Options {
+                at_age: Some(7),
+                ..Options::default()
+            },
+        );
+        // alpha at 7 = 2007 → 37.5 (as above); gamma at 7 = 1997: fund_size full since 1995,
+        // the rest unknown → 25; beta at 7 = 2022 → today's levels → 87.5.
+        assert_eq!(
+            scores(&r),
+            vec![
+                ("beta", Some(87.5), Some(1)),
+                ("alpha", Some(37.5), Some(2)),
+                ("gamma", Some(25.0), Some(3))
+            ]
+        );
+        let r = score(
+            &mini(),
+            &Options {
+                at_age: Some(20),
+                ..Options::default()
+            },
+        );
+        let beta = r.results.iter().find(|f| f.fund == "beta").unwrap();
+        assert_eq!(beta.status, Status::TooYoung);
+    }
+
+    #[test]
+    fn profile_changes_only_the_declared_weights() {
+        let ds = mini();
+        let p = ds
+            .rubric
+            .with_profile("reporting_only", &ds.catalogue)
+            .unwrap();
+        assert_eq!(p.categories[0].weight, 9.0);
+        assert_eq!(p.categories[1].weight, ds.rubric.categories[1].weight);
+        for ((_, a), (_, b)) in p.items().zip(ds.rubric.items()) {
+            assert_eq!(a.weight, b.weight);
+        }
+    }
+
+    /// A small deterministic generator for property tests (xorshift64*).
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn level(&mut self) -> &'static str {
+            ["full", "partial", "none", "not_applicable", "unknown"][(self.next() % 5) as usize]
+        }
+    }
+
+    fn random_fund(g: &mut Gen, id: &str) -> String {
+        let mut s = format!(
+            "id: {id}\nname: {id}\njurisdiction: X\nestablished: 2000\nassessed: 2026-01-01\ndisclosures:\n"
+        );
+        for d in [
+            "annual_report",
+            "fund_size",
+            "holdings_list",
+            "audited_financial_statements",
+        ] {
+            let l = g.level();
+            s.push_str(&format!("  {d}:\n    level: {l}\n    note: generated\n"));
+            if l == "full" || l == "partial" {
+                s.push_str(
+                    "    evidence: [{ source: S, url: \"https://s.example\", date: 2025 }]\n",
+                );
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn properties_hold_on_random_funds() {
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let order = ["full", "partial", "none"];
+        for _ in 0..200 {
+            let texts: Vec<(String, String)> = (0..4)
+                .map(|i| (format!("f{i}"), random_fund(&mut g, &format!("f{i}"))))
+                .collect();
+            let funds: Vec<(&str, &str)> = texts
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            let ds = dataset_with(RUBRIC, &funds);
+            let r = score(&ds, &Options::default());
+            for f in &r.results {
+                let s = f.score.unwrap();
+                assert!((0.0..=100.0).contains(&s), "score in [0, scale]: {s}");
+            }
+            // Scaling every weight by the same factor changes nothing.
+            let scaled = RUBRIC
+                .replace("weight: 3", "weight: 30")
+                .replace("weight: 2", "weight: 20")
+                .replace("weight: 1", "weight: 10");
+            assert_eq!(
+                scores(&score(&dataset_with(&scaled, &funds), &Options::default())),
+                scores(&r)
+            );
+            // Reordering the funds changes nothing.
+            let mut rev = funds.clone();
+            rev.reverse();
+            assert_eq!(
+                scores(&score(&dataset_with(RUBRIC, &rev), &Options::default())),
+                scores(&r)
+            );
+            // Disclosing more (none → partial → full) never lowers a score.
+            let (stem, text) = &texts[0];
+            for from in 1..3 {
+                let (lo, hi) = (order[from], order[from - 1]);
+                let needle = format!("level: {lo}\n    note: generated\n");
+                if let Some(at) = text.find(&needle) {
+                    let mut better = text.clone();
+                    let evidence = if lo == "none" {
+                        "    evidence: [{ source: S, url: \"https://s.example\", date: 2025 }]\n"
+                    } else {
+                        ""
+                    };
+                    better.replace_range(
+                        at..at + needle.len(),
+                        &format!("level: {hi}\n    note: generated\n{evidence}"),
+                    );
+                    let mut f2 = funds.clone();
+                    f2[0] = (stem.as_str(), better.as_str());
+                    let before = r
+                        .results
+                        .iter()
+                        .find(|f| f.fund == *stem)
+                        .unwrap()
+                        .score
+                        .unwrap();
+                    let after = score(&dataset_with(RUBRIC, &f2), &Options::default());
+                    let after = after
+                        .results
+                        .iter()
+                        .find(|f| f.fund == *stem)
+                        .unwrap()
+                        .score
+                        .unwrap();
+                    assert!(
+                        after >= before,
+                        "{lo} → {hi} lowered {stem}: {before} → {after}"
+                    );
+                }
+            }
+        }
+    }
+}

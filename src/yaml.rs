@@ -88,13 +88,21 @@ fn humanise(msg: &str) -> (String, Option<String>) {
     if let Some(ty) = msg.strip_prefix("invalid ") {
         let expected = match ty {
             "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" => {
-                "a whole number"
+                Some("a whole number")
             }
-            "f32" | "f64" => "a number",
-            "bool" => "true or false",
-            _ => ty,
+            "f32" | "f64" => Some("a number"),
+            "bool" => Some("true or false"),
+            _ => None,
         };
-        return (format!("wrong type: expected {expected}"), None);
+        if let Some(expected) = expected {
+            return (format!("wrong type: expected {expected}"), None);
+        }
+    }
+    if msg.starts_with("externally tagged enum") {
+        return (
+            "wrong type: expected a single word such as `full`".into(),
+            None,
+        );
     }
     if let Some(field) = msg.strip_prefix("missing field `") {
         let field = field.trim_end_matches('`');

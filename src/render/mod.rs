@@ -173,3 +173,16 @@ pub fn differs(funds: &[&FundResult], disclosure: &str) -> bool {
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// " since 2010" when the fund's level in `year` is its current level and has a start year.
+pub fn since_text(fund: Option<&Fund>, disclosure: &str, year: Option<i32>) -> String {
+    let Some(a) = fund.and_then(|f| f.disclosures.get(disclosure)) else {
+        return String::new();
+    };
+    match a.since {
+        Some(s) if year.is_none_or(|y| y >= s) && a.level != Level::Unknown => {
+            format!(" since {s}")
+        }
+        _ => String::new(),
+    }
+}

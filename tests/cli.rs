@@ -1,0 +1,158 @@
+//! The commands on the hand-computable fixture and on the repository's data.
+
+use crate::snap;
+use crate::util::*;
+
+#[test]
+fn score_every_format_on_the_fixture() {
+    let t = mini();
+    for format in ["table", "markdown", "csv", "json"] {
+        let r = swfscore(t.path(), &["score", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.stderr, "");
+        snap!(format!("mini_score_{format}"), r.stdout);
+    }
+}
+
+#[test]
+fn json_has_the_documented_keys() {
+    let t = mini();
+    let r = swfscore(t.path(), &["score", "--format", "json", "--as-of", "2010"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["rubric"]["id"], "mini");
+    assert_eq!(v["rubric"]["version"], "1");
+    assert_eq!(v["rubric"]["scale"], 100.0);
+    assert_eq!(v["as_of"], 2010);
+    let first = &v["results"][0];
+    for key in [
+        "fund",
+        "name",
+        "score",
+        "rank",
+        "categories",
+        "coverage",
+        "status",
+    ] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(first["status"], "scored");
+    assert_eq!(first["coverage"]["assessed"], 4);
+    let last = v["results"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (
+            last["fund"].as_str(),
+            last["score"].is_null(),
+            last["rank"].is_null(),
+            last["status"].as_str()
+        ),
+        (Some("beta"), true, true, Some("not_established"))
+    );
+}
+
+#[test]
+fn output_file_and_fund_filter() {
+    let t = mini();
+    let r = swfscore(
+        t.path(),
+        &[
+            "score", "--fund", "alpha", "--fund", "gamma", "--format", "csv", "--output", "out.csv",
+        ],
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    let csv = std::fs::read_to_string(t.path().join("out.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(
+        lines[1].starts_with("1,alpha,Alpha Fund,scored,,62.5,"),
+        "{csv}"
+    );
+    assert!(lines[2].starts_with("2,gamma,"), "{csv}");
+}
+
+#[test]
+fn explain_and_compare_on_the_fixture() {
+    let t = mini();
+    for format in ["table", "markdown", "json"] {
+        let r = swfscore(t.path(), &["explain", "alpha", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        snap!(format!("mini_explain_alpha_{format}"), r.stdout);
+        let r = swfscore(
+            t.path(),
+            &["compare", "alpha", "beta", "gamma", "--format", format],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        snap!(format!("mini_compare_{format}"), r.stdout);
+    }
+}
+
+#[test]
+fn colour_only_when_asked_and_never_in_files() {
+    let t = mini();
+    let plain = swfscore(t.path(), &["score"]);
+    assert!(!plain.stdout.contains('\x1b'));
+    let forced = swfscore(t.path(), &["score", "--color", "always"]);
+    assert!(forced.stdout.contains("\x1b["));
+    let md = swfscore(
+        t.path(),
+        &["score", "--color", "always", "--format", "markdown"],
+    );
+    assert!(!md.stdout.contains('\x1b'));
+}
+
+#[test]
+fn profile_reweights() {
+    let t = mini();
+    let r = swfscore(
+        t.path(),
+        &["score", "--profile", "reporting_only", "--format", "csv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // alpha: 100·(9·0.8333 + 0)/10 = 75
+    assert!(
+        r.stdout.contains("alpha,Alpha Fund,scored,,75.0,"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let t = mini();
+    let r = swfscore(t.path(), &["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Examples:"));
+    let r = swfscore(t.path(), &["--version"]);
+    assert_eq!(
+        r.stdout,
+        format!("swfscore {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn repository_data_validates() {
+    let r = swfscore(&repo(), &["validate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("ok: "), "{}", r.stdout);
+}
+
+#[test]
+fn repository_data_in_every_format() {
+    for format in ["table", "markdown", "csv", "json"] {
+        let r = swfscore(&repo(), &["score", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        snap!(format!("score_{format}"), r.stdout);
+    }
+    let r = swfscore(&repo(), &["explain", "hkic"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snap!("explain_hkic", r.stdout);
+    let r = swfscore(&repo(), &["compare", "hkic", "temasek", "adia"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snap!("compare_hkic_temasek_adia", r.stdout);
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let a = swfscore(&repo(), &["score", "--format", "json"]);
+    let b = swfscore(&repo(), &["score", "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+}

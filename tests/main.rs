@@ -1,0 +1,9 @@
+//! Integration tests: run the built binary on real and broken inputs and check stdout,
+//! stderr, exit code and files written. Snapshots live in the top-level `snapshots/`.
+
+mod util;
+
+mod builtin;
+mod cli;
+mod errors;
+mod readme;
