@@ -185,12 +185,15 @@ pub fn item_credit(
     (ItemStatus::Counted, Some(c))
 }
 
+/// A fund's raw (unrounded) score, its category scores and its items.
+type Scored = (f64, Vec<(String, Option<f64>)>, Vec<ItemResult>);
+
 /// The raw (unrounded) score of one fund in `year`, with category scores and items.
 fn score_fund(
     rubric: &Rubric,
     fund: &Fund,
     year: Option<i32>,
-) -> (f64, Vec<(String, Option<f64>)>, Vec<ItemResult>) {
+) -> Scored {
     let mut cats = Vec::new();
     let mut items = Vec::new();
     let mut per_cat: Vec<(f64, Option<f64>, f64)> = Vec::new(); // (W, S, Σw counted)

@@ -184,7 +184,7 @@ pub fn fund(
 
     let mut entries: Vec<(Spanned<String>, Spanned<RawAssessment>)> =
         raw.disclosures.into_iter().collect();
-    entries.sort_by(|a, b| pos(&a.0).cmp(&pos(&b.0)));
+    entries.sort_by_key(|e| pos(&e.0));
     let mut disclosures = BTreeMap::new();
     for (key, value) in entries {
         let kp = pos(&key);

@@ -62,18 +62,13 @@ fn humanise(msg: &str) -> (String, Option<String>) {
             );
         }
     }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        if let Some((variant, expected)) = rest.split_once("`, expected one of ") {
-            let options: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();
-            let help = match did_you_mean(variant, options.iter().copied()) {
-                Some(best) => format!(
-                    "did you mean `{best}`? expected one of: {}",
-                    options.join(", ")
-                ),
-                None => format!("expected one of: {}", options.join(", ")),
-            };
-            return (format!("invalid value `{variant}`"), Some(help));
-        }
+    if let Some((variant, expected)) = msg.strip_prefix("unknown variant `").and_then(|r| r.split_once("`, expected one of ")) {
+        let options: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();
+        let help = match did_you_mean(variant, options.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? expected one of: {}", options.join(", ")),
+            None => format!("expected one of: {}", options.join(", ")),
+        };
+        return (format!("invalid value `{variant}`"), Some(help));
     }
     if let Some(rest) = msg.strip_prefix("duplicate mapping key: ") {
         let key = rest

@@ -156,3 +156,26 @@ fn same_inputs_same_bytes() {
     let b = swfscore(&repo(), &["score", "--format", "json"]);
     assert_eq!(a.stdout, b.stdout);
 }
+
+#[test]
+fn one_level_changed_in_the_data_moves_that_fund_only() {
+    let t = data_copy();
+    let before = swfscore(t.path(), &["score", "--format", "json"]);
+    let hkic = t.path().join("funds/hkic.yaml");
+    let text = std::fs::read_to_string(&hkic).unwrap();
+    let at = text.find("  holdings_list:\n    level: ").expect("hkic assesses holdings_list");
+    let line_end = at + "  holdings_list:\n    level: ".len();
+    let rest = &text[line_end..];
+    let old = &rest[..rest.find('\n').unwrap()];
+    assert_ne!(old, "full", "the test raises a level that is not already full");
+    let changed = format!("{}full\n    evidence: [{{ source: Test, url: \"https://t.example\", date: 2026 }}]{}", &text[..line_end], &rest[rest.find('\n').unwrap()..]);
+    std::fs::write(&hkic, changed).unwrap();
+    let after = swfscore(t.path(), &["score", "--format", "json"]);
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    let score = |out: &str, id: &str| -> f64 {
+        let v: serde_json::Value = serde_json::from_str(out).unwrap();
+        v["results"].as_array().unwrap().iter().find(|r| r["fund"] == id).unwrap()["score"].as_f64().unwrap()
+    };
+    assert!(score(&after.stdout, "hkic") > score(&before.stdout, "hkic"));
+    assert_eq!(score(&after.stdout, "temasek"), score(&before.stdout, "temasek"));
+}
