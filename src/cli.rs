@@ -13,6 +13,11 @@ Examples:
   swfscore score --rubric rubrics/lmti.yaml       under the Linaburg-Maduell principles
   swfscore explain hkic                           every point, with its evidence
   swfscore compare hkic temasek adia              side by side, differences marked
+  swfscore score --at-age 3                       every fund as it stood 3 years after founding
+  swfscore history hkic temasek                   year by year
+  swfscore gap hkic --target-fund temasek         what HKIC would need to disclose
+  swfscore whatif hkic --set holdings_list=full   re-score with a change
+  swfscore compare-rubrics                        ranks under every rubric and profile
   swfscore validate --strict                      check every input; warnings fail too
   swfscore schema fund > fund.schema.json
 
@@ -24,29 +29,34 @@ and stderr says so. Exit codes: 0 ok, 1 a check failed, 2 usage or input error."
 #[derive(Debug, Parser)]
 #[command(name = "swfscore", version, about, after_help = EXAMPLES)]
 pub struct Cli {
-    #[command(flatten)]
-    pub inputs: Inputs,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Where the inputs are.
+/// Where the evidence is: the catalogue and the fund descriptors.
+#[derive(Debug, Args, Clone)]
+pub struct Data {
+    /// Folder holding disclosures.yaml, rubric.yaml and funds/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Folder of fund descriptors [default: DIR/funds].
+    #[arg(long, value_name = "DIR")]
+    pub funds: Option<PathBuf>,
+    /// Disclosure catalogue [default: DIR/disclosures.yaml].
+    #[arg(long, value_name = "FILE")]
+    pub disclosures: Option<PathBuf>,
+}
+
+/// The evidence and the rubric to score it under.
 #[derive(Debug, Args, Clone)]
 pub struct Inputs {
-    /// Folder holding disclosures.yaml, rubric.yaml and funds/.
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
-    /// Rubric file, or the name of a built-in rubric (lmti, truman, santiago).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[command(flatten)]
+    pub data: Data,
+    /// Rubric file, or a built-in rubric's name (lmti, truman, santiago) [default: DIR/rubric.yaml].
+    #[arg(long, value_name = "FILE")]
     pub rubric: Option<PathBuf>,
-    /// Folder of fund descriptors.
-    #[arg(long, global = true, value_name = "DIR")]
-    pub funds: Option<PathBuf>,
-    /// Disclosure catalogue.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub disclosures: Option<PathBuf>,
     /// Apply a weight profile defined in the rubric.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 }
 
@@ -79,10 +89,15 @@ pub enum Command {
     /// Score and rank the funds.
     Score {
         #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
         out: Output,
         /// Score each fund as its disclosures stood in this year.
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "YEAR", conflicts_with = "at_age")]
         as_of: Option<i32>,
+        /// Score each fund as it stood N years after its establishment.
+        #[arg(long, value_name = "N")]
+        at_age: Option<i32>,
         /// Only these funds (repeatable); ranks are among them.
         #[arg(long = "fund", id = "fund_ids", value_name = "ID")]
         funds: Vec<String>,
@@ -91,6 +106,8 @@ pub enum Command {
     Explain {
         /// Fund id, e.g. hkic.
         fund: String,
+        #[command(flatten)]
+        inputs: Inputs,
         #[command(flatten)]
         out: Output,
         #[arg(long, value_name = "YEAR")]
@@ -102,12 +119,16 @@ pub enum Command {
         #[arg(id = "compare_funds", num_args = 2.., required = true)]
         funds: Vec<String>,
         #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
         out: Output,
         #[arg(long, value_name = "YEAR")]
         as_of: Option<i32>,
     },
     /// Check every input and print every problem; exit 1 if any.
     Validate {
+        #[command(flatten)]
+        inputs: Inputs,
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
@@ -125,7 +146,80 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// List the rubrics available: the default, rubrics/ and the built-in ones.
-    Rubrics,
+    Rubrics {
+        /// Folder holding rubric.yaml and rubrics/.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Each fund's score year by year, from its establishment to its latest assessment.
+    History {
+        /// One or more fund ids.
+        #[arg(id = "history_funds", num_args = 1.., required = true)]
+        funds: Vec<String>,
+        /// Start in this year instead of at establishment.
+        #[arg(long, value_name = "YEAR")]
+        from: Option<i32>,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// A disclosure roadmap: what each missing disclosure would add, and the shortest way to a target.
+    Gap {
+        /// Fund id.
+        fund: String,
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Re-score with some disclosures changed, and show who moved.
+    Whatif {
+        /// The fund `--set` applies to.
+        fund: Option<String>,
+        /// DISCLOSURE=LEVEL (repeatable), e.g. audited_financial_statements=full.
+        #[arg(long = "set", value_name = "DISCLOSURE=LEVEL", requires = "fund")]
+        set: Vec<String>,
+        /// A YAML file of changes for one or more funds.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Each fund's rank under several rubrics or profiles, with rank correlations.
+    CompareRubrics {
+        #[command(flatten)]
+        data: Data,
+        /// A rubric to compare (repeatable): a file or a built-in name.
+        #[arg(long = "rubric", value_name = "FILE")]
+        rubrics: Vec<PathBuf>,
+        /// A profile of the default rubric to compare (repeatable).
+        #[arg(long = "profile", value_name = "NAME")]
+        profiles: Vec<String>,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+/// What `gap` aims for (at most one target).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Target {
+    /// Reach this score.
+    #[arg(long, value_name = "S", conflicts_with_all = ["target_rank", "target_fund"])]
+    pub target_score: Option<f64>,
+    /// Reach this rank (or better) among all funds.
+    #[arg(long, value_name = "R", conflicts_with = "target_fund")]
+    pub target_rank: Option<u32>,
+    /// Reach this fund's score.
+    #[arg(long, value_name = "FUND")]
+    pub target_fund: Option<String>,
+    /// Leave commercially sensitive disclosures out of the shortest path.
+    #[arg(long)]
+    pub skip_commercial: bool,
 }
 
 /// The input files that have a schema.
@@ -134,4 +228,6 @@ pub enum SchemaKind {
     Fund,
     Rubric,
     Disclosures,
+    /// A `whatif --scenario` file.
+    Scenario,
 }

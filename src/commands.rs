@@ -1,100 +1,187 @@
 //! What each subcommand does: load, score once, render, write.
 
+use crate::analysis::{self, gap::Goal};
 use crate::cli::{Cli, ColourChoice, Command, Inputs, Output, SchemaKind};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::error::Error;
 use crate::load::{self, Loaded, Sources};
 use crate::model::{Dataset, Level};
 use crate::raw::{RawCatalogue, RawFund, RawRubric};
-use crate::render::{Context, Format};
+use crate::render::{self, Context, Format};
 use crate::score::{self, FundResult, Options, Results};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
-    let inputs = &cli.inputs;
     match cli.command {
-        Command::Score { out, as_of, funds } => {
-            let ds = dataset(inputs)?;
+        Command::Score { inputs, out, as_of, at_age, funds } => {
+            let ds = dataset(&inputs)?;
             check_funds(&ds, &funds)?;
-            let r = score::score(
-                &ds,
-                &Options {
-                    as_of,
-                    funds,
-                    profile: inputs.profile.clone(),
-                    ..Options::default()
-                },
-            );
+            let r = score::score(&ds, &Options { as_of, at_age, funds, profile: inputs.profile.clone() });
             let text = out.format.renderer().scores(&r, &context(&ds, &out));
             emit(out.output.as_deref(), &text)
         }
-        Command::Explain { fund, out, as_of } => {
-            let ds = dataset(inputs)?;
+        Command::Explain { fund, inputs, out, as_of } => {
+            let ds = dataset(&inputs)?;
             check_funds(&ds, std::slice::from_ref(&fund))?;
-            let r = score::score(
-                &ds,
-                &Options {
-                    as_of,
-                    profile: inputs.profile.clone(),
-                    ..Options::default()
-                },
-            );
+            let r = score::score(&ds, &Options { as_of, profile: inputs.profile.clone(), ..Options::default() });
             let f = pick(&r, &fund)?;
             let text = out.format.renderer().explain(&r, f, &context(&ds, &out));
             emit(out.output.as_deref(), &text)
         }
-        Command::Compare { funds, out, as_of } => {
-            let ds = dataset(inputs)?;
+        Command::Compare { funds, inputs, out, as_of } => {
+            let ds = dataset(&inputs)?;
             check_funds(&ds, &funds)?;
-            let mut seen = Vec::new();
-            for f in &funds {
-                if seen.contains(&f) {
-                    return Err(Error::Usage(format!("fund `{f}` is given twice")));
-                }
-                seen.push(f);
-            }
-            let r = score::score(
-                &ds,
-                &Options {
-                    as_of,
-                    profile: inputs.profile.clone(),
-                    ..Options::default()
-                },
-            );
-            let picked = funds
-                .iter()
-                .map(|f| pick(&r, f))
-                .collect::<Result<Vec<&FundResult>, Error>>()?;
-            let text = out
-                .format
-                .renderer()
-                .compare(&r, &picked, &context(&ds, &out));
+            check_distinct(&funds)?;
+            let r = score::score(&ds, &Options { as_of, profile: inputs.profile.clone(), ..Options::default() });
+            let picked = funds.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
+            let text = out.format.renderer().compare(&r, &picked, &context(&ds, &out));
             emit(out.output.as_deref(), &text)
         }
-        Command::Validate { strict, coverage } => validate(inputs, strict, coverage),
+        Command::Validate { inputs, strict, coverage } => validate(&inputs, strict, coverage),
         Command::Schema { kind, output } => {
-            let schema = match kind {
-                SchemaKind::Fund => schemars::schema_for!(RawFund),
-                SchemaKind::Rubric => schemars::schema_for!(RawRubric),
-                SchemaKind::Disclosures => schemars::schema_for!(RawCatalogue),
-            };
-            let mut text =
-                serde_json::to_string_pretty(&schema).map_err(|e| Error::Usage(e.to_string()))?;
+            let mut text = schema(kind);
             text.push('\n');
             emit(output.as_deref(), &text)
         }
-        Command::Rubrics => rubrics(inputs),
+        Command::Rubrics { dir } => rubrics(&dir),
+        Command::History { funds, from, inputs, out } => {
+            let ds = dataset(&inputs)?;
+            check_funds(&ds, &funds)?;
+            check_distinct(&funds)?;
+            let h = analysis::history::history(&ds, &funds, from, inputs.profile.clone());
+            emit(out.output.as_deref(), &render::analysis::history(&h, out.format, colour(&out)))
+        }
+        Command::Gap { fund, target, inputs, out } => {
+            let ds = dataset(&inputs)?;
+            check_funds(&ds, std::slice::from_ref(&fund))?;
+            let goal = match (target.target_score, target.target_rank, target.target_fund) {
+                (Some(s), _, _) => Some(Goal::Score(s)),
+                (_, Some(r), _) => Some(Goal::Rank(r)),
+                (_, _, Some(f)) => {
+                    check_funds(&ds, std::slice::from_ref(&f))?;
+                    Some(Goal::Fund(f))
+                }
+                _ => None,
+            };
+            let g = analysis::gap::gap(&ds, &fund, goal.as_ref(), target.skip_commercial, inputs.profile.clone())
+                .map_err(Error::Usage)?;
+            emit(out.output.as_deref(), &render::analysis::gap(&g, out.format, colour(&out)))
+        }
+        Command::Whatif { fund, set, scenario, inputs, out } => {
+            let ds = dataset(&inputs)?;
+            let mut changes = Vec::new();
+            let mut title = None;
+            if let Some(f) = &fund {
+                check_funds(&ds, std::slice::from_ref(f))?;
+                if set.is_empty() && scenario.is_none() {
+                    return Err(Error::Usage(
+                        "nothing to change: give `--set DISCLOSURE=LEVEL` or `--scenario FILE`".into(),
+                    ));
+                }
+                changes.extend(analysis::whatif::from_args(&ds, f, &set).map_err(Error::Usage)?);
+            }
+            if let Some(path) = &scenario {
+                let mut d = Diagnostics::new();
+                let name = path.display().to_string();
+                let text =
+                    std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("cannot read {name}: {e}")))?;
+                match analysis::whatif::from_file(&ds, &text, &name, &mut d) {
+                    Some((t, c)) => {
+                        title = t;
+                        changes.extend(c);
+                    }
+                    None => {
+                        print_diagnostics(&d);
+                        return Err(Error::Input(d));
+                    }
+                }
+            }
+            if changes.is_empty() {
+                return Err(Error::Usage(
+                    "nothing to change: give a FUND with `--set DISCLOSURE=LEVEL`, or `--scenario FILE`".into(),
+                ));
+            }
+            let w = analysis::whatif::whatif(&ds, title, &changes, inputs.profile.clone());
+            emit(out.output.as_deref(), &render::analysis::whatif(&w, out.format, colour(&out)))
+        }
+        Command::CompareRubrics { data, rubrics, profiles, out } => {
+            let mut views: Vec<(String, Dataset)> = Vec::new();
+            let base_inputs = Inputs { data: data.clone(), rubric: None, profile: None };
+            if rubrics.is_empty() && profiles.is_empty() {
+                // The default rubric, each of its profiles, and every rubric in rubrics/ (or built in).
+                let base = dataset(&base_inputs)?;
+                for p in &base.rubric.profiles {
+                    let mut ds = base.clone();
+                    ds.rubric = base.rubric.with_profile(&p.id, &base.catalogue).unwrap_or_else(|| base.rubric.clone());
+                    views.push((format!("{}:{}", base.rubric.id, p.id), ds));
+                }
+                views.insert(0, (base.rubric.id.clone(), base));
+                for name in available_rubrics(&data.dir) {
+                    let ds = dataset(&Inputs { rubric: Some(name), ..base_inputs.clone() })?;
+                    views.push((ds.rubric.id.clone(), ds));
+                }
+            } else {
+                if !profiles.is_empty() {
+                    let base = dataset(&base_inputs)?;
+                    if rubrics.is_empty() {
+                        views.push((base.rubric.id.clone(), base.clone()));
+                    }
+                    for p in &profiles {
+                        let ds = dataset(&Inputs { profile: Some(p.clone()), ..base_inputs.clone() })?;
+                        views.push((format!("{}:{p}", base.rubric.id), ds));
+                    }
+                }
+                for r in &rubrics {
+                    let ds = dataset(&Inputs { rubric: Some(r.clone()), ..base_inputs.clone() })?;
+                    views.push((ds.rubric.id.clone(), ds));
+                }
+            }
+            if views.len() < 2 {
+                return Err(Error::Usage("compare-rubrics needs at least two rubrics or profiles".into()));
+            }
+            let c = analysis::rubrics::compare(&views);
+            emit(out.output.as_deref(), &render::analysis::rubric_comparison(&c, out.format, colour(&out)))
+        }
     }
+}
+
+/// The JSON Schema of an input file.
+pub fn schema(kind: SchemaKind) -> String {
+    let schema = match kind {
+        SchemaKind::Fund => schemars::schema_for!(RawFund),
+        SchemaKind::Rubric => schemars::schema_for!(RawRubric),
+        SchemaKind::Disclosures => schemars::schema_for!(RawCatalogue),
+        SchemaKind::Scenario => schemars::schema_for!(analysis::whatif::RawScenario),
+    };
+    serde_json::to_string_pretty(&schema).unwrap_or_default()
+}
+
+fn check_distinct(funds: &[String]) -> Result<(), Error> {
+    for (i, f) in funds.iter().enumerate() {
+        if funds[..i].contains(f) {
+            return Err(Error::Usage(format!("fund `{f}` is given twice")));
+        }
+    }
+    Ok(())
+}
+
+/// The rubrics in DIR/rubrics, else the built-in ones, as `--rubric` values.
+fn available_rubrics(dir: &Path) -> Vec<PathBuf> {
+    let mut on_disk: Vec<PathBuf> = std::fs::read_dir(dir.join("rubrics"))
+        .map(|e| e.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect())
+        .unwrap_or_default();
+    on_disk.sort();
+    if on_disk.is_empty() { load::builtin_rubrics().map(|(n, _)| PathBuf::from(n)).collect() } else { on_disk }
 }
 
 fn sources(inputs: &Inputs) -> Sources {
     Sources {
-        dir: inputs.dir.clone(),
-        disclosures: inputs.disclosures.clone(),
+        dir: inputs.data.dir.clone(),
+        disclosures: inputs.data.disclosures.clone(),
         rubric: inputs.rubric.clone(),
-        funds: inputs.funds.clone(),
+        funds: inputs.data.funds.clone(),
     }
 }
 
@@ -111,11 +198,7 @@ fn print_diagnostics(d: &Diagnostics) {
 
 /// Loads and checks the inputs, applies `--profile`, and reports problems on stderr.
 pub fn dataset(inputs: &Inputs) -> Result<Dataset, Error> {
-    let Loaded {
-        dataset,
-        diagnostics,
-        notes,
-    } = load::load(&sources(inputs));
+    let Loaded { dataset, diagnostics, notes } = load::load(&sources(inputs));
     for n in &notes {
         note(n);
     }
@@ -124,10 +207,7 @@ pub fn dataset(inputs: &Inputs) -> Result<Dataset, Error> {
         return Err(Error::Input(diagnostics));
     };
     if diagnostics.warnings() > 0 {
-        note(&format!(
-            "{} warning(s) in the inputs; `swfscore validate` lists them",
-            diagnostics.warnings()
-        ));
+        note(&format!("{} warning(s) in the inputs; `swfscore validate` lists them", diagnostics.warnings()));
     }
     if let Some(p) = &inputs.profile {
         match ds.rubric.with_profile(p, &ds.catalogue) {
@@ -139,10 +219,7 @@ pub fn dataset(inputs: &Inputs) -> Result<Dataset, Error> {
                     None if ids.is_empty() => " (this rubric defines no profiles)".to_string(),
                     None => format!(" (available: {})", ids.join(", ")),
                 };
-                return Err(Error::Usage(format!(
-                    "no profile `{p}` in rubric `{}`{hint}",
-                    ds.rubric.id
-                )));
+                return Err(Error::Usage(format!("no profile `{p}` in rubric `{}`{hint}", ds.rubric.id)));
             }
         }
     }
@@ -156,14 +233,7 @@ pub fn check_funds(ds: &Dataset, ids: &[String]) -> Result<(), Error> {
             let hint = did_you_mean(id, ds.funds.iter().map(|f| f.id.as_str()))
                 .map(|b| format!(" (did you mean `{b}`?)"))
                 .unwrap_or_else(|| {
-                    format!(
-                        " (known funds: {})",
-                        ds.funds
-                            .iter()
-                            .map(|f| f.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    format!(" (known funds: {})", ds.funds.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", "))
                 });
             return Err(Error::Usage(format!("unknown fund `{id}`{hint}")));
         }
@@ -172,10 +242,7 @@ pub fn check_funds(ds: &Dataset, ids: &[String]) -> Result<(), Error> {
 }
 
 fn pick<'a>(r: &'a Results, id: &str) -> Result<&'a FundResult, Error> {
-    r.results
-        .iter()
-        .find(|f| f.fund == id)
-        .ok_or_else(|| Error::Usage(format!("unknown fund `{id}`")))
+    r.results.iter().find(|f| f.fund == id).ok_or_else(|| Error::Usage(format!("unknown fund `{id}`")))
 }
 
 /// Whether to colour: only the table format, only on a terminal, never with NO_COLOR.
@@ -194,10 +261,7 @@ fn colour(out: &Output) -> bool {
 }
 
 fn context<'a>(ds: &'a Dataset, out: &Output) -> Context<'a> {
-    Context {
-        dataset: ds,
-        colour: colour(out),
-    }
+    Context { dataset: ds, colour: colour(out) }
 }
 
 /// Writes `text` to stdout, or to `path` all at once (a temporary file renamed into place),
@@ -215,23 +279,14 @@ fn write_stdout(text: &str) -> Result<(), Error> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::Write {
-            path: PathBuf::from("<stdout>"),
-            source: e,
-        }),
+        Err(e) => Err(Error::Write { path: PathBuf::from("<stdout>"), source: e }),
     }
 }
 
 /// Writes a file atomically: to a sibling temporary file, then renamed over the target.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let fail = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let fail = |source| Error::Write { path: path.to_path_buf(), source };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.swfscore-tmp"));
     std::fs::write(&tmp, bytes).map_err(fail)?;
     std::fs::rename(&tmp, path).map_err(|e| {
@@ -241,11 +296,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 fn validate(inputs: &Inputs, strict: bool, coverage: bool) -> Result<(), Error> {
-    let Loaded {
-        dataset,
-        mut diagnostics,
-        notes,
-    } = load::load(&sources(inputs));
+    let Loaded { dataset, mut diagnostics, notes } = load::load(&sources(inputs));
     for n in &notes {
         note(n);
     }
@@ -269,14 +320,8 @@ fn validate(inputs: &Inputs, strict: bool, coverage: bool) -> Result<(), Error> 
             return Ok(());
         }
     }
-    let what = if strict {
-        "error(s) (warnings count as errors with --strict)"
-    } else {
-        "error(s)"
-    };
-    Err(Error::CheckFailed(format!(
-        "{errors} {what}, {warnings} warning(s)"
-    )))
+    let what = if strict { "error(s) (warnings count as errors with --strict)" } else { "error(s)" };
+    Err(Error::CheckFailed(format!("{errors} {what}, {warnings} warning(s)")))
 }
 
 /// Per fund: how many catalogue disclosures are assessed, unknown, not applicable, and the
@@ -296,27 +341,14 @@ pub fn coverage_table(ds: &Dataset) -> String {
     ]);
     let total = ds.catalogue.disclosures.len();
     for f in &ds.funds {
-        let count = |l: Level| {
-            ds.catalogue
-                .ids()
-                .filter(|d| f.standing(d, None).level == l)
-                .count()
-        };
+        let count = |l: Level| ds.catalogue.ids().filter(|d| f.standing(d, None).level == l).count();
         let newest = f
             .disclosures
             .values()
-            .flat_map(|a| {
-                a.evidence
-                    .iter()
-                    .chain(a.history.iter().flat_map(|p| p.evidence.iter()))
-            })
+            .flat_map(|a| a.evidence.iter().chain(a.history.iter().flat_map(|p| p.evidence.iter())))
             .filter_map(|e| e.date)
             .max();
-        let (full, partial, none) = (
-            count(Level::Full),
-            count(Level::Partial),
-            count(Level::None),
-        );
+        let (full, partial, none) = (count(Level::Full), count(Level::Partial), count(Level::None));
         t.row(vec![
             (f.id.clone(), Tone::Plain),
             (format!("{}/{total}", full + partial + none), Tone::Plain),
@@ -332,7 +364,7 @@ pub fn coverage_table(ds: &Dataset) -> String {
     t.render(false)
 }
 
-fn rubrics(inputs: &Inputs) -> Result<(), Error> {
+fn rubrics(dir: &Path) -> Result<(), Error> {
     use crate::render::text::{Align, Table, Tone};
     let mut t = Table::new(&[
         ("Rubric", Align::Left),
@@ -343,38 +375,21 @@ fn rubrics(inputs: &Inputs) -> Result<(), Error> {
         ("Use", Align::Left),
     ]);
     let mut rows: Vec<(String, String)> = Vec::new(); // (use, text)
-    let dir = &inputs.dir;
     let default = dir.join("rubric.yaml");
     if default.is_file() {
-        rows.push((
-            "(default)".into(),
-            std::fs::read_to_string(&default).unwrap_or_default(),
-        ));
+        rows.push(("(default)".into(), std::fs::read_to_string(&default).unwrap_or_default()));
     } else {
-        rows.push((
-            "(default, built-in)".into(),
-            load::builtin::RUBRIC.to_string(),
-        ));
+        rows.push(("(default, built-in)".into(), load::builtin::RUBRIC.to_string()));
     }
     let mut on_disk = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir.join("rubrics")) {
-        let mut paths: Vec<PathBuf> = entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-            .collect();
+        let mut paths: Vec<PathBuf> =
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect();
         paths.sort();
         for p in paths {
-            on_disk.push(
-                p.file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
+            on_disk.push(p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
             let shown = p.strip_prefix(".").unwrap_or(&p).display().to_string();
-            rows.push((
-                format!("--rubric {shown}"),
-                std::fs::read_to_string(&p).unwrap_or_default(),
-            ));
+            rows.push((format!("--rubric {shown}"), std::fs::read_to_string(&p).unwrap_or_default()));
         }
     }
     for (name, text) in load::builtin_rubrics() {
@@ -386,24 +401,13 @@ fn rubrics(inputs: &Inputs) -> Result<(), Error> {
         match crate::yaml::parse::<RawRubric>(&text, &usage) {
             Ok(r) => {
                 let items: usize = r.categories.iter().map(|c| c.value.items.len()).sum();
-                let profiles: Vec<String> = r
-                    .profiles
-                    .iter()
-                    .map(|p| p.value.id.value.clone())
-                    .collect();
+                let profiles: Vec<String> = r.profiles.iter().map(|p| p.value.id.value.clone()).collect();
                 t.row(vec![
                     (r.id.value.clone(), Tone::Plain),
                     (r.title.clone(), Tone::Plain),
                     (items.to_string(), Tone::Plain),
                     (r.scale.value.to_string(), Tone::Plain),
-                    (
-                        if profiles.is_empty() {
-                            "-".into()
-                        } else {
-                            profiles.join(", ")
-                        },
-                        Tone::Plain,
-                    ),
+                    (if profiles.is_empty() { "-".into() } else { profiles.join(", ") }, Tone::Plain),
                     (usage, Tone::Plain),
                 ]);
             }

@@ -74,39 +74,17 @@ impl Diagnostics {
     }
 
     /// Records an error in `file` at `pos`.
-    pub fn error(
-        &mut self,
-        file: &str,
-        pos: Option<Pos>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&mut self, file: &str, pos: Option<Pos>, message: impl Into<String>) -> &mut Diagnostic {
         self.add(Severity::Error, file, pos, message)
     }
 
     /// Records a warning in `file` at `pos`.
-    pub fn warning(
-        &mut self,
-        file: &str,
-        pos: Option<Pos>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn warning(&mut self, file: &str, pos: Option<Pos>, message: impl Into<String>) -> &mut Diagnostic {
         self.add(Severity::Warning, file, pos, message)
     }
 
-    fn add(
-        &mut self,
-        severity: Severity,
-        file: &str,
-        pos: Option<Pos>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
-            severity,
-            file: file.to_string(),
-            pos,
-            message: message.into(),
-            help: None,
-        });
+    fn add(&mut self, severity: Severity, file: &str, pos: Option<Pos>, message: impl Into<String>) -> &mut Diagnostic {
+        self.items.push(Diagnostic { severity, file: file.to_string(), pos, message: message.into(), help: None });
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -116,17 +94,11 @@ impl Diagnostics {
     }
 
     pub fn errors(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -140,9 +112,7 @@ impl Diagnostics {
     /// The problems in a stable order: by file, then position, errors before warnings.
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut v: Vec<&Diagnostic> = self.items.iter().collect();
-        v.sort_by(|a, b| {
-            (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
-        });
+        v.sort_by(|a, b| (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message)));
         v
     }
 
@@ -162,11 +132,7 @@ impl Diagnostic {
     }
 
     /// Adds "did you mean `x`?" when one of `candidates` is close to `got`.
-    pub fn suggest<'a>(
-        &mut self,
-        got: &str,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> &mut Self {
+    pub fn suggest<'a>(&mut self, got: &str, candidates: impl IntoIterator<Item = &'a str>) -> &mut Self {
         if let Some(best) = did_you_mean(got, candidates) {
             self.help = Some(format!("did you mean `{best}`?"));
         }
@@ -175,10 +141,7 @@ impl Diagnostic {
 }
 
 /// The candidate closest to `got`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    got: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = edit_distance(got, c);
@@ -205,9 +168,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -232,12 +193,8 @@ mod tests {
     #[test]
     fn renders_file_line_column_and_help() {
         let mut d = Diagnostics::new();
-        d.error(
-            "funds/hkic.yaml",
-            Some(Pos::new(14, 5)),
-            "unknown disclosure `anual_report`",
-        )
-        .suggest("anual_report", ["annual_report"]);
+        d.error("funds/hkic.yaml", Some(Pos::new(14, 5)), "unknown disclosure `anual_report`")
+            .suggest("anual_report", ["annual_report"]);
         assert_eq!(
             d.sorted()[0].to_string(),
             "error: funds/hkic.yaml:14:5: unknown disclosure `anual_report` (did you mean `annual_report`?)"

@@ -14,10 +14,7 @@ pub enum Error {
     Usage(String),
     /// An output file could not be written.
     #[error("cannot write {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
     /// The command ran and a check failed (details already printed).
     #[error("{0}")]
     CheckFailed(String),

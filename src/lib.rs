@@ -3,6 +3,7 @@
 //! Data flows one way: YAML files → [`raw`] structs → [`validate`] → [`model`] →
 //! [`score`] → [`render`]. [`load`] finds the files; [`commands`] runs the CLI.
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod diag;

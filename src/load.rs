@@ -53,10 +53,7 @@ fn read(path: &Path, d: &mut Diagnostics) -> Option<Text> {
 }
 
 fn builtin_text(name: &str, text: &str) -> Text {
-    Text {
-        name: format!("<built-in>/{name}"),
-        text: text.to_string(),
-    }
+    Text { name: format!("<built-in>/{name}"), text: text.to_string() }
 }
 
 /// The names of the rubrics built into the binary (`rubrics/<name>.yaml`).
@@ -70,20 +67,13 @@ pub fn load(sources: &Sources) -> Loaded {
     let mut builtins: Vec<&str> = Vec::new();
     let dir = &sources.dir;
     if !dir.is_dir() {
-        d.error(&display(dir), None, "no such directory")
-            .help("pass an existing folder to --dir");
-        return Loaded {
-            dataset: None,
-            diagnostics: d,
-            notes: vec![],
-        };
+        d.error(&display(dir), None, "no such directory").help("pass an existing folder to --dir");
+        return Loaded { dataset: None, diagnostics: d, notes: vec![] };
     }
 
     let disclosures = match &sources.disclosures {
         Some(p) => read(p, &mut d),
-        None if dir.join("disclosures.yaml").is_file() => {
-            read(&dir.join("disclosures.yaml"), &mut d)
-        }
+        None if dir.join("disclosures.yaml").is_file() => read(&dir.join("disclosures.yaml"), &mut d),
         None => {
             builtins.push("disclosures.yaml");
             Some(builtin_text("disclosures.yaml", builtin::DISCLOSURES))
@@ -99,10 +89,7 @@ pub fn load(sources: &Sources) -> Loaded {
             None => {
                 let known: Vec<&str> = builtin::RUBRICS.iter().map(|(n, _)| *n).collect();
                 d.error(&display(p), None, "no such rubric file")
-                    .help(format!(
-                        "give a path, or one of the built-in rubrics: {}",
-                        known.join(", ")
-                    ));
+                    .help(format!("give a path, or one of the built-in rubrics: {}", known.join(", ")));
                 None
             }
         },
@@ -114,8 +101,7 @@ pub fn load(sources: &Sources) -> Loaded {
     };
     let funds: Vec<(String, Text)> = match &sources.funds {
         Some(p) if !p.is_dir() => {
-            d.error(&display(p), None, "no such funds directory")
-                .help("pass a folder of <id>.yaml files to --funds");
+            d.error(&display(p), None, "no such funds directory").help("pass a folder of <id>.yaml files to --funds");
             vec![]
         }
         Some(p) => read_funds(p, &mut d),
@@ -124,12 +110,7 @@ pub fn load(sources: &Sources) -> Loaded {
             builtins.push("funds/");
             builtin::FUNDS
                 .iter()
-                .map(|(stem, text)| {
-                    (
-                        stem.to_string(),
-                        builtin_text(&format!("funds/{stem}.yaml"), text),
-                    )
-                })
+                .map(|(stem, text)| (stem.to_string(), builtin_text(&format!("funds/{stem}.yaml"), text)))
                 .collect()
         }
     };
@@ -139,51 +120,26 @@ pub fn load(sources: &Sources) -> Loaded {
         notes.push(format!(
             "using the built-in copy of {} (none found in {})",
             builtins.join(", "),
-            if dir.as_os_str() == "." {
-                "the current directory".to_string()
-            } else {
-                display(dir)
-            }
+            if dir.as_os_str() == "." { "the current directory".to_string() } else { display(dir) }
         ));
     }
     let dataset = check(disclosures, rubric, funds, &mut d);
-    Loaded {
-        dataset: if d.has_errors() { None } else { dataset },
-        diagnostics: d,
-        notes,
-    }
+    Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes }
 }
 
 /// Reads and checks inputs given as text (for tests and embedding); names are for messages.
 pub fn from_texts(disclosures: &str, rubric: &str, funds: &[(&str, &str)]) -> Loaded {
     let mut d = Diagnostics::new();
-    let t = |name: &str, text: &str| Text {
-        name: name.to_string(),
-        text: text.to_string(),
-    };
-    let funds = funds
-        .iter()
-        .map(|(stem, text)| (stem.to_string(), t(&format!("funds/{stem}.yaml"), text)))
-        .collect();
-    let dataset = check(
-        Some(t("disclosures.yaml", disclosures)),
-        Some(t("rubric.yaml", rubric)),
-        funds,
-        &mut d,
-    );
-    Loaded {
-        dataset: if d.has_errors() { None } else { dataset },
-        diagnostics: d,
-        notes: vec![],
-    }
+    let t = |name: &str, text: &str| Text { name: name.to_string(), text: text.to_string() };
+    let funds = funds.iter().map(|(stem, text)| (stem.to_string(), t(&format!("funds/{stem}.yaml"), text))).collect();
+    let dataset = check(Some(t("disclosures.yaml", disclosures)), Some(t("rubric.yaml", rubric)), funds, &mut d);
+    Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes: vec![] }
 }
 
 /// A built-in rubric named by `p`: `lmti`, `lmti.yaml` or `rubrics/lmti.yaml`.
 fn builtin_rubric(p: &Path) -> Option<(&'static str, &'static str)> {
     let stem = p.file_stem()?.to_str()?;
-    let parent_ok = p
-        .parent()
-        .is_none_or(|d| d.as_os_str().is_empty() || d.ends_with("rubrics"));
+    let parent_ok = p.parent().is_none_or(|d| d.as_os_str().is_empty() || d.ends_with("rubrics"));
     let ext_ok = p.extension().is_none_or(|e| e == "yaml");
     if !(parent_ok && ext_ok) {
         return None;
@@ -206,10 +162,7 @@ fn read_funds(dir: &Path, d: &mut Diagnostics) -> Vec<(String, Text)> {
     paths.sort();
     let mut out: Vec<(String, Text)> = Vec::new();
     for p in paths {
-        let stem = p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if let Some((_, first)) = out.iter().find(|(s, _)| *s == stem) {
             d.error(&display(&p), None, format!("duplicate fund id `{stem}`"))
                 .help(format!("also defined by {}", first.name));
@@ -231,14 +184,13 @@ fn check(
     funds: Vec<(String, Text)>,
     d: &mut Diagnostics,
 ) -> Option<Dataset> {
-    let catalogue: Option<Catalogue> =
-        disclosures.and_then(|t| match yaml::parse::<RawCatalogue>(&t.text, &t.name) {
-            Ok(raw) => Some(validate::catalogue(raw, &t.name, d)),
-            Err(e) => {
-                d.push(e);
-                None
-            }
-        });
+    let catalogue: Option<Catalogue> = disclosures.and_then(|t| match yaml::parse::<RawCatalogue>(&t.text, &t.name) {
+        Ok(raw) => Some(validate::catalogue(raw, &t.name, d)),
+        Err(e) => {
+            d.push(e);
+            None
+        }
+    });
     // Without a catalogue, ids cannot be checked; still report the other files' syntax errors.
     let empty = Catalogue::default();
     let cat = catalogue.as_ref().unwrap_or(&empty);
@@ -253,17 +205,11 @@ fn check(
     let mut out = Vec::new();
     for (stem, t) in funds {
         match yaml::parse::<RawFund>(&t.text, &t.name) {
-            Ok(raw) if catalogue.is_some() => {
-                out.extend(validate::fund(raw, &t.name, &stem, cat, d))
-            }
+            Ok(raw) if catalogue.is_some() => out.extend(validate::fund(raw, &t.name, &stem, cat, d)),
             Ok(_) => {}
             Err(e) => d.push(e),
         }
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    Some(Dataset {
-        catalogue: catalogue?,
-        rubric: rubric?,
-        funds: out,
-    })
+    Some(Dataset { catalogue: catalogue?, rubric: rubric?, funds: out })
 }

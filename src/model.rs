@@ -31,13 +31,7 @@ impl Level {
     }
 
     /// Every level, in order of disclosure.
-    pub const ALL: [Level; 5] = [
-        Level::Full,
-        Level::Partial,
-        Level::None,
-        Level::NotApplicable,
-        Level::Unknown,
-    ];
+    pub const ALL: [Level; 5] = [Level::Full, Level::Partial, Level::None, Level::NotApplicable, Level::Unknown];
 
     /// Parses the file spelling.
     pub fn parse(s: &str) -> Option<Level> {
@@ -69,9 +63,7 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let parts: Vec<&str> = s.split('-').collect();
         let num = |p: &str, len: usize| {
-            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse::<u32>().ok())
-                .flatten()
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten()
         };
         let year = num(parts.first()?, 4)? as i32;
         let month = match parts.get(1) {
@@ -79,9 +71,7 @@ impl Date {
             None => None,
         };
         let day = match (parts.get(2), month) {
-            (Some(d), Some(m)) => {
-                Some(num(d, 2).filter(|d| *d >= 1 && *d <= days_in_month(year, m as u32))? as u8)
-            }
+            (Some(d), Some(m)) => Some(num(d, 2).filter(|d| *d >= 1 && *d <= days_in_month(year, m as u32))? as u8),
             _ => None,
         };
         (parts.len() <= 3).then_some(Date { year, month, day })
@@ -202,26 +192,15 @@ impl Assessment {
             evidence: &self.evidence,
         };
         let Some(year) = year else {
-            return Standing {
-                undated: false,
-                ..current
-            };
+            return Standing { undated: false, ..current };
         };
         match self.since {
             Some(since) if year < since && self.level != Level::Unknown => {
                 match self.history.iter().rev().find(|p| p.from <= year) {
-                    Some(p) => Standing {
-                        level: p.level,
-                        undated: false,
-                        note: p.note.as_deref(),
-                        evidence: &p.evidence,
-                    },
-                    None => Standing {
-                        level: Level::None,
-                        undated: false,
-                        note: None,
-                        evidence: &[],
-                    },
+                    Some(p) => {
+                        Standing { level: p.level, undated: false, note: p.note.as_deref(), evidence: &p.evidence }
+                    }
+                    None => Standing { level: Level::None, undated: false, note: None, evidence: &[] },
                 }
             }
             _ => current,
@@ -265,12 +244,7 @@ impl Fund {
     pub fn standing(&self, disclosure: &str, year: Option<i32>) -> Standing<'_> {
         match self.disclosures.get(disclosure) {
             Some(a) => a.at(year),
-            None => Standing {
-                level: Level::Unknown,
-                undated: false,
-                note: None,
-                evidence: &[],
-            },
+            None => Standing { level: Level::Unknown, undated: false, note: None, evidence: &[] },
         }
     }
 }
@@ -285,11 +259,7 @@ pub struct Credits {
 
 impl Default for Credits {
     fn default() -> Self {
-        Credits {
-            full: 1.0,
-            partial: 0.5,
-            none: 0.0,
-        }
+        Credits { full: 1.0, partial: 0.5, none: 0.0 }
     }
 }
 
@@ -388,9 +358,7 @@ pub struct Rubric {
 
 impl Rubric {
     pub fn items(&self) -> impl Iterator<Item = (&Category, &Item)> {
-        self.categories
-            .iter()
-            .flat_map(|c| c.items.iter().map(move |i| (c, i)))
+        self.categories.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)))
     }
 
     /// This rubric with a profile's weights applied (`None` when there is no such profile).
@@ -405,11 +373,11 @@ impl Rubric {
                 if let Some(w) = p.items.get(&i.id) {
                     i.weight = *w;
                 } else if let Some(f) = p.commercial_factor {
-                    let all_commercial = i.rule.disclosures().iter().all(|d| {
-                        catalogue
-                            .get(d)
-                            .is_some_and(|d| d.sensitivity == Sensitivity::Commercial)
-                    });
+                    let all_commercial = i
+                        .rule
+                        .disclosures()
+                        .iter()
+                        .all(|d| catalogue.get(d).is_some_and(|d| d.sensitivity == Sensitivity::Commercial));
                     if all_commercial {
                         i.weight *= f;
                     }
@@ -420,6 +388,9 @@ impl Rubric {
         Some(r)
     }
 }
+
+/// A hypothetical level: `(fund id, disclosure id, level)`.
+pub type LevelChange = (String, String, Level);
 
 /// Everything a scoring command needs: the catalogue, a rubric and the funds.
 #[derive(Debug, Clone)]
@@ -434,6 +405,28 @@ impl Dataset {
     pub fn fund(&self, id: &str) -> Option<&Fund> {
         self.funds.iter().find(|f| f.id == id)
     }
+
+    /// A copy with some levels changed, as hypotheses: `(fund, disclosure, level)`.
+    /// A changed level is dated from the fund's assessment year and carries no evidence.
+    pub fn with_levels(&self, changes: &[LevelChange]) -> Dataset {
+        let mut ds = self.clone();
+        for (fund, disclosure, level) in changes {
+            if let Some(f) = ds.funds.iter_mut().find(|f| &f.id == fund) {
+                let since = Some(f.assessed.year);
+                f.disclosures.insert(
+                    disclosure.clone(),
+                    Assessment {
+                        level: *level,
+                        since,
+                        history: vec![],
+                        note: Some("what-if".into()),
+                        evidence: vec![],
+                    },
+                );
+            }
+        }
+        ds
+    }
 }
 
 #[cfg(test)]
@@ -445,15 +438,7 @@ mod tests {
         assert_eq!(Date::parse("2025-12-04").unwrap().to_string(), "2025-12-04");
         assert_eq!(Date::parse("2025-12").unwrap().to_string(), "2025-12");
         assert_eq!(Date::parse("2025").unwrap().to_string(), "2025");
-        for bad in [
-            "2025-13-01",
-            "2025-02-30",
-            "25-01-01",
-            "2025/01/01",
-            "2025-1-1",
-            "",
-            "2024-02-29-1",
-        ] {
+        for bad in ["2025-13-01", "2025-02-30", "25-01-01", "2025/01/01", "2025-1-1", "", "2024-02-29-1"] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
         assert!(Date::parse("2024-02-29").is_some());
@@ -465,12 +450,7 @@ mod tests {
             since,
             history: history
                 .iter()
-                .map(|&(from, level)| Period {
-                    from,
-                    level,
-                    note: None,
-                    evidence: vec![],
-                })
+                .map(|&(from, level)| Period { from, level, note: None, evidence: vec![] })
                 .collect(),
             note: None,
             evidence: vec![],

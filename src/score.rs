@@ -64,6 +64,18 @@ pub struct RubricInfo {
     pub unknown: UnknownRule,
 }
 
+impl RubricInfo {
+    pub fn of(rubric: &Rubric) -> Self {
+        RubricInfo {
+            id: rubric.id.clone(),
+            title: rubric.title.clone(),
+            version: rubric.version.clone(),
+            scale: rubric.scale,
+            unknown: rubric.unknown,
+        }
+    }
+}
+
 /// A rubric category, in rubric order.
 #[derive(Debug, Clone, Serialize)]
 pub struct CategoryInfo {
@@ -157,11 +169,7 @@ fn points<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// An item's credit and status from the levels of its disclosures.
-pub fn item_credit(
-    item: &Item,
-    levels: &[Level],
-    unknown: UnknownRule,
-) -> (ItemStatus, Option<f64>) {
+pub fn item_credit(item: &Item, levels: &[Level], unknown: UnknownRule) -> (ItemStatus, Option<f64>) {
     let credits: Vec<f64> = levels
         .iter()
         .filter_map(|&l| match l {
@@ -189,23 +197,25 @@ pub fn item_credit(
 type Scored = (f64, Vec<(String, Option<f64>)>, Vec<ItemResult>);
 
 /// The raw (unrounded) score of one fund in `year`, with category scores and items.
-fn score_fund(
-    rubric: &Rubric,
-    fund: &Fund,
-    year: Option<i32>,
-) -> Scored {
+fn score_fund(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Scored {
+    score_levels(rubric, &|d| fund.standing(d, year).level)
+}
+
+/// A fund's unrounded score with `raised` disclosures at full and the rest as they stand now
+/// (the fast path for searching many combinations; see [`crate::analysis::gap`]).
+pub fn raw_score_raised(rubric: &Rubric, fund: &Fund, raised: &[&str]) -> f64 {
+    score_levels(rubric, &|d| if raised.contains(&d) { Level::Full } else { fund.standing(d, None).level }).0
+}
+
+/// Scores whatever `level_of` says each disclosure's level is.
+fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level) -> Scored {
     let mut cats = Vec::new();
     let mut items = Vec::new();
     let mut per_cat: Vec<(f64, Option<f64>, f64)> = Vec::new(); // (W, S, Σw counted)
     for c in &rubric.categories {
         let (mut sw, mut swc) = (0.0, 0.0);
         for i in &c.items {
-            let levels: Vec<(String, Level)> = i
-                .rule
-                .disclosures()
-                .iter()
-                .map(|d| (d.clone(), fund.standing(d, year).level))
-                .collect();
+            let levels: Vec<(String, Level)> = i.rule.disclosures().iter().map(|d| (d.clone(), level_of(d))).collect();
             let lv: Vec<Level> = levels.iter().map(|(_, l)| *l).collect();
             let (status, credit) = item_credit(i, &lv, rubric.unknown);
             if let Some(cr) = credit {
@@ -226,11 +236,7 @@ fn score_fund(
         let s = (sw > 0.0).then(|| swc / sw);
         per_cat.push((c.weight, s, sw));
     }
-    let total_w: f64 = per_cat
-        .iter()
-        .filter(|(_, s, _)| s.is_some())
-        .map(|(w, _, _)| w)
-        .sum();
+    let total_w: f64 = per_cat.iter().filter(|(_, s, _)| s.is_some()).map(|(w, _, _)| w).sum();
     let mut score = 0.0;
     let mut k = 0;
     for (c, (w, s, sw)) in rubric.categories.iter().zip(&per_cat) {
@@ -249,6 +255,11 @@ fn score_fund(
         }
     }
     (score, cats, items)
+}
+
+/// A fund's unrounded score in `year` (`None` = latest), for exact differences.
+pub fn raw_score(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> f64 {
+    score_fund(rubric, fund, year).0
 }
 
 /// Scores every fund in `ds` (or those in `opts.funds`) and ranks them.
@@ -278,11 +289,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                 year,
                 score: None,
                 rank: None,
-                categories: rubric
-                    .categories
-                    .iter()
-                    .map(|c| (c.id.clone(), None))
-                    .collect(),
+                categories: rubric.categories.iter().map(|c| (c.id.clone(), None)).collect(),
                 coverage: Coverage::default(),
                 undated: vec![],
                 items: vec![],
@@ -326,24 +333,14 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
     }
     rank(&mut results);
     Results {
-        rubric: RubricInfo {
-            id: rubric.id.clone(),
-            title: rubric.title.clone(),
-            version: rubric.version.clone(),
-            scale: rubric.scale,
-            unknown: rubric.unknown,
-        },
+        rubric: RubricInfo::of(rubric),
         profile: opts.profile.clone(),
         as_of: opts.as_of,
         at_age: opts.at_age,
         categories: rubric
             .categories
             .iter()
-            .map(|c| CategoryInfo {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                weight: round_to(c.weight / total_w, 4),
-            })
+            .map(|c| CategoryInfo { id: c.id.clone(), title: c.title.clone(), weight: round_to(c.weight / total_w, 4) })
             .collect(),
         results,
     }
@@ -353,13 +350,9 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
 pub fn rank(results: &mut [FundResult]) {
     let scores: Vec<f64> = results.iter().filter_map(|r| r.score).collect();
     for r in results.iter_mut() {
-        r.rank = r
-            .score
-            .map(|s| 1 + scores.iter().filter(|o| **o > s).count() as u32);
+        r.rank = r.score.map(|s| 1 + scores.iter().filter(|o| **o > s).count() as u32);
     }
-    results.sort_by(|a, b| {
-        (a.rank.is_none(), a.rank, &a.fund).cmp(&(b.rank.is_none(), b.rank, &b.fund))
-    });
+    results.sort_by(|a, b| (a.rank.is_none(), a.rank, &a.fund).cmp(&(b.rank.is_none(), b.rank, &b.fund)));
 }
 
 #[cfg(test)]
@@ -370,31 +363,15 @@ mod tests {
     const CATALOGUE: &str = include_str!("../tests/fixtures/mini/disclosures.yaml");
     const RUBRIC: &str = include_str!("../tests/fixtures/mini/rubric.yaml");
     const FUNDS: [(&str, &str); 3] = [
-        (
-            "alpha",
-            include_str!("../tests/fixtures/mini/funds/alpha.yaml"),
-        ),
-        (
-            "beta",
-            include_str!("../tests/fixtures/mini/funds/beta.yaml"),
-        ),
-        (
-            "gamma",
-            include_str!("../tests/fixtures/mini/funds/gamma.yaml"),
-        ),
+        ("alpha", include_str!("../tests/fixtures/mini/funds/alpha.yaml")),
+        ("beta", include_str!("../tests/fixtures/mini/funds/beta.yaml")),
+        ("gamma", include_str!("../tests/fixtures/mini/funds/gamma.yaml")),
     ];
 
     fn dataset_with(rubric: &str, funds: &[(&str, &str)]) -> Dataset {
         let loaded = from_texts(CATALOGUE, rubric, funds);
-        let errors: Vec<String> = loaded
-            .diagnostics
-            .sorted()
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
-        loaded
-            .dataset
-            .unwrap_or_else(|| panic!("fixture invalid: {errors:?}"))
+        let errors: Vec<String> = loaded.diagnostics.sorted().iter().map(|d| d.to_string()).collect();
+        loaded.dataset.unwrap_or_else(|| panic!("fixture invalid: {errors:?}"))
     }
 
     fn mini() -> Dataset {
@@ -402,10 +379,7 @@ mod tests {
     }
 
     fn scores(r: &Results) -> Vec<(&str, Option<f64>, Option<u32>)> {
-        r.results
-            .iter()
-            .map(|f| (f.fund.as_str(), f.score, f.rank))
-            .collect()
+        r.results.iter().map(|f| (f.fund.as_str(), f.score, f.rank)).collect()
     }
 
     #[test]
@@ -418,43 +392,16 @@ mod tests {
         let r = score(&mini(), &Options::default());
         assert_eq!(
             scores(&r),
-            vec![
-                ("beta", Some(87.5), Some(1)),
-                ("alpha", Some(62.5), Some(2)),
-                ("gamma", Some(25.0), Some(3))
-            ]
+            vec![("beta", Some(87.5), Some(1)), ("alpha", Some(62.5), Some(2)), ("gamma", Some(25.0), Some(3))]
         );
         let alpha = &r.results[1];
-        assert_eq!(
-            alpha.categories,
-            vec![
-                ("reporting".to_string(), Some(83.3)),
-                ("portfolio".to_string(), Some(0.0))
-            ]
-        );
+        assert_eq!(alpha.categories, vec![("reporting".to_string(), Some(83.3)), ("portfolio".to_string(), Some(0.0))]);
         let points: f64 = alpha.items.iter().map(|i| i.points).sum();
-        assert!(
-            (points - 62.5).abs() < 1e-9,
-            "item points add up to the score"
-        );
+        assert!((points - 62.5).abs() < 1e-9, "item points add up to the score");
         let lost: f64 = alpha.items.iter().map(|i| i.lost).sum();
         assert!((lost - 37.5).abs() < 1e-9);
-        assert_eq!(
-            r.results[0].coverage,
-            Coverage {
-                assessed: 3,
-                unknown: 0,
-                not_applicable: 1
-            }
-        );
-        assert_eq!(
-            r.results[2].coverage,
-            Coverage {
-                assessed: 1,
-                unknown: 3,
-                not_applicable: 0
-            }
-        );
+        assert_eq!(r.results[0].coverage, Coverage { assessed: 3, unknown: 0, not_applicable: 1 });
+        assert_eq!(r.results[2].coverage, Coverage { assessed: 1, unknown: 3, not_applicable: 0 });
     }
 
     #[test]
@@ -476,27 +423,15 @@ mod tests {
         );
         let r = score(&dataset_with(&partial, &FUNDS), &Options::default());
         // alpha: reporting (2 + 0.25)/3 = 0.75 → 100·(3·0.75)/4 = 56.25 → 56.3
-        assert_eq!(
-            r.results.iter().find(|f| f.fund == "alpha").unwrap().score,
-            Some(56.3)
-        );
+        assert_eq!(r.results.iter().find(|f| f.fund == "alpha").unwrap().score, Some(56.3));
         let mean = RUBRIC.replace("all_of:", "mean_of:");
         let r = score(&dataset_with(&mean, &FUNDS), &Options::default());
         // alpha: portfolio mean(1, 0) = 0.5 → 100·(2.5 + 0.5)/4 = 75
-        assert_eq!(
-            r.results.iter().find(|f| f.fund == "alpha").unwrap().score,
-            Some(75.0)
-        );
+        assert_eq!(r.results.iter().find(|f| f.fund == "alpha").unwrap().score, Some(75.0));
         let any = RUBRIC.replace("all_of:", "any_of:");
         let r = score(&dataset_with(&any, &FUNDS), &Options::default());
         // alpha: portfolio max(1, 0) = 1 → 100·(2.5 + 1)/4 = 87.5; beta: max(0.5, 1) = 1 → 100.
-        assert_eq!(
-            scores(&r)[..2],
-            [
-                ("beta", Some(100.0), Some(1)),
-                ("alpha", Some(87.5), Some(2))
-            ]
-        );
+        assert_eq!(scores(&r)[..2], [("beta", Some(100.0), Some(1)), ("alpha", Some(87.5), Some(2))]);
     }
 
     #[test]
@@ -519,35 +454,15 @@ mod tests {
     #[test]
     fn as_of_follows_since_and_history_and_skips_unborn_funds() {
         let ds = mini();
-        let at = |y| {
-            score(
-                &ds,
-                &Options {
-                    as_of: Some(y),
-                    ..Options::default()
-                },
-            )
-        };
+        let at = |y| score(&ds, &Options { as_of: Some(y), ..Options::default() });
         // 2007: alpha annual_report partial (history from 2005), holdings none (since 2012)
         // reporting (2·0.5 + 0.5)/3 = 0.5 → 100·(3·0.5)/4 = 37.5
         let r = at(2007);
         let alpha = r.results.iter().find(|f| f.fund == "alpha").unwrap();
         assert_eq!(alpha.score, Some(37.5));
-        assert_eq!(
-            alpha.undated,
-            vec!["fund_size".to_string()],
-            "fund_size has no since"
-        );
+        assert_eq!(alpha.undated, vec!["fund_size".to_string()], "fund_size has no since");
         // 2003: annual report none → reporting 0.5/3 → 12.5
-        assert_eq!(
-            at(2003)
-                .results
-                .iter()
-                .find(|f| f.fund == "alpha")
-                .unwrap()
-                .score,
-            Some(12.5)
-        );
+        assert_eq!(at(2003).results.iter().find(|f| f.fund == "alpha").unwrap().score, Some(12.5));
         // beta (2015) does not exist in 2010: listed last, unscored.
         let r = at(2010);
         let last = r.results.last().unwrap();
@@ -559,30 +474,14 @@ mod tests {
 
     #[test]
     fn at_age_scores_each_fund_at_its_own_year() {
-        let r = score(
-            &mini(),
-            &Options {
-                at_age: Some(7),
-                ..Options::default()
-            },
-        );
+        let r = score(&mini(), &Options { at_age: Some(7), ..Options::default() });
         // alpha at 7 = 2007 → 37.5 (as above); gamma at 7 = 1997: fund_size full since 1995,
         // the rest unknown → 25; beta at 7 = 2022 → today's levels → 87.5.
         assert_eq!(
             scores(&r),
-            vec![
-                ("beta", Some(87.5), Some(1)),
-                ("alpha", Some(37.5), Some(2)),
-                ("gamma", Some(25.0), Some(3))
-            ]
+            vec![("beta", Some(87.5), Some(1)), ("alpha", Some(37.5), Some(2)), ("gamma", Some(25.0), Some(3))]
         );
-        let r = score(
-            &mini(),
-            &Options {
-                at_age: Some(20),
-                ..Options::default()
-            },
-        );
+        let r = score(&mini(), &Options { at_age: Some(20), ..Options::default() });
         let beta = r.results.iter().find(|f| f.fund == "beta").unwrap();
         assert_eq!(beta.status, Status::TooYoung);
     }
@@ -590,10 +489,7 @@ mod tests {
     #[test]
     fn profile_changes_only_the_declared_weights() {
         let ds = mini();
-        let p = ds
-            .rubric
-            .with_profile("reporting_only", &ds.catalogue)
-            .unwrap();
+        let p = ds.rubric.with_profile("reporting_only", &ds.catalogue).unwrap();
         assert_eq!(p.categories[0].weight, 9.0);
         assert_eq!(p.categories[1].weight, ds.rubric.categories[1].weight);
         for ((_, a), (_, b)) in p.items().zip(ds.rubric.items()) {
@@ -616,21 +512,13 @@ mod tests {
     }
 
     fn random_fund(g: &mut Gen, id: &str) -> String {
-        let mut s = format!(
-            "id: {id}\nname: {id}\njurisdiction: X\nestablished: 2000\nassessed: 2026-01-01\ndisclosures:\n"
-        );
-        for d in [
-            "annual_report",
-            "fund_size",
-            "holdings_list",
-            "audited_financial_statements",
-        ] {
+        let mut s =
+            format!("id: {id}\nname: {id}\njurisdiction: X\nestablished: 2000\nassessed: 2026-01-01\ndisclosures:\n");
+        for d in ["annual_report", "fund_size", "holdings_list", "audited_financial_statements"] {
             let l = g.level();
             s.push_str(&format!("  {d}:\n    level: {l}\n    note: generated\n"));
             if l == "full" || l == "partial" {
-                s.push_str(
-                    "    evidence: [{ source: S, url: \"https://s.example\", date: 2025 }]\n",
-                );
+                s.push_str("    evidence: [{ source: S, url: \"https://s.example\", date: 2025 }]\n");
             }
         }
         s
@@ -641,13 +529,9 @@ mod tests {
         let mut g = Gen(0x9E37_79B9_7F4A_7C15);
         let order = ["full", "partial", "none"];
         for _ in 0..200 {
-            let texts: Vec<(String, String)> = (0..4)
-                .map(|i| (format!("f{i}"), random_fund(&mut g, &format!("f{i}"))))
-                .collect();
-            let funds: Vec<(&str, &str)> = texts
-                .iter()
-                .map(|(a, b)| (a.as_str(), b.as_str()))
-                .collect();
+            let texts: Vec<(String, String)> =
+                (0..4).map(|i| (format!("f{i}"), random_fund(&mut g, &format!("f{i}")))).collect();
+            let funds: Vec<(&str, &str)> = texts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
             let ds = dataset_with(RUBRIC, &funds);
             let r = score(&ds, &Options::default());
             for f in &r.results {
@@ -659,17 +543,11 @@ mod tests {
                 .replace("weight: 3", "weight: 30")
                 .replace("weight: 2", "weight: 20")
                 .replace("weight: 1", "weight: 10");
-            assert_eq!(
-                scores(&score(&dataset_with(&scaled, &funds), &Options::default())),
-                scores(&r)
-            );
+            assert_eq!(scores(&score(&dataset_with(&scaled, &funds), &Options::default())), scores(&r));
             // Reordering the funds changes nothing.
             let mut rev = funds.clone();
             rev.reverse();
-            assert_eq!(
-                scores(&score(&dataset_with(RUBRIC, &rev), &Options::default())),
-                scores(&r)
-            );
+            assert_eq!(scores(&score(&dataset_with(RUBRIC, &rev), &Options::default())), scores(&r));
             // Disclosing more (none → partial → full) never lowers a score.
             let (stem, text) = &texts[0];
             for from in 1..3 {
@@ -682,31 +560,14 @@ mod tests {
                     } else {
                         ""
                     };
-                    better.replace_range(
-                        at..at + needle.len(),
-                        &format!("level: {hi}\n    note: generated\n{evidence}"),
-                    );
+                    better
+                        .replace_range(at..at + needle.len(), &format!("level: {hi}\n    note: generated\n{evidence}"));
                     let mut f2 = funds.clone();
                     f2[0] = (stem.as_str(), better.as_str());
-                    let before = r
-                        .results
-                        .iter()
-                        .find(|f| f.fund == *stem)
-                        .unwrap()
-                        .score
-                        .unwrap();
+                    let before = r.results.iter().find(|f| f.fund == *stem).unwrap().score.unwrap();
                     let after = score(&dataset_with(RUBRIC, &f2), &Options::default());
-                    let after = after
-                        .results
-                        .iter()
-                        .find(|f| f.fund == *stem)
-                        .unwrap()
-                        .score
-                        .unwrap();
-                    assert!(
-                        after >= before,
-                        "{lo} → {hi} lowered {stem}: {before} → {after}"
-                    );
+                    let after = after.results.iter().find(|f| f.fund == *stem).unwrap().score.unwrap();
+                    assert!(after >= before, "{lo} → {hi} lowered {stem}: {before} → {after}");
                 }
             }
         }

@@ -12,30 +12,21 @@ pub const STALE_EVIDENCE_YEARS: i64 = 5;
 fn is_snake_case(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn check_id(d: &mut Diagnostics, file: &str, id: &Spanned<String>, what: &str) {
     if !is_snake_case(&id.value) {
-        d.error(
-            file,
-            Some(pos(id)),
-            format!("{what} id `{}` is not snake_case", id.value),
-        )
-        .help("use lowercase letters, digits and underscores, starting with a letter");
+        d.error(file, Some(pos(id)), format!("{what} id `{}` is not snake_case", id.value))
+            .help("use lowercase letters, digits and underscores, starting with a letter");
     }
 }
 
 /// Checks the catalogue.
 pub fn catalogue(raw: RawCatalogue, file: &str, d: &mut Diagnostics) -> Catalogue {
     if raw.version.value != 1 {
-        d.error(
-            file,
-            Some(pos(&raw.version)),
-            format!("unsupported catalogue version {}", raw.version.value),
-        )
-        .help("this swfscore reads version 1");
+        d.error(file, Some(pos(&raw.version)), format!("unsupported catalogue version {}", raw.version.value))
+            .help("this swfscore reads version 1");
     }
     let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
     let mut disclosures = Vec::new();
@@ -43,12 +34,8 @@ pub fn catalogue(raw: RawCatalogue, file: &str, d: &mut Diagnostics) -> Catalogu
         let r = s.value;
         check_id(d, file, &r.id, "disclosure");
         if let Some(first) = seen.get(&r.id.value) {
-            d.error(
-                file,
-                Some(pos(&r.id)),
-                format!("duplicate disclosure id `{}`", r.id.value),
-            )
-            .help(format!("first defined at line {}", first.line));
+            d.error(file, Some(pos(&r.id)), format!("duplicate disclosure id `{}`", r.id.value))
+                .help(format!("first defined at line {}", first.line));
             continue;
         }
         seen.insert(r.id.value.clone(), pos(&r.id));
@@ -67,7 +54,8 @@ pub fn catalogue(raw: RawCatalogue, file: &str, d: &mut Diagnostics) -> Catalogu
     Catalogue { disclosures }
 }
 
-fn level(l: RawLevel) -> Level {
+/// The domain level for a level as written.
+pub fn level(l: RawLevel) -> Level {
     match l {
         RawLevel::Full => Level::Full,
         RawLevel::Partial => Level::Partial,
@@ -80,12 +68,8 @@ fn level(l: RawLevel) -> Level {
 fn date(d: &mut Diagnostics, file: &str, s: &Spanned<ScalarText>, what: &str) -> Option<Date> {
     let parsed = Date::parse(&s.value.0);
     if parsed.is_none() {
-        d.error(
-            file,
-            Some(pos(s)),
-            format!("malformed {what} `{}`", s.value.0),
-        )
-        .help("write YYYY-MM-DD, YYYY-MM or YYYY");
+        d.error(file, Some(pos(s)), format!("malformed {what} `{}`", s.value.0))
+            .help("write YYYY-MM-DD, YYYY-MM or YYYY");
     }
     parsed
 }
@@ -96,8 +80,7 @@ fn evidence(d: &mut Diagnostics, file: &str, list: Vec<Spanned<RawEvidence>>) ->
         let p = pos(&s);
         let e = s.value;
         if e.source.trim().is_empty() {
-            d.error(file, Some(p), "evidence with an empty `source`")
-                .help("name the document or page");
+            d.error(file, Some(p), "evidence with an empty `source`").help("name the document or page");
         }
         match &e.url {
             None => {
@@ -105,116 +88,64 @@ fn evidence(d: &mut Diagnostics, file: &str, list: Vec<Spanned<RawEvidence>>) ->
                     .help("add `url:` so a reader can check it");
             }
             Some(u) if !(u.starts_with("https://") || u.starts_with("http://")) => {
-                d.warning(
-                    file,
-                    Some(p),
-                    format!("evidence URL `{u}` is not an http(s) address"),
-                );
+                d.warning(file, Some(p), format!("evidence URL `{u}` is not an http(s) address"));
             }
             Some(_) => {}
         }
         let when = match &e.date {
             Some(s) => date(d, file, s, "date"),
             None => {
-                d.warning(
-                    file,
-                    Some(p),
-                    format!("evidence `{}` has no date", e.source),
-                )
-                .help("add `date:` (YYYY-MM-DD, YYYY-MM or YYYY)");
+                d.warning(file, Some(p), format!("evidence `{}` has no date", e.source))
+                    .help("add `date:` (YYYY-MM-DD, YYYY-MM or YYYY)");
                 None
             }
         };
-        out.push(Evidence {
-            source: e.source,
-            url: e.url,
-            date: when,
-            quote: e.quote,
-        });
+        out.push(Evidence { source: e.source, url: e.url, date: when, quote: e.quote });
     }
     out
 }
 
 /// Checks one fund descriptor; `stem` is its file name without extension.
-pub fn fund(
-    raw: RawFund,
-    file: &str,
-    stem: &str,
-    catalogue: &Catalogue,
-    d: &mut Diagnostics,
-) -> Option<Fund> {
+pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<Fund> {
     let errors_before = d.errors();
     check_id(d, file, &raw.id, "fund");
     if raw.id.value != stem {
-        d.error(
-            file,
-            Some(pos(&raw.id)),
-            format!(
-                "fund id `{}` does not match the file name `{stem}`",
-                raw.id.value
-            ),
-        )
-        .help(format!(
-            "rename the file to `{}.yaml` or set `id: {stem}`",
-            raw.id.value
-        ));
+        d.error(file, Some(pos(&raw.id)), format!("fund id `{}` does not match the file name `{stem}`", raw.id.value))
+            .help(format!("rename the file to `{}.yaml` or set `id: {stem}`", raw.id.value));
     }
     let assessed = date(d, file, &raw.assessed, "assessment date");
     if let Some(a) = assessed
         && a.day.is_none()
     {
-        d.error(
-            file,
-            Some(pos(&raw.assessed)),
-            "the assessment date needs a day",
-        )
-        .help("write YYYY-MM-DD");
+        d.error(file, Some(pos(&raw.assessed)), "the assessment date needs a day").help("write YYYY-MM-DD");
     }
     let established = raw.established.value;
     let assessed_year = assessed.map(|a| a.year);
     if !(1800..=assessed_year.unwrap_or(9999)).contains(&established) {
-        d.error(
-            file,
-            Some(pos(&raw.established)),
-            format!("established year {established} is out of range"),
-        )
-        .help("give the year the fund was founded, no later than `assessed`");
+        d.error(file, Some(pos(&raw.established)), format!("established year {established} is out of range"))
+            .help("give the year the fund was founded, no later than `assessed`");
     }
     let in_range = |y: i32| y >= established && assessed_year.is_none_or(|a| y <= a);
 
-    let mut entries: Vec<(Spanned<String>, Spanned<RawAssessment>)> =
-        raw.disclosures.into_iter().collect();
+    let mut entries: Vec<(Spanned<String>, Spanned<RawAssessment>)> = raw.disclosures.into_iter().collect();
     entries.sort_by_key(|e| pos(&e.0));
     let mut disclosures = BTreeMap::new();
     for (key, value) in entries {
         let kp = pos(&key);
         if catalogue.get(&key.value).is_none() {
-            d.error(
-                file,
-                Some(kp),
-                format!("unknown disclosure `{}`", key.value),
-            )
-            .suggest(&key.value, catalogue.ids());
+            d.error(file, Some(kp), format!("unknown disclosure `{}`", key.value)).suggest(&key.value, catalogue.ids());
             continue;
         }
         let r = value.value;
         let lvl = level(r.level.value);
         let lp = pos(&r.level);
         if lvl.is_disclosed() && r.evidence.is_empty() {
-            d.error(
-                file,
-                Some(lp),
-                format!("`{}` is `{lvl}` without evidence", key.value),
-            )
-            .help("add `evidence:` with a source, URL and date, or lower the level");
+            d.error(file, Some(lp), format!("`{}` is `{lvl}` without evidence", key.value))
+                .help("add `evidence:` with a source, URL and date, or lower the level");
         }
         if lvl == Level::Unknown && r.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            d.warning(
-                file,
-                Some(lp),
-                format!("`{}` is unknown with no note", key.value),
-            )
-            .help("say in `note:` what was looked for and not found");
+            d.warning(file, Some(lp), format!("`{}` is unknown with no note", key.value))
+                .help("say in `note:` what was looked for and not found");
         }
         let since = r.since.as_ref().map(|s| s.value);
         if let Some(s) = &r.since
@@ -232,12 +163,8 @@ pub fn fund(
             .help("a level cannot start before `established` or after `assessed`");
         }
         if !r.history.is_empty() && since.is_none() {
-            d.error(
-                file,
-                Some(lp),
-                format!("`{}` has `history` but no `since`", key.value),
-            )
-            .help("give the year the current level started");
+            d.error(file, Some(lp), format!("`{}` has `history` but no `since`", key.value))
+                .help("give the year the current level started");
         }
         let mut history: Vec<Period> = Vec::new();
         let mut last: Option<i32> = None;
@@ -256,33 +183,21 @@ pub fn fund(
                 );
             }
             if last.is_some_and(|l| from <= l) || since.is_some_and(|s| from >= s) {
-                d.error(file, Some(pos(&p.from)), format!("history out of order at {from}"))
-                    .help("history entries go oldest first, each year later than the one before and earlier than `since`");
+                d.error(file, Some(pos(&p.from)), format!("history out of order at {from}")).help(
+                    "history entries go oldest first, each year later than the one before and earlier than `since`",
+                );
             }
             last = Some(from);
             let hl = level(p.level.value);
             if hl == Level::Unknown {
-                d.error(
-                    file,
-                    Some(pos(&p.level)),
-                    "a history level cannot be `unknown`",
-                )
-                .help("leave out the years that are not known");
+                d.error(file, Some(pos(&p.level)), "a history level cannot be `unknown`")
+                    .help("leave out the years that are not known");
             }
             if hl.is_disclosed() && p.evidence.is_empty() && p.note.is_none() {
-                d.warning(
-                    file,
-                    Some(pp),
-                    format!("history level `{hl}` from {from} has no evidence or note"),
-                );
+                d.warning(file, Some(pp), format!("history level `{hl}` from {from} has no evidence or note"));
             }
             let ev = evidence(d, file, p.evidence);
-            history.push(Period {
-                from,
-                level: hl,
-                note: p.note,
-                evidence: ev,
-            });
+            history.push(Period { from, level: hl, note: p.note, evidence: ev });
         }
         let ev = evidence(d, file, r.evidence);
         if lvl.is_disclosed()
@@ -293,28 +208,12 @@ pub fn fund(
             d.warning(file, Some(lp), format!("the newest evidence for `{}` is from {newest}, more than {STALE_EVIDENCE_YEARS} years before the assessment", key.value))
                 .help("confirm the level with a recent source");
         }
-        disclosures.insert(
-            key.value,
-            Assessment {
-                level: lvl,
-                since,
-                history,
-                note: r.note,
-                evidence: ev,
-            },
-        );
+        disclosures.insert(key.value, Assessment { level: lvl, since, history, note: r.note, evidence: ev });
     }
-    let missing: Vec<&str> = catalogue
-        .ids()
-        .filter(|id| !disclosures.contains_key(*id))
-        .collect();
+    let missing: Vec<&str> = catalogue.ids().filter(|id| !disclosures.contains_key(*id)).collect();
     if !missing.is_empty() {
         let shown: Vec<&str> = missing.iter().take(5).copied().collect();
-        let more = if missing.len() > 5 {
-            format!(", and {} more", missing.len() - 5)
-        } else {
-            String::new()
-        };
+        let more = if missing.len() > 5 { format!(", and {} more", missing.len() - 5) } else { String::new() };
         d.warning(
             file,
             None,
@@ -330,22 +229,11 @@ pub fn fund(
     for (k, f) in raw.facts {
         let as_of = f.as_of.as_ref().and_then(|s| date(d, file, s, "fact date"));
         if !f.value.is_finite() {
-            d.error(
-                file,
-                None,
-                format!("fact `{k}` has a value that is not a finite number"),
-            );
+            d.error(file, None, format!("fact `{k}` has a value that is not a finite number"));
         }
         facts.insert(
             k,
-            Fact {
-                value: f.value,
-                currency: f.currency,
-                unit: f.unit,
-                as_of,
-                source: f.source,
-                url: f.url,
-            },
+            Fact { value: f.value, currency: f.currency, unit: f.unit, as_of, source: f.source, url: f.url },
         );
     }
     if d.errors() > errors_before {
@@ -366,24 +254,12 @@ pub fn fund(
 
 fn weight(d: &mut Diagnostics, file: &str, w: &Spanned<f64>, what: &str) -> f64 {
     if !(w.value.is_finite() && w.value > 0.0) {
-        d.error(
-            file,
-            Some(pos(w)),
-            format!(
-                "{what} weight {} must be a finite number greater than 0",
-                w.value
-            ),
-        );
+        d.error(file, Some(pos(w)), format!("{what} weight {} must be a finite number greater than 0", w.value));
     }
     w.value
 }
 
-fn credits(
-    d: &mut Diagnostics,
-    file: &str,
-    base: Credits,
-    raw: &Option<Spanned<RawCredits>>,
-) -> Credits {
+fn credits(d: &mut Diagnostics, file: &str, base: Credits, raw: &Option<Spanned<RawCredits>>) -> Credits {
     let Some(s) = raw else { return base };
     let mut c = base;
     for (name, v, slot) in [
@@ -393,11 +269,7 @@ fn credits(
     ] {
         if let Some(v) = v {
             if !(0.0..=1.0).contains(&v) {
-                d.error(
-                    file,
-                    Some(pos(s)),
-                    format!("credit for `{name}` is {v}, outside [0, 1]"),
-                );
+                d.error(file, Some(pos(s)), format!("credit for `{name}` is {v}, outside [0, 1]"));
             }
             *slot = v;
         }
@@ -406,18 +278,11 @@ fn credits(
 }
 
 /// Checks a rubric against the catalogue.
-pub fn rubric(
-    raw: RawRubric,
-    file: &str,
-    catalogue: &Catalogue,
-    d: &mut Diagnostics,
-) -> Option<Rubric> {
+pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<Rubric> {
     let errors_before = d.errors();
     let rid = &raw.id.value;
     if rid.is_empty()
-        || !rid
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+        || !rid.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
     {
         d.error(
             file,
@@ -427,11 +292,7 @@ pub fn rubric(
     }
     let scale = raw.scale.value;
     if !(scale.is_finite() && scale > 0.0) {
-        d.error(
-            file,
-            Some(pos(&raw.scale)),
-            format!("scale {scale} must be a finite number greater than 0"),
-        );
+        d.error(file, Some(pos(&raw.scale)), format!("scale {scale} must be a finite number greater than 0"));
     }
     let base = credits(d, file, Credits::default(), &raw.levels);
     if raw.categories.is_empty() {
@@ -445,22 +306,14 @@ pub fn rubric(
         let c = cs.value;
         check_id(d, file, &c.id, "category");
         if let Some(first) = cat_ids.get(&c.id.value) {
-            d.error(
-                file,
-                Some(pos(&c.id)),
-                format!("duplicate category id `{}`", c.id.value),
-            )
-            .help(format!("first defined at line {}", first.line));
+            d.error(file, Some(pos(&c.id)), format!("duplicate category id `{}`", c.id.value))
+                .help(format!("first defined at line {}", first.line));
         }
         cat_ids.insert(c.id.value.clone(), pos(&c.id));
         let cw = weight(d, file, &c.weight, "category");
         if c.items.is_empty() {
-            d.error(
-                file,
-                Some(cp),
-                format!("category `{}` has no items", c.id.value),
-            )
-            .help("add `items:` or remove the category");
+            d.error(file, Some(cp), format!("category `{}` has no items", c.id.value))
+                .help("add `items:` or remove the category");
         }
         let mut items = Vec::new();
         for is in c.items {
@@ -468,32 +321,17 @@ pub fn rubric(
             let i = is.value;
             check_id(d, file, &i.id, "item");
             if let Some(first) = item_ids.get(&i.id.value) {
-                d.error(
-                    file,
-                    Some(pos(&i.id)),
-                    format!("duplicate item id `{}`", i.id.value),
-                )
-                .help(format!("first defined at line {}", first.line));
+                d.error(file, Some(pos(&i.id)), format!("duplicate item id `{}`", i.id.value))
+                    .help(format!("first defined at line {}", first.line));
             }
             item_ids.insert(i.id.value.clone(), pos(&i.id));
-            let iw = i
-                .weight
-                .as_ref()
-                .map_or(1.0, |w| weight(d, file, w, "item"));
-            let given = [
-                i.disclosure.is_some(),
-                i.all_of.is_some(),
-                i.any_of.is_some(),
-                i.mean_of.is_some(),
-            ];
+            let iw = i.weight.as_ref().map_or(1.0, |w| weight(d, file, w, "item"));
+            let given = [i.disclosure.is_some(), i.all_of.is_some(), i.any_of.is_some(), i.mean_of.is_some()];
             if given.iter().filter(|g| **g).count() > 1 {
                 d.error(
                     file,
                     Some(ip),
-                    format!(
-                        "item `{}` gives more than one of disclosure, all_of, any_of, mean_of",
-                        i.id.value
-                    ),
+                    format!("item `{}` gives more than one of disclosure, all_of, any_of, mean_of", i.id.value),
                 )
                 .help("keep one");
             }
@@ -514,27 +352,13 @@ pub fn rubric(
                 Rule::One(i.id.value.clone())
             };
             if refs.is_empty() && !matches!(rule, Rule::One(_)) {
-                d.error(
-                    file,
-                    Some(ip),
-                    format!(
-                        "item `{}` combines an empty list of disclosures",
-                        i.id.value
-                    ),
-                );
+                d.error(file, Some(ip), format!("item `{}` combines an empty list of disclosures", i.id.value));
             }
             for id in rule.disclosures() {
                 if catalogue.get(id).is_none() {
-                    let at = refs
-                        .iter()
-                        .find(|s| &s.value == id)
-                        .map_or(pos(&i.id), |s| pos(s));
-                    d.error(
-                        file,
-                        Some(at),
-                        format!("item `{}` refers to unknown disclosure `{id}`", i.id.value),
-                    )
-                    .suggest(id, catalogue.ids());
+                    let at = refs.iter().find(|s| &s.value == id).map_or(pos(&i.id), |s| pos(s));
+                    d.error(file, Some(at), format!("item `{}` refers to unknown disclosure `{id}`", i.id.value))
+                        .suggest(id, catalogue.ids());
                 }
             }
             items.push(Item {
@@ -547,13 +371,7 @@ pub fn rubric(
                 note: i.note,
             });
         }
-        categories.push(Category {
-            id: c.id.value,
-            title: c.title,
-            description: c.description,
-            weight: cw,
-            items,
-        });
+        categories.push(Category { id: c.id.value, title: c.title, description: c.description, weight: cw, items });
     }
     let mut profiles = Vec::new();
     let mut profile_ids = BTreeSet::new();
@@ -561,11 +379,7 @@ pub fn rubric(
         let p = ps.value;
         check_id(d, file, &p.id, "profile");
         if !profile_ids.insert(p.id.value.clone()) {
-            d.error(
-                file,
-                Some(pos(&p.id)),
-                format!("duplicate profile id `{}`", p.id.value),
-            );
+            d.error(file, Some(pos(&p.id)), format!("duplicate profile id `{}`", p.id.value));
         }
         let mut cats = BTreeMap::new();
         for (k, w) in &p.categories {
@@ -573,10 +387,7 @@ pub fn rubric(
                 d.error(
                     file,
                     Some(pos(k)),
-                    format!(
-                        "profile `{}` re-weights unknown category `{}`",
-                        p.id.value, k.value
-                    ),
+                    format!("profile `{}` re-weights unknown category `{}`", p.id.value, k.value),
                 )
                 .suggest(&k.value, cat_ids.keys().map(String::as_str));
             }
@@ -585,22 +396,12 @@ pub fn rubric(
         let mut its = BTreeMap::new();
         for (k, w) in &p.items {
             if !item_ids.contains_key(&k.value) {
-                d.error(
-                    file,
-                    Some(pos(k)),
-                    format!(
-                        "profile `{}` re-weights unknown item `{}`",
-                        p.id.value, k.value
-                    ),
-                )
-                .suggest(&k.value, item_ids.keys().map(String::as_str));
+                d.error(file, Some(pos(k)), format!("profile `{}` re-weights unknown item `{}`", p.id.value, k.value))
+                    .suggest(&k.value, item_ids.keys().map(String::as_str));
             }
             its.insert(k.value.clone(), weight(d, file, w, "profile item"));
         }
-        let factor = p
-            .commercial_factor
-            .as_ref()
-            .map(|f| weight(d, file, f, "commercial_factor"));
+        let factor = p.commercial_factor.as_ref().map(|f| weight(d, file, f, "commercial_factor"));
         profiles.push(Profile {
             id: p.id.value,
             title: p.title,
@@ -621,11 +422,7 @@ pub fn rubric(
         sources: raw
             .source
             .into_iter()
-            .map(|s| Source {
-                title: s.title,
-                url: s.url,
-                date: s.date.map(|d| d.0),
-            })
+            .map(|s| Source { title: s.title, url: s.url, date: s.date.map(|d| d.0) })
             .collect(),
         fidelity: raw.fidelity,
         scale,

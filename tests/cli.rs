@@ -24,27 +24,14 @@ fn json_has_the_documented_keys() {
     assert_eq!(v["rubric"]["scale"], 100.0);
     assert_eq!(v["as_of"], 2010);
     let first = &v["results"][0];
-    for key in [
-        "fund",
-        "name",
-        "score",
-        "rank",
-        "categories",
-        "coverage",
-        "status",
-    ] {
+    for key in ["fund", "name", "score", "rank", "categories", "coverage", "status"] {
         assert!(first.get(key).is_some(), "missing {key}");
     }
     assert_eq!(first["status"], "scored");
     assert_eq!(first["coverage"]["assessed"], 4);
     let last = v["results"].as_array().unwrap().last().unwrap();
     assert_eq!(
-        (
-            last["fund"].as_str(),
-            last["score"].is_null(),
-            last["rank"].is_null(),
-            last["status"].as_str()
-        ),
+        (last["fund"].as_str(), last["score"].is_null(), last["rank"].is_null(), last["status"].as_str()),
         (Some("beta"), true, true, Some("not_established"))
     );
 }
@@ -52,20 +39,13 @@ fn json_has_the_documented_keys() {
 #[test]
 fn output_file_and_fund_filter() {
     let t = mini();
-    let r = swfscore(
-        t.path(),
-        &[
-            "score", "--fund", "alpha", "--fund", "gamma", "--format", "csv", "--output", "out.csv",
-        ],
-    );
+    let r =
+        swfscore(t.path(), &["score", "--fund", "alpha", "--fund", "gamma", "--format", "csv", "--output", "out.csv"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""));
     let csv = std::fs::read_to_string(t.path().join("out.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3);
-    assert!(
-        lines[1].starts_with("1,alpha,Alpha Fund,scored,,62.5,"),
-        "{csv}"
-    );
+    assert!(lines[1].starts_with("1,alpha,Alpha Fund,scored,,62.5,"), "{csv}");
     assert!(lines[2].starts_with("2,gamma,"), "{csv}");
 }
 
@@ -76,10 +56,7 @@ fn explain_and_compare_on_the_fixture() {
         let r = swfscore(t.path(), &["explain", "alpha", "--format", format]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         snap!(format!("mini_explain_alpha_{format}"), r.stdout);
-        let r = swfscore(
-            t.path(),
-            &["compare", "alpha", "beta", "gamma", "--format", format],
-        );
+        let r = swfscore(t.path(), &["compare", "alpha", "beta", "gamma", "--format", format]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         snap!(format!("mini_compare_{format}"), r.stdout);
     }
@@ -92,27 +69,17 @@ fn colour_only_when_asked_and_never_in_files() {
     assert!(!plain.stdout.contains('\x1b'));
     let forced = swfscore(t.path(), &["score", "--color", "always"]);
     assert!(forced.stdout.contains("\x1b["));
-    let md = swfscore(
-        t.path(),
-        &["score", "--color", "always", "--format", "markdown"],
-    );
+    let md = swfscore(t.path(), &["score", "--color", "always", "--format", "markdown"]);
     assert!(!md.stdout.contains('\x1b'));
 }
 
 #[test]
 fn profile_reweights() {
     let t = mini();
-    let r = swfscore(
-        t.path(),
-        &["score", "--profile", "reporting_only", "--format", "csv"],
-    );
+    let r = swfscore(t.path(), &["score", "--profile", "reporting_only", "--format", "csv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // alpha: 100·(9·0.8333 + 0)/10 = 75
-    assert!(
-        r.stdout.contains("alpha,Alpha Fund,scored,,75.0,"),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("alpha,Alpha Fund,scored,,75.0,"), "{}", r.stdout);
 }
 
 #[test]
@@ -122,10 +89,7 @@ fn help_and_version() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("Examples:"));
     let r = swfscore(t.path(), &["--version"]);
-    assert_eq!(
-        r.stdout,
-        format!("swfscore {}\n", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(r.stdout, format!("swfscore {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -162,14 +126,11 @@ fn one_level_changed_in_the_data_moves_that_fund_only() {
     let t = data_copy();
     let before = swfscore(t.path(), &["score", "--format", "json"]);
     let hkic = t.path().join("funds/hkic.yaml");
-    let text = std::fs::read_to_string(&hkic).unwrap();
-    let at = text.find("  holdings_list:\n    level: ").expect("hkic assesses holdings_list");
-    let line_end = at + "  holdings_list:\n    level: ".len();
-    let rest = &text[line_end..];
-    let old = &rest[..rest.find('\n').unwrap()];
-    assert_ne!(old, "full", "the test raises a level that is not already full");
-    let changed = format!("{}full\n    evidence: [{{ source: Test, url: \"https://t.example\", date: 2026 }}]{}", &text[..line_end], &rest[rest.find('\n').unwrap()..]);
-    std::fs::write(&hkic, changed).unwrap();
+    replace_block(
+        &hkic,
+        "holdings_list",
+        "    level: full\n    evidence: [{ source: Test, url: \"https://t.example\", date: 2026 }]\n",
+    );
     let after = swfscore(t.path(), &["score", "--format", "json"]);
     assert_eq!(after.code, 0, "{}", after.stderr);
     let score = |out: &str, id: &str| -> f64 {

@@ -183,22 +183,13 @@ fn every_broken_input_fails_with_its_location_and_writes_nothing() {
     for case in CASES {
         let t = mini();
         edit(&t.path().join(case.file), case.from, case.to);
-        let score = swfscore(
-            t.path(),
-            &["score", "--format", "markdown", "--output", "out.md"],
-        );
+        let score = swfscore(t.path(), &["score", "--format", "markdown", "--output", "out.md"]);
         if score.code != 2 || !score.stderr.contains(case.at) || t.path().join("out.md").exists() {
-            failures.push(format!(
-                "{}: score exit {} stderr:\n{}",
-                case.name, score.code, score.stderr
-            ));
+            failures.push(format!("{}: score exit {} stderr:\n{}", case.name, score.code, score.stderr));
         }
         let validate = swfscore(t.path(), &["validate"]);
         if validate.code != 1 || !validate.stderr.contains(case.at) {
-            failures.push(format!(
-                "{}: validate exit {} stderr:\n{}",
-                case.name, validate.code, validate.stderr
-            ));
+            failures.push(format!("{}: validate exit {} stderr:\n{}", case.name, validate.code, validate.stderr));
         }
         snap!(format!("error_{}", case.name), validate.stderr);
     }
@@ -208,17 +199,11 @@ fn every_broken_input_fails_with_its_location_and_writes_nothing() {
 #[test]
 fn duplicate_fund_files_are_an_error() {
     let t = mini();
-    std::fs::copy(
-        t.path().join("funds/alpha.yaml"),
-        t.path().join("funds/alpha.yml"),
-    )
-    .unwrap();
+    std::fs::copy(t.path().join("funds/alpha.yaml"), t.path().join("funds/alpha.yml")).unwrap();
     let r = swfscore(t.path(), &["validate"]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains(
-            "error: funds/alpha.yml: duplicate fund id `alpha` (also defined by funds/alpha.yaml)"
-        ),
+        r.stderr.contains("error: funds/alpha.yml: duplicate fund id `alpha` (also defined by funds/alpha.yaml)"),
         "{}",
         r.stderr
     );
@@ -227,80 +212,41 @@ fn duplicate_fund_files_are_an_error() {
 #[test]
 fn every_problem_in_every_file_is_reported() {
     let t = mini();
-    edit(
-        &t.path().join("funds/alpha.yaml"),
-        "  fund_size:",
-        "  fund_sise:",
-    );
-    edit(
-        &t.path().join("funds/beta.yaml"),
-        "since: 2020",
-        "since: 2010",
-    );
+    edit(&t.path().join("funds/alpha.yaml"), "  fund_size:", "  fund_sise:");
+    edit(&t.path().join("funds/beta.yaml"), "since: 2020", "since: 2010");
     edit(&t.path().join("rubric.yaml"), "weight: 3", "weight: 0");
     let r = swfscore(t.path(), &["validate"]);
     assert_eq!(r.code, 1);
-    for needle in [
-        "funds/alpha.yaml:16:3",
-        "funds/beta.yaml:17:12",
-        "rubric.yaml:10:13",
-    ] {
-        assert!(
-            r.stderr.contains(needle),
-            "{needle} missing from:\n{}",
-            r.stderr
-        );
+    for needle in ["funds/alpha.yaml:16:3", "funds/beta.yaml:17:12", "rubric.yaml:10:13"] {
+        assert!(r.stderr.contains(needle), "{needle} missing from:\n{}", r.stderr);
     }
 }
 
 #[test]
 fn warnings_pass_validate_and_fail_strict() {
     let t = mini();
-    edit(
-        &t.path().join("funds/alpha.yaml"),
-        "url: \"https://alpha.example/review\", ",
-        "",
-    );
+    edit(&t.path().join("funds/alpha.yaml"), "url: \"https://alpha.example/review\", ", "");
     let r = swfscore(t.path(), &["validate"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("warning: funds/alpha.yaml:20:9: evidence `Alpha Review` has no URL"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("warning: funds/alpha.yaml:20:9: evidence `Alpha Review` has no URL"), "{}", r.stderr);
     let strict = swfscore(t.path(), &["validate", "--strict"]);
     assert_eq!(strict.code, 1);
     assert!(
-        strict
-            .stderr
-            .contains("error: funds/alpha.yaml:20:9: evidence `Alpha Review` has no URL"),
+        strict.stderr.contains("error: funds/alpha.yaml:20:9: evidence `Alpha Review` has no URL"),
         "{}",
         strict.stderr
     );
     // Scoring still runs, and says there are warnings.
     let s = swfscore(t.path(), &["score"]);
     assert_eq!(s.code, 0);
-    assert!(
-        s.stderr.contains("1 warning(s) in the inputs"),
-        "{}",
-        s.stderr
-    );
+    assert!(s.stderr.contains("1 warning(s) in the inputs"), "{}", s.stderr);
 }
 
 #[test]
 fn stale_and_unknown_evidence_are_warnings() {
     let t = mini();
-    edit(
-        &t.path().join("funds/alpha.yaml"),
-        "date: 2025-06 }",
-        "date: 2019-06 }",
-    );
-    edit(
-        &t.path().join("funds/gamma.yaml"),
-        "    note: Not confirmed.\n  audited",
-        "  audited",
-    );
+    edit(&t.path().join("funds/alpha.yaml"), "date: 2025-06 }", "date: 2019-06 }");
+    edit(&t.path().join("funds/gamma.yaml"), "    note: Not confirmed.\n  audited", "  audited");
     std::fs::write(
         t.path().join("funds/delta.yaml"),
         "id: delta\nname: Delta\njurisdiction: D\nestablished: 2001\nassessed: 2026-01-01\n",
@@ -315,29 +261,15 @@ fn stale_and_unknown_evidence_are_warnings() {
 fn usage_errors_exit_2_with_a_suggestion() {
     let t = mini();
     let r = swfscore(t.path(), &["explain", "alpah"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (
-            2,
-            "swfscore: unknown fund `alpah` (did you mean `alpha`?)\n"
-        )
-    );
+    assert_eq!((r.code, r.stderr.as_str()), (2, "swfscore: unknown fund `alpah` (did you mean `alpha`?)\n"));
     let r = swfscore(t.path(), &["score", "--profile", "reporting_onyl"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("did you mean `reporting_only`?"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("did you mean `reporting_only`?"), "{}", r.stderr);
     let r = swfscore(t.path(), &["score", "--format", "xml"]);
     assert_eq!(r.code, 2);
     let r = swfscore(t.path(), &["score", "--rubric", "nope.yaml"]);
     assert_eq!(r.code, 2);
-    assert!(
-        r.stderr.contains("nope.yaml: no such rubric file"),
-        "{}",
-        r.stderr
-    );
+    assert!(r.stderr.contains("nope.yaml: no such rubric file"), "{}", r.stderr);
     let r = swfscore(t.path(), &["--dir", "missing", "score"]);
     assert_eq!(r.code, 2);
 }

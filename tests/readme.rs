@@ -33,10 +33,7 @@ fn readme_examples_match_the_program() {
     for (cmd, expected) in blocks {
         let args: Vec<&str> = cmd.split_whitespace().collect();
         let r = swfscore(&repo(), &args);
-        assert_eq!(
-            r.stdout, expected,
-            "README example `swfscore {cmd}` is out of date"
-        );
+        assert_eq!(r.stdout, expected, "README example `swfscore {cmd}` is out of date");
         examples += 1;
     }
     assert!(examples >= 3, "the README shows at least three examples");

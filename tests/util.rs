@@ -63,12 +63,7 @@ pub fn data_copy() -> tempfile::TempDir {
 /// Replaces the one occurrence of `from` in `file` (panics if it is not there exactly once).
 pub fn edit(file: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(file).unwrap();
-    assert_eq!(
-        text.matches(from).count(),
-        1,
-        "{from:?} must occur once in {}",
-        file.display()
-    );
+    assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once in {}", file.display());
     std::fs::write(file, text.replacen(from, to, 1)).unwrap();
 }
 
@@ -87,4 +82,21 @@ macro_rules! snap {
     ($name:expr, $value:expr) => {
         $crate::util::settings().bind(|| insta::assert_snapshot!($name, $value))
     };
+}
+
+/// Replaces the body of disclosure `id` in a fund descriptor (the lines indented under
+/// `  id:`) with `body`.
+pub fn replace_block(file: &Path, id: &str, body: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let head = format!("\n  {id}:\n");
+    let start = text.find(&head).unwrap_or_else(|| panic!("{id} not in {}", file.display())) + head.len();
+    let rest = &text[start..];
+    let mut end = 0;
+    for line in rest.split_inclusive('\n') {
+        if !line.starts_with("    ") && !line.trim().is_empty() {
+            break;
+        }
+        end += line.len();
+    }
+    std::fs::write(file, format!("{}{body}{}", &text[..start], &rest[end..])).unwrap();
 }

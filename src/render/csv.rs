@@ -8,11 +8,7 @@ pub struct Csv;
 
 /// Quotes a field when it needs it.
 pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 fn num(x: Option<f64>) -> String {
@@ -28,28 +24,14 @@ fn row(out: &mut String, fields: &[String]) {
 impl Renderer for Csv {
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         let mut out = String::new();
-        let mut h: Vec<String> = ["rank", "fund", "name", "status", "year", "score"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut h: Vec<String> =
+            ["rank", "fund", "name", "status", "year", "score"].iter().map(|s| s.to_string()).collect();
         h.extend(r.categories.iter().map(|c| c.id.clone()));
-        h.extend(
-            [
-                "assessed",
-                "unknown",
-                "not_applicable",
-                "rubric",
-                "rubric_version",
-            ]
-            .iter()
-            .map(|s| s.to_string()),
-        );
+        h.extend(["assessed", "unknown", "not_applicable", "rubric", "rubric_version"].iter().map(|s| s.to_string()));
         row(&mut out, &h);
         for f in &r.results {
-            let status = serde_json::to_value(f.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let status =
+                serde_json::to_value(f.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             let mut v = vec![
                 f.rank.map_or(String::new(), |k| k.to_string()),
                 f.fund.clone(),
@@ -75,25 +57,13 @@ impl Renderer for Csv {
         let mut out = String::new();
         row(
             &mut out,
-            &[
-                "fund",
-                "item",
-                "category",
-                "levels",
-                "status",
-                "credit",
-                "max_points",
-                "points",
-                "lost",
-            ]
-            .map(String::from),
+            &["fund", "item", "category", "levels", "status", "credit", "max_points", "points", "lost"]
+                .map(String::from),
         );
         for i in by_points_lost(f) {
             let levels: Vec<String> = i.levels.iter().map(|(d, l)| format!("{d}={l}")).collect();
-            let status = serde_json::to_value(i.status)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let status =
+                serde_json::to_value(i.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             row(
                 &mut out,
                 &[
@@ -122,20 +92,12 @@ impl Renderer for Csv {
         row(&mut out, &v);
         for (k, c) in r.categories.iter().enumerate() {
             let mut v = vec![format!("category:{}", c.id), String::new()];
-            v.extend(
-                funds
-                    .iter()
-                    .map(|f| num(f.categories.get(k).and_then(|(_, s)| *s))),
-            );
+            v.extend(funds.iter().map(|f| num(f.categories.get(k).and_then(|(_, s)| *s))));
             row(&mut out, &v);
         }
         for d in rubric_disclosures(r) {
             let mut v = vec![format!("disclosure:{d}"), differs(funds, d).to_string()];
-            v.extend(
-                funds
-                    .iter()
-                    .map(|f| level_of(f, d).map_or(String::new(), |l| l.to_string())),
-            );
+            v.extend(funds.iter().map(|f| level_of(f, d).map_or(String::new(), |l| l.to_string())));
             row(&mut out, &v);
         }
         out

@@ -9,8 +9,7 @@ use serde::Serialize;
 pub struct Json;
 
 fn pretty<T: Serialize>(v: &T) -> String {
-    let mut s =
-        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -67,20 +66,11 @@ impl Renderer for Json {
                 })
             })
             .collect();
-        pretty(&Explained {
-            rubric: &r.rubric,
-            profile: &r.profile,
-            as_of: r.as_of,
-            result: f,
-            evidence,
-        })
+        pretty(&Explained { rubric: &r.rubric, profile: &r.profile, as_of: r.as_of, result: f, evidence })
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], _cx: &Context) -> String {
-        let differing = rubric_disclosures(r)
-            .into_iter()
-            .filter(|d| differs(funds, d))
-            .collect();
+        let differing = rubric_disclosures(r).into_iter().filter(|d| differs(funds, d)).collect();
         pretty(&Compared {
             rubric: &r.rubric,
             as_of: r.as_of,

@@ -33,10 +33,7 @@ pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, ye
     }
     for e in st.evidence {
         let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
-        out.push_str(&format!(
-            "  - Source: {}{date}\n",
-            link(&e.source, e.url.as_deref())
-        ));
+        out.push_str(&format!("  - Source: {}{date}\n", link(&e.source, e.url.as_deref())));
     }
     if st.undated {
         out.push_str("  - Undated: taken to have held since establishment.\n");
@@ -46,22 +43,21 @@ pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, ye
 impl Renderer for Markdown {
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         let mut out = format!("## Transparency scores\n\n{}\n\n", rubric_line(r));
-        out.push_str("| Rank | Fund | Score |");
+        let age = r.at_age.is_some();
+        out.push_str(if age { "| Rank | Fund | Year | Score |" } else { "| Rank | Fund | Score |" });
         for c in &r.categories {
             out.push_str(&format!(" {} |", cell(&c.title)));
         }
-        out.push_str("\n|---:|---|---:|");
+        out.push_str(if age { "\n|---:|---|---:|---:|" } else { "\n|---:|---|---:|" });
         for _ in &r.categories {
             out.push_str("---:|");
         }
         out.push('\n');
         for f in &r.results {
-            let score = f.score.map_or_else(
-                || format!("*{}*", status_text(f)),
-                |s| format!("**{s:.1}**"),
-            );
+            let score = f.score.map_or_else(|| format!("*{}*", status_text(f)), |s| format!("**{s:.1}**"));
+            let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
             out.push_str(&format!(
-                "| {} | {} | {score} |",
+                "| {} | {} |{year} {score} |",
                 f.rank.map_or("-".into(), |k| k.to_string()),
                 cell(&f.name)
             ));
@@ -71,19 +67,10 @@ impl Renderer for Markdown {
             out.push('\n');
         }
         out.push_str("\nCategory weights: ");
-        let w: Vec<String> = r
-            .categories
-            .iter()
-            .map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0))
-            .collect();
+        let w: Vec<String> = r.categories.iter().map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0)).collect();
         out.push_str(&w.join(", "));
         out.push_str(".\n");
-        let undated: Vec<&str> = r
-            .results
-            .iter()
-            .filter(|f| !f.undated.is_empty())
-            .map(|f| f.label.as_str())
-            .collect();
+        let undated: Vec<&str> = r.results.iter().filter(|f| !f.undated.is_empty()).map(|f| f.label.as_str()).collect();
         if !undated.is_empty() {
             out.push_str(&format!(
                 "\nUndated levels (taken as held since establishment) in: {}.\n",
@@ -95,12 +82,7 @@ impl Renderer for Markdown {
 
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let fund = fund_of(cx, f);
-        let mut out = format!(
-            "## {} (`{}`)\n\n{}\n\n",
-            cell(&f.name),
-            f.fund,
-            rubric_line(r)
-        );
+        let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r));
         let (Some(s), Some(k)) = (f.score, f.rank) else {
             out.push_str(&format!("Not scored: {}.\n", status_text(f)));
             return out;
@@ -110,16 +92,14 @@ impl Renderer for Markdown {
             "**Score {s:.1}** of {}, rank {k} of {n}. Items sorted by points lost.\n\n",
             r.rubric.scale
         ));
-        out.push_str("| Lost | Points | Max | Credit | Item | Category | Levels |\n|---:|---:|---:|---:|---|---|---|\n");
+        out.push_str(
+            "| Lost | Points | Max | Credit | Item | Category | Levels |\n|---:|---:|---:|---:|---|---|---|\n",
+        );
         let items = by_points_lost(f);
         for i in &items {
             let credit = i.credit.map_or_else(
                 || {
-                    if i.status == ItemStatus::NotApplicable {
-                        "n/a".into()
-                    } else {
-                        "?".into()
-                    }
+                    if i.status == ItemStatus::NotApplicable { "n/a".into() } else { "?".into() }
                 },
                 |c| format!("{c:.2}"),
             );
@@ -137,10 +117,7 @@ impl Renderer for Markdown {
         out.push_str("\n### Evidence\n\n");
         for i in &items {
             for (d, l) in &i.levels {
-                out.push_str(&format!(
-                    "- **{}** (`{d}`): {l}\n",
-                    cell(disclosure_title(cx, d))
-                ));
+                out.push_str(&format!("- **{}** (`{d}`): {l}\n", cell(disclosure_title(cx, d))));
                 evidence_list(&mut out, fund, d, f.year);
             }
         }
@@ -159,27 +136,17 @@ impl Renderer for Markdown {
         out.push('\n');
         out.push_str("| **Score** |");
         for f in funds {
-            out.push_str(&format!(
-                " **{}** |",
-                f.score
-                    .map_or(status_text(f).to_string(), |s| format!("{s:.1}"))
-            ));
+            out.push_str(&format!(" **{}** |", f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}"))));
         }
         out.push_str("\n| Rank |");
         for f in funds {
-            out.push_str(&format!(
-                " {} |",
-                f.rank.map_or("-".into(), |k| k.to_string())
-            ));
+            out.push_str(&format!(" {} |", f.rank.map_or("-".into(), |k| k.to_string())));
         }
         out.push('\n');
         for (k, c) in r.categories.iter().enumerate() {
             out.push_str(&format!("| {} |", cell(&c.title)));
             for f in funds {
-                out.push_str(&format!(
-                    " {} |",
-                    fmt_score(f.categories.get(k).and_then(|(_, s)| *s))
-                ));
+                out.push_str(&format!(" {} |", fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
             }
             out.push('\n');
         }
@@ -198,18 +165,10 @@ impl Renderer for Markdown {
             let diff = differs(funds, d);
             differing += usize::from(diff);
             let name = cell(disclosure_title(cx, d));
-            out.push_str(&if diff {
-                format!("| **{name}** |")
-            } else {
-                format!("| {name} |")
-            });
+            out.push_str(&if diff { format!("| **{name}** |") } else { format!("| {name} |") });
             for f in funds {
                 let l = level_short(level_of(f, d));
-                out.push_str(&if diff {
-                    format!(" **{l}** |")
-                } else {
-                    format!(" {l} |")
-                });
+                out.push_str(&if diff { format!(" **{l}** |") } else { format!(" {l} |") });
             }
             out.push('\n');
         }

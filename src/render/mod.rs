@@ -1,6 +1,7 @@
 //! Output formats. Each format is one file implementing [`Renderer`]; renderers take the
 //! computed [`Results`] and never compute scores themselves.
 
+pub mod analysis;
 pub mod csv;
 pub mod json;
 pub mod markdown;
@@ -68,24 +69,9 @@ pub fn basis(r: &Results) -> String {
 
 /// The rubric line under a heading.
 pub fn rubric_line(r: &Results) -> String {
-    let v = r
-        .rubric
-        .version
-        .as_deref()
-        .map(|v| format!(" {v}"))
-        .unwrap_or_default();
-    let p = r
-        .profile
-        .as_deref()
-        .map(|p| format!(", profile `{p}`"))
-        .unwrap_or_default();
-    format!(
-        "{} ({}{v}{p}), scale 0-{}, {}",
-        r.rubric.title,
-        r.rubric.id,
-        r.rubric.scale,
-        basis(r)
-    )
+    let v = r.rubric.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+    let p = r.profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
+    format!("{} ({}{v}{p}), scale 0-{}, {}", r.rubric.title, r.rubric.id, r.rubric.scale, basis(r))
 }
 
 /// A fund's status in words when it has no score.
@@ -121,11 +107,7 @@ pub fn rubric_disclosures(r: &Results) -> Vec<&str> {
 
 /// A fund's level on a disclosure in the scored year.
 pub fn level_of(f: &FundResult, disclosure: &str) -> Option<Level> {
-    f.items
-        .iter()
-        .flat_map(|i| i.levels.iter())
-        .find(|(d, _)| d == disclosure)
-        .map(|(_, l)| *l)
+    f.items.iter().flat_map(|i| i.levels.iter()).find(|(d, _)| d == disclosure).map(|(_, l)| *l)
 }
 
 /// A short form of a level for matrices.
@@ -147,19 +129,12 @@ pub fn fund_of<'a>(cx: &Context<'a>, f: &FundResult) -> Option<&'a Fund> {
 
 /// The title of a disclosure, or its id.
 pub fn disclosure_title<'a>(cx: &Context<'a>, id: &'a str) -> &'a str {
-    cx.dataset
-        .catalogue
-        .get(id)
-        .map_or(id, |d| d.title.as_str())
+    cx.dataset.catalogue.get(id).map_or(id, |d| d.title.as_str())
 }
 
 /// The title of an item.
 pub fn item_title<'a>(cx: &Context<'a>, id: &str) -> &'a str {
-    cx.dataset
-        .rubric
-        .items()
-        .find(|(_, i)| i.id == id)
-        .map_or("", |(_, i)| i.title.as_str())
+    cx.dataset.rubric.items().find(|(_, i)| i.id == id).map_or("", |(_, i)| i.title.as_str())
 }
 
 /// Whether the funds' levels differ on a disclosure.

@@ -12,13 +12,7 @@ fn score_tone(s: Option<f64>, scale: f64) -> Tone {
     s.map_or(Tone::Dim, |s| Tone::of_share(s / scale))
 }
 
-fn evidence_lines(
-    out: &mut String,
-    fund: Option<&Fund>,
-    disclosure: &str,
-    year: Option<i32>,
-    colour: bool,
-) {
+fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year: Option<i32>, colour: bool) {
     let Some(fund) = fund else { return };
     let st = fund.standing(disclosure, year);
     if let Some(n) = st.note {
@@ -26,15 +20,8 @@ fn evidence_lines(
     }
     for e in st.evidence {
         let date = e.date.map(|d| format!(" ({d})")).unwrap_or_default();
-        let url = e
-            .url
-            .as_deref()
-            .map(|u| format!(" {}", paint(u, Tone::Dim, colour)))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "      source: {}{date}{url}\n",
-            one_line(&e.source)
-        ));
+        let url = e.url.as_deref().map(|u| format!(" {}", paint(u, Tone::Dim, colour))).unwrap_or_default();
+        out.push_str(&format!("      source: {}{date}{url}\n", one_line(&e.source)));
     }
     if st.undated {
         out.push_str("      (undated: taken to have held since establishment)\n");
@@ -43,20 +30,21 @@ fn evidence_lines(
 
 impl Renderer for Table {
     fn scores(&self, r: &Results, cx: &Context) -> String {
-        let mut headers: Vec<(&str, Align)> = vec![
-            ("Rank", Align::Right),
-            ("Fund", Align::Left),
-            ("Score", Align::Right),
-        ];
+        let mut headers: Vec<(&str, Align)> = vec![("Rank", Align::Right), ("Fund", Align::Left)];
+        if r.at_age.is_some() {
+            headers.push(("Year", Align::Right));
+        }
+        headers.push(("Score", Align::Right));
         for c in &r.categories {
             headers.push((c.id.as_str(), Align::Right));
         }
         let mut t = Grid::new(&headers);
         for f in &r.results {
-            let mut row = vec![
-                (f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain),
-                (f.label.clone(), Tone::Bold),
-            ];
+            let mut row =
+                vec![(f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain), (f.label.clone(), Tone::Bold)];
+            if r.at_age.is_some() {
+                row.push((f.year.map_or("-".into(), |y| y.to_string()), Tone::Plain));
+            }
             match f.score {
                 Some(_) => row.push((fmt_score(f.score), score_tone(f.score, r.rubric.scale))),
                 None => row.push((status_text(f).to_string(), Tone::Dim)),
@@ -68,12 +56,7 @@ impl Renderer for Table {
         }
         let mut out = format!("{}\n\n", rubric_line(r));
         out.push_str(&t.render(cx.colour));
-        let undated: Vec<&str> = r
-            .results
-            .iter()
-            .filter(|f| !f.undated.is_empty())
-            .map(|f| f.label.as_str())
-            .collect();
+        let undated: Vec<&str> = r.results.iter().filter(|f| !f.undated.is_empty()).map(|f| f.label.as_str()).collect();
         if !undated.is_empty() {
             out.push_str(&format!(
                 "\nUndated levels (taken as held since establishment) in: {}. `explain FUND --as-of YEAR` lists them.\n",
@@ -89,11 +72,7 @@ impl Renderer for Table {
         match (f.score, f.rank) {
             (Some(s), Some(k)) => out.push_str(&format!(
                 "Score {} of {} (rank {k} of {})\n\n",
-                paint(
-                    &format!("{s:.1}"),
-                    score_tone(f.score, r.rubric.scale),
-                    cx.colour
-                ),
+                paint(&format!("{s:.1}"), score_tone(f.score, r.rubric.scale), cx.colour),
                 r.rubric.scale,
                 r.results.iter().filter(|x| x.rank.is_some()).count()
             )),
@@ -102,9 +81,7 @@ impl Renderer for Table {
                 return out;
             }
         }
-        out.push_str(
-            "Items sorted by points lost. Max = the points the item is worth for this fund.\n\n",
-        );
+        out.push_str("Items sorted by points lost. Max = the points the item is worth for this fund.\n\n");
         let mut grid = Grid::new(&[
             ("Lost", Align::Right),
             ("Points", Align::Right),
@@ -121,17 +98,11 @@ impl Renderer for Table {
                 |c| format!("{c:.2}"),
             );
             grid.row(vec![
-                (
-                    format!("{:.2}", i.lost),
-                    if i.lost > 0.0 { Tone::Bad } else { Tone::Plain },
-                ),
+                (format!("{:.2}", i.lost), if i.lost > 0.0 { Tone::Bad } else { Tone::Plain }),
                 (format!("{:.2}", i.points), Tone::Plain),
                 (format!("{:.2}", i.max_points), Tone::Dim),
                 (credit, Tone::Plain),
-                (
-                    format!("{} [{}]", item_title(cx, &i.item), i.category),
-                    Tone::Bold,
-                ),
+                (format!("{} [{}]", item_title(cx, &i.item), i.category), Tone::Bold),
             ]);
         }
         // Interleave each item's evidence under its row.
@@ -145,10 +116,7 @@ impl Renderer for Table {
             out.push_str(line);
             out.push('\n');
             for (d, l) in &i.levels {
-                out.push_str(&format!(
-                    "    {d}: {}\n",
-                    paint(l.as_str(), Tone::of_level(*l), cx.colour)
-                ));
+                out.push_str(&format!("    {d}: {}\n", paint(l.as_str(), Tone::of_level(*l), cx.colour)));
                 evidence_lines(&mut out, fund, d, f.year, cx.colour);
             }
         }
@@ -166,8 +134,7 @@ impl Renderer for Table {
         let mut rank_row = vec![("Rank".to_string(), Tone::Plain)];
         for f in funds {
             score_row.push((
-                f.score
-                    .map_or(status_text(f).to_string(), |s| format!("{s:.1}")),
+                f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}")),
                 score_tone(f.score, r.rubric.scale),
             ));
             rank_row.push((f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain));
@@ -194,26 +161,20 @@ impl Renderer for Table {
             let diff = differs(funds, d);
             differing += usize::from(diff);
             let mut row = vec![
-                (
-                    if diff { "*".to_string() } else { String::new() },
-                    Tone::Highlight,
-                ),
-                (
-                    d.to_string(),
-                    if diff { Tone::Highlight } else { Tone::Plain },
-                ),
+                (if diff { "*".to_string() } else { String::new() }, Tone::Highlight),
+                (d.to_string(), if diff { Tone::Highlight } else { Tone::Plain }),
             ];
             for f in funds {
                 let l = level_of(f, d);
-                row.push((
-                    level_short(l).to_string(),
-                    l.map_or(Tone::Dim, Tone::of_level),
-                ));
+                row.push((level_short(l).to_string(), l.map_or(Tone::Dim, Tone::of_level)));
             }
             m.row(row);
         }
         out.push_str(&m.render(cx.colour));
-        out.push_str(&format!("\n* = levels differ ({differing} of {} disclosures). ? = unknown, n/a = not applicable.\n", rubric_disclosures(r).len()));
+        out.push_str(&format!(
+            "\n* = levels differ ({differing} of {} disclosures). ? = unknown, n/a = not applicable.\n",
+            rubric_disclosures(r).len()
+        ));
         out
     }
 }

@@ -57,11 +57,7 @@ impl Tone {
 
 /// Wraps `s` in the tone's escape codes when `colour` is on.
 pub fn paint(s: &str, tone: Tone, colour: bool) -> String {
-    if !colour || tone == Tone::Plain {
-        s.to_string()
-    } else {
-        format!("{}{s}\x1b[0m", tone.code())
-    }
+    if !colour || tone == Tone::Plain { s.to_string() } else { format!("{}{s}\x1b[0m", tone.code()) }
 }
 
 /// A table of text cells, laid out with one space-padded column per header.
@@ -73,10 +69,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[(&str, Align)]) -> Self {
-        Table {
-            headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
-            rows: vec![],
-        }
+        Table { headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(), rows: vec![] }
     }
 
     pub fn row(&mut self, cells: Vec<(String, Tone)>) {
@@ -97,9 +90,9 @@ impl Table {
         let mut out = String::new();
         let line = |cells: Vec<(&str, Tone)>, out: &mut String| {
             let mut parts = Vec::new();
-            for (i, (c, tone)) in cells.iter().enumerate() {
+            for (i, (c, tone)) in cells.iter().enumerate().take(widths.len()) {
                 let pad = widths[i].saturating_sub(width(c));
-                let last = i + 1 == cells.len();
+                let last = i + 1 == cells.len().min(widths.len());
                 let text = paint(c, *tone, colour);
                 let cell = match self.headers[i].1 {
                     Align::Right => format!("{}{text}", " ".repeat(pad)),
@@ -111,13 +104,7 @@ impl Table {
             out.push_str(parts.join("  ").trim_end());
             out.push('\n');
         };
-        line(
-            self.headers
-                .iter()
-                .map(|(h, _)| (h.as_str(), Tone::Bold))
-                .collect(),
-            &mut out,
-        );
+        line(self.headers.iter().map(|(h, _)| (h.as_str(), Tone::Bold)).collect(), &mut out);
         for r in &self.rows {
             line(r.iter().map(|(c, t)| (c.as_str(), *t)).collect(), &mut out);
         }

@@ -1,0 +1,333 @@
+//! The disclosure roadmap: what each missing disclosure would add to a fund's score, exactly
+//! (every gain is a full re-score), and the shortest set of disclosures that reaches a target.
+
+use crate::model::{Dataset, Fund, Level, LevelChange, Rule};
+use crate::raw::{Sensitivity, UnknownRule};
+use crate::score::{self, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score};
+use serde::Serialize;
+
+/// What the fund aims for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Goal {
+    Score(f64),
+    Rank(u32),
+    Fund(String),
+}
+
+/// The roadmap for one fund.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    pub rubric: RubricInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    pub fund: String,
+    pub label: String,
+    pub score: f64,
+    pub rank: u32,
+    /// Funds ranked.
+    pub of: usize,
+    pub target: Option<TargetInfo>,
+    /// Disclosures the rubric reads that are not yet full, by gain (largest first).
+    pub candidates: Vec<Candidate>,
+    /// The fewest disclosures that reach the target, when there is one.
+    pub path: Option<Path>,
+    /// Score and rank with every candidate at full.
+    pub all_full: Step,
+}
+
+/// The score a goal needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetInfo {
+    /// `score`, `rank` or `fund`.
+    pub kind: String,
+    pub description: String,
+    /// The (rounded) score that reaches the goal.
+    pub score: f64,
+    /// Whether the fund already meets it.
+    pub met: bool,
+}
+
+/// One disclosure the fund could raise to full.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub disclosure: String,
+    pub title: String,
+    pub level: Level,
+    pub sensitivity: Sensitivity,
+    /// Exact points added by this disclosure alone at full (4 decimals).
+    pub gain: f64,
+    pub score: f64,
+    pub rank: u32,
+}
+
+/// A score and rank after a set of disclosures goes to full.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub score: f64,
+    pub rank: u32,
+}
+
+/// The shortest set of disclosures that reaches the target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Path {
+    pub disclosures: Vec<String>,
+    pub score: f64,
+    pub rank: u32,
+    /// True when the set is proven shortest; false when found greedily (see `method`).
+    pub exact: bool,
+    pub method: String,
+}
+
+/// Evaluations the exact search may spend before it settles for the greedy answer.
+const SEARCH_BUDGET: usize = 2_000_000;
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// The rank a fund would have with `score`, the other funds unchanged.
+fn rank_with(others: &[f64], score: f64) -> u32 {
+    1 + others.iter().filter(|o| **o > score).count() as u32
+}
+
+/// Builds the roadmap; `Err` names an unknown fund.
+pub fn gap(
+    ds: &Dataset,
+    fund_id: &str,
+    goal: Option<&Goal>,
+    skip_commercial: bool,
+    profile: Option<String>,
+) -> Result<Gap, String> {
+    let fund = ds.fund(fund_id).ok_or_else(|| format!("unknown fund `{fund_id}`"))?;
+    let now = score::score(ds, &Options::default());
+    let me = now.results.iter().find(|r| r.fund == fund_id).ok_or("fund not scored")?;
+    let (score_now, rank_now) = (me.score.unwrap_or(0.0), me.rank.unwrap_or(0));
+    let others: Vec<f64> = now.results.iter().filter(|r| r.fund != fund_id).filter_map(|r| r.score).collect();
+    let base_raw = raw_score(&ds.rubric, fund, None);
+
+    let target = match goal {
+        None => None,
+        Some(Goal::Score(s)) => Some(("score", format!("a score of {s:.1}"), round_score(*s))),
+        Some(Goal::Rank(r)) => {
+            let mut sorted = others.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            let need = if *r == 0 { f64::INFINITY } else { sorted.get(*r as usize - 1).copied().unwrap_or(0.0) };
+            Some(("rank", format!("rank {r}"), need))
+        }
+        Some(Goal::Fund(f)) => {
+            let other = now.results.iter().find(|x| &x.fund == f).ok_or_else(|| format!("unknown fund `{f}`"))?;
+            let s = other.score.ok_or_else(|| format!("`{f}` has no score"))?;
+            Some(("fund", format!("{}'s score ({s:.1})", other.label), s))
+        }
+    }
+    .map(|(kind, description, s)| TargetInfo { kind: kind.into(), description, score: s, met: score_now >= s });
+
+    // Every disclosure the rubric reads that the fund could still raise to full.
+    let mut ids: Vec<&str> = Vec::new();
+    for (_, item) in ds.rubric.items() {
+        for d in item.rule.disclosures() {
+            if !ids.contains(&d.as_str()) {
+                ids.push(d);
+            }
+        }
+    }
+    let mut candidates = Vec::new();
+    for id in ids {
+        let level = fund.standing(id, None).level;
+        if matches!(level, Level::Full | Level::NotApplicable) {
+            continue;
+        }
+        let raised = raise(ds, fund_id, &[id]);
+        let new_raw = raw_score(&ds.rubric, raised.fund(fund_id).unwrap_or(fund), None);
+        let new_score = round_score(new_raw);
+        let d = ds.catalogue.get(id);
+        candidates.push(Candidate {
+            disclosure: id.to_string(),
+            title: d.map_or(id.to_string(), |d| d.title.clone()),
+            level,
+            sensitivity: d.map_or(Sensitivity::None, |d| d.sensitivity),
+            gain: round4(new_raw - base_raw),
+            score: new_score,
+            rank: rank_with(&others, new_score),
+        });
+    }
+    candidates.sort_by(|a, b| b.gain.total_cmp(&a.gain));
+
+    let all: Vec<&str> = candidates.iter().map(|c| c.disclosure.as_str()).collect();
+    let all_raw = raw_score(&ds.rubric, raise(ds, fund_id, &all).fund(fund_id).unwrap_or(fund), None);
+    let all_full = Step { score: round_score(all_raw), rank: rank_with(&others, round_score(all_raw)) };
+
+    let path = match &target {
+        Some(t) if !t.met => {
+            let usable: Vec<&Candidate> =
+                candidates.iter().filter(|c| !(skip_commercial && c.sensitivity == Sensitivity::Commercial)).collect();
+            shortest(ds, fund, &usable, t.score).map(|(set, exact, method)| {
+                let raw = raw_score(
+                    &ds.rubric,
+                    raise(ds, fund_id, &set.iter().map(String::as_str).collect::<Vec<_>>())
+                        .fund(fund_id)
+                        .unwrap_or(fund),
+                    None,
+                );
+                let s = round_score(raw);
+                Path { disclosures: set, score: s, rank: rank_with(&others, s), exact, method }
+            })
+        }
+        _ => None,
+    };
+    Ok(Gap {
+        rubric: RubricInfo::of(&ds.rubric),
+        profile,
+        fund: fund_id.to_string(),
+        label: fund.label().to_string(),
+        score: score_now,
+        rank: rank_now,
+        of: now.results.iter().filter(|r| r.rank.is_some()).count(),
+        target,
+        candidates,
+        path,
+        all_full,
+    })
+}
+
+/// A copy of the dataset with `ids` raised to full for `fund`.
+fn raise(ds: &Dataset, fund: &str, ids: &[&str]) -> Dataset {
+    let changes: Vec<LevelChange> = ids.iter().map(|d| (fund.to_string(), d.to_string(), Level::Full)).collect();
+    ds.with_levels(&changes)
+}
+
+/// An upper bound on what raising `d` to full can add, whatever else is raised with it
+/// (valid when weights cannot renormalise, i.e. under `unknown: none`).
+fn optimistic_gain(ds: &Dataset, fund: &Fund, d: &str) -> f64 {
+    let r = score::score(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() });
+    let Some(fr) = r.results.first() else { return 0.0 };
+    let mut total = 0.0;
+    for ((_, item), res) in ds.rubric.items().zip(&fr.items) {
+        if res.status != ItemStatus::Counted || !item.rule.disclosures().iter().any(|x| x == d) {
+            continue;
+        }
+        let current = res.credit.unwrap_or(0.0);
+        let full = item.credits.full;
+        let own = |l: Level| if l == Level::Unknown { Some(item.credits.none) } else { item.credits.of(l) };
+        let delta = match &item.rule {
+            Rule::One(_) | Rule::AllOf(_) | Rule::AnyOf(_) => (full - current).max(0.0),
+            Rule::MeanOf(list) => {
+                let counted = list.iter().filter(|x| own(fund.standing(x, None).level).is_some()).count().max(1);
+                let mine = own(fund.standing(d, None).level).unwrap_or(0.0);
+                (full - mine).max(0.0) / counted as f64
+            }
+        };
+        total += res.max_points * delta;
+    }
+    total
+}
+
+/// The fewest candidates that bring the fund's rounded score to `target`: an exact
+/// branch-and-bound when the rubric scores unknowns as none, greedy otherwise or when the
+/// search exceeds its budget. `None` when even all candidates together fall short.
+fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Option<(Vec<String>, bool, String)> {
+    let reaches = |set: &[&str]| -> (bool, f64) {
+        let raw = raw_score_raised(&ds.rubric, fund, set);
+        (round_score(raw) >= target, raw)
+    };
+    let all: Vec<&str> = cands.iter().map(|c| c.disclosure.as_str()).collect();
+    if !reaches(&all).0 {
+        return None;
+    }
+    let greedy = {
+        let mut chosen: Vec<&str> = Vec::new();
+        while !reaches(&chosen).0 {
+            let next = all
+                .iter()
+                .filter(|d| !chosen.contains(d))
+                .map(|d| {
+                    let mut s = chosen.clone();
+                    s.push(d);
+                    (*d, reaches(&s).1)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))?;
+            chosen.push(next.0);
+        }
+        chosen
+    };
+    if ds.rubric.unknown != UnknownRule::None {
+        return Some((
+            greedy.iter().map(|s| s.to_string()).collect(),
+            false,
+            "greedy (weights renormalise under `unknown: exclude`)".into(),
+        ));
+    }
+    let base = raw_score(&ds.rubric, fund, None);
+    let mut opt: Vec<(&str, f64)> = all.iter().map(|d| (*d, optimistic_gain(ds, fund, d))).collect();
+    opt.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut budget = SEARCH_BUDGET;
+    for k in 1..greedy.len() {
+        let mut best: Option<(Vec<&str>, f64)> = None;
+        let mut chosen = Vec::new();
+        if !search(&opt, 0, k, base, target, &mut chosen, &mut best, &mut budget, &reaches) {
+            return Some((
+                greedy.iter().map(|s| s.to_string()).collect(),
+                false,
+                "greedy (exact search budget exhausted)".into(),
+            ));
+        }
+        if let Some((set, _)) = best {
+            return Some((
+                set.iter().map(|s| s.to_string()).collect(),
+                true,
+                format!("exact: no set of {} or fewer reaches the target", k - 1),
+            ));
+        }
+    }
+    let k = greedy.len();
+    Some((
+        greedy.iter().map(|s| s.to_string()).collect(),
+        true,
+        format!("exact: no set of {} or fewer reaches the target", k - 1),
+    ))
+}
+
+/// Depth-first search for the best `k`-set reaching `target`, pruning on optimistic gains.
+/// Returns false when the evaluation budget runs out.
+#[allow(clippy::too_many_arguments)]
+fn search<'a>(
+    opt: &[(&'a str, f64)],
+    start: usize,
+    k: usize,
+    bound_so_far: f64,
+    target: f64,
+    chosen: &mut Vec<&'a str>,
+    best: &mut Option<(Vec<&'a str>, f64)>,
+    budget: &mut usize,
+    reaches: &dyn Fn(&[&str]) -> (bool, f64),
+) -> bool {
+    if chosen.len() == k {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let (ok, raw) = reaches(chosen);
+        if ok && best.as_ref().is_none_or(|(_, b)| raw > *b) {
+            *best = Some((chosen.clone(), raw));
+        }
+        return true;
+    }
+    let need = k - chosen.len();
+    for i in start..opt.len() {
+        if opt.len() - i < need {
+            break;
+        }
+        // Optimistic: this one plus the next best `need - 1` (opt is sorted descending).
+        let bound: f64 = bound_so_far + opt[i..i + need].iter().map(|(_, g)| g).sum::<f64>();
+        if round_score(bound + 1e-9) < target {
+            break;
+        }
+        chosen.push(opt[i].0);
+        let ok = search(opt, i + 1, k, bound_so_far + opt[i].1, target, chosen, best, budget, reaches);
+        chosen.pop();
+        if !ok {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,8 @@
+//! Policy analysis on top of scoring: scores over time, disclosure roadmaps, what-if
+//! scenarios and how much the choice of rubric decides a ranking.
+
+pub mod correlation;
+pub mod gap;
+pub mod history;
+pub mod rubrics;
+pub mod whatif;

@@ -1,0 +1,96 @@
+//! How much the choice of checklist decides the ranking: ranks under several rubrics or
+//! profiles side by side, with rank correlations between every pair.
+
+use super::correlation::{kendall_tau_b, spearman_rho};
+use crate::model::Dataset;
+use crate::score::{self, Options};
+use serde::Serialize;
+
+/// Ranks under each view, and the correlations between views.
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricComparison {
+    /// One per rubric or profile, in the order given.
+    pub views: Vec<View>,
+    /// Fund id, label, then per view the score and rank.
+    pub funds: Vec<FundRanks>,
+    /// Every pair of views.
+    pub pairs: Vec<Pair>,
+}
+
+/// A rubric, or a rubric under a profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub id: String,
+    pub title: String,
+    pub scale: f64,
+}
+
+/// One fund's place under every view.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundRanks {
+    pub fund: String,
+    pub label: String,
+    pub scores: Vec<Option<f64>>,
+    pub ranks: Vec<Option<u32>>,
+}
+
+/// The agreement between two views over the funds scored under both.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub a: String,
+    pub b: String,
+    pub funds: usize,
+    pub kendall_tau_b: Option<f64>,
+    pub spearman_rho: Option<f64>,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// Scores the same funds under each `(id, dataset)` view.
+pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
+    let results: Vec<_> = views.iter().map(|(_, ds)| score::score(ds, &Options::default())).collect();
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for r in &results {
+        for f in &r.results {
+            if !ids.iter().any(|(id, _)| id == &f.fund) {
+                ids.push((f.fund.clone(), f.label.clone()));
+            }
+        }
+    }
+    let mut funds: Vec<FundRanks> = ids
+        .iter()
+        .map(|(id, label)| {
+            let found: Vec<_> = results.iter().map(|r| r.results.iter().find(|f| &f.fund == id)).collect();
+            FundRanks {
+                fund: id.clone(),
+                label: label.clone(),
+                scores: found.iter().map(|f| f.and_then(|f| f.score)).collect(),
+                ranks: found.iter().map(|f| f.and_then(|f| f.rank)).collect(),
+            }
+        })
+        .collect();
+    funds.sort_by_key(|f| (f.ranks.first().copied().flatten().unwrap_or(u32::MAX), f.fund.clone()));
+    let mut pairs = Vec::new();
+    for i in 0..views.len() {
+        for j in i + 1..views.len() {
+            let (x, y): (Vec<f64>, Vec<f64>) = funds.iter().filter_map(|f| Some((f.scores[i]?, f.scores[j]?))).unzip();
+            pairs.push(Pair {
+                a: views[i].0.clone(),
+                b: views[j].0.clone(),
+                funds: x.len(),
+                kendall_tau_b: kendall_tau_b(&x, &y).map(round4),
+                spearman_rho: spearman_rho(&x, &y).map(round4),
+            });
+        }
+    }
+    RubricComparison {
+        views: views
+            .iter()
+            .map(|(id, ds)| View { id: id.clone(), title: ds.rubric.title.clone(), scale: ds.rubric.scale })
+            .collect(),
+        funds,
+        pairs,
+    }
+}
