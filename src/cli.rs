@@ -18,6 +18,9 @@ Examples:
   swfscore gap hkic --target-fund temasek         what HKIC would need to disclose
   swfscore whatif hkic --set holdings_list=full   re-score with a change
   swfscore compare-rubrics                        ranks under every rubric and profile
+  swfscore report                                 write reports/ (md, html, csv, json)
+  swfscore report --check                         exit 1 with a diff if reports/ is stale
+  swfscore diff --base main                       what changed since main, and why
   swfscore validate --strict                      check every input; warnings fail too
   swfscore schema fund > fund.schema.json
 
@@ -190,6 +193,30 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Write the published reports (Markdown, HTML, CSV, JSON), or check they are up to date.
+    Report {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Folder to write to [default: DIR/reports].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Regenerate in memory and compare with the files on disk; exit 1 with a diff if stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// What changed since another version of the data: scores, ranks, and the disclosures that moved them.
+    Diff {
+        /// A git revision of the repository (e.g. main, HEAD~1) or another data folder.
+        #[arg(long, value_name = "REV|DIR")]
+        base: String,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(long, short, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
     /// Each fund's rank under several rubrics or profiles, with rank correlations.
     CompareRubrics {
         #[command(flatten)]
@@ -203,6 +230,14 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+}
+
+/// The formats `diff` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a pull-request comment.
+    Markdown,
+    Json,
 }
 
 /// What `gap` aims for (at most one target).

@@ -1,13 +1,14 @@
 //! What each subcommand does: load, score once, render, write.
 
 use crate::analysis::{self, gap::Goal};
-use crate::cli::{Cli, ColourChoice, Command, Inputs, Output, SchemaKind};
+use crate::cli::{Cli, ColourChoice, Command, DiffFormat, Inputs, Output, SchemaKind};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::error::Error;
 use crate::load::{self, Loaded, Sources};
 use crate::model::{Dataset, Level};
 use crate::raw::{RawCatalogue, RawFund, RawRubric};
 use crate::render::{self, Context, Format};
+use crate::report;
 use crate::score::{self, FundResult, Options, Results};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Rubrics { dir } => rubrics(&dir),
         Command::History { funds, from, inputs, out } => {
+            no_html(&out, "history")?;
             let ds = dataset(&inputs)?;
             check_funds(&ds, &funds)?;
             check_distinct(&funds)?;
@@ -54,6 +56,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             emit(out.output.as_deref(), &render::analysis::history(&h, out.format, colour(&out)))
         }
         Command::Gap { fund, target, inputs, out } => {
+            no_html(&out, "gap")?;
             let ds = dataset(&inputs)?;
             check_funds(&ds, std::slice::from_ref(&fund))?;
             let goal = match (target.target_score, target.target_rank, target.target_fund) {
@@ -70,6 +73,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             emit(out.output.as_deref(), &render::analysis::gap(&g, out.format, colour(&out)))
         }
         Command::Whatif { fund, set, scenario, inputs, out } => {
+            no_html(&out, "whatif")?;
             let ds = dataset(&inputs)?;
             let mut changes = Vec::new();
             let mut title = None;
@@ -106,22 +110,57 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let w = analysis::whatif::whatif(&ds, title, &changes, inputs.profile.clone());
             emit(out.output.as_deref(), &render::analysis::whatif(&w, out.format, colour(&out)))
         }
+        Command::Report { inputs, out, check } => {
+            let ds = dataset(&inputs)?;
+            let views = default_views(&inputs.data, &ds)?;
+            let files = report::build(&ds, &views);
+            let dir = out.unwrap_or_else(|| inputs.data.dir.join("reports"));
+            if check {
+                let mut stale = Vec::new();
+                for f in &files {
+                    let on_disk = std::fs::read_to_string(dir.join(f.name)).ok();
+                    let d = report::diff(&load::display(&dir.join(f.name)), on_disk.as_deref(), &f.text);
+                    if !d.is_empty() {
+                        print!("{d}");
+                        stale.push(f.name);
+                    }
+                }
+                if stale.is_empty() {
+                    note(&format!("{} is up to date ({} files)", load::display(&dir), files.len()));
+                    return Ok(());
+                }
+                return Err(Error::CheckFailed(format!(
+                    "{} is stale: {} differ; run `swfscore report`",
+                    load::display(&dir),
+                    stale.join(", ")
+                )));
+            }
+            std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
+            for f in &files {
+                write_file(&dir.join(f.name), f.text.as_bytes())?;
+            }
+            note(&format!("wrote {} files to {}", files.len(), load::display(&dir)));
+            Ok(())
+        }
+        Command::Diff { base, inputs, format, output } => {
+            let current = dataset(&inputs)?;
+            let mut old = load_base(&base, &inputs)?;
+            if let Some(p) = &inputs.profile {
+                old.rubric = old.rubric.with_profile(p, &old.catalogue).unwrap_or(old.rubric.clone());
+            }
+            let d = analysis::diff::diff(&base, &old, &current);
+            let text = match format {
+                DiffFormat::Markdown => analysis::diff::markdown(&d),
+                DiffFormat::Json => serde_json::to_string_pretty(&d).unwrap_or_default() + "\n",
+            };
+            emit(output.as_deref(), &text)
+        }
         Command::CompareRubrics { data, rubrics, profiles, out } => {
+            no_html(&out, "compare-rubrics")?;
             let mut views: Vec<(String, Dataset)> = Vec::new();
             let base_inputs = Inputs { data: data.clone(), rubric: None, profile: None };
             if rubrics.is_empty() && profiles.is_empty() {
-                // The default rubric, each of its profiles, and every rubric in rubrics/ (or built in).
-                let base = dataset(&base_inputs)?;
-                for p in &base.rubric.profiles {
-                    let mut ds = base.clone();
-                    ds.rubric = base.rubric.with_profile(&p.id, &base.catalogue).unwrap_or_else(|| base.rubric.clone());
-                    views.push((format!("{}:{}", base.rubric.id, p.id), ds));
-                }
-                views.insert(0, (base.rubric.id.clone(), base));
-                for name in available_rubrics(&data.dir) {
-                    let ds = dataset(&Inputs { rubric: Some(name), ..base_inputs.clone() })?;
-                    views.push((ds.rubric.id.clone(), ds));
-                }
+                views = default_views(&data, &dataset(&base_inputs)?)?;
             } else {
                 if !profiles.is_empty() {
                     let base = dataset(&base_inputs)?;
@@ -145,6 +184,84 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             emit(out.output.as_deref(), &render::analysis::rubric_comparison(&c, out.format, colour(&out)))
         }
     }
+}
+
+/// The default rubric (as loaded in `base`), each of its profiles, and every rubric in
+/// DIR/rubrics (or the built-in ones).
+fn default_views(data: &crate::cli::Data, base: &Dataset) -> Result<Vec<(String, Dataset)>, Error> {
+    let mut views = vec![(base.rubric.id.clone(), base.clone())];
+    for p in &base.rubric.profiles {
+        let mut ds = base.clone();
+        ds.rubric = base.rubric.with_profile(&p.id, &base.catalogue).unwrap_or_else(|| base.rubric.clone());
+        views.push((format!("{}:{}", base.rubric.id, p.id), ds));
+    }
+    for name in available_rubrics(&data.dir) {
+        let ds = quiet_dataset(&Inputs { data: data.clone(), rubric: Some(name), profile: None })?;
+        views.push((ds.rubric.id.clone(), ds));
+    }
+    Ok(views)
+}
+
+/// Like [`dataset`], without repeating notes and warning counts already printed.
+fn quiet_dataset(inputs: &Inputs) -> Result<Dataset, Error> {
+    let Loaded { dataset, diagnostics, .. } = load::load(&sources(inputs));
+    dataset.ok_or_else(|| {
+        print_diagnostics(&diagnostics);
+        Error::Input(diagnostics)
+    })
+}
+
+/// The data at `base`: another folder, or a git revision of the repository in `--dir`.
+fn load_base(base: &str, inputs: &Inputs) -> Result<Dataset, Error> {
+    let as_dir = Path::new(base);
+    if as_dir.is_dir() {
+        return quiet_dataset(&Inputs {
+            data: crate::cli::Data { dir: as_dir.to_path_buf(), funds: None, disclosures: None },
+            ..inputs.clone()
+        });
+    }
+    let dir = &inputs.data.dir;
+    let git = |args: &[&str]| -> Result<String, Error> {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map_err(|e| Error::Usage(format!("cannot run git: {e}")))?;
+        if !out.status.success() {
+            return Err(Error::Usage(format!(
+                "`{base}` is neither a folder nor a git revision of {}: {}",
+                dir.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let prefix = git(&["rev-parse", "--show-prefix"])?.trim().to_string();
+    let show = |path: &str| git(&["show", &format!("{base}:{prefix}{path}")]);
+    let disclosures = show("disclosures.yaml")?;
+    let rubric = show("rubric.yaml")?;
+    let listing = git(&["ls-tree", "--name-only", base, &format!("{prefix}funds/")])?;
+    let mut funds = Vec::new();
+    for path in listing.lines().filter(|p| p.ends_with(".yaml")) {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let stem = name.trim_end_matches(".yaml").to_string();
+        funds.push((stem, show(&format!("funds/{name}"))?));
+    }
+    let pairs: Vec<(&str, &str)> = funds.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let loaded = load::from_texts(&disclosures, &rubric, &pairs);
+    loaded.dataset.ok_or_else(|| {
+        print_diagnostics(&loaded.diagnostics);
+        Error::Input(loaded.diagnostics)
+    })
+}
+
+/// The analysis commands write table, Markdown, CSV or JSON.
+fn no_html(out: &Output, command: &str) -> Result<(), Error> {
+    if out.format == Format::Html {
+        return Err(Error::Usage(format!("`{command}` has no HTML format; use table, markdown, csv or json")));
+    }
+    Ok(())
 }
 
 /// The JSON Schema of an input file.

@@ -12,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod raw;
 pub mod render;
+pub mod report;
 pub mod score;
 pub mod validate;
 pub mod yaml;

@@ -36,7 +36,8 @@ struct Text {
     text: String,
 }
 
-fn display(p: &Path) -> String {
+/// A path as the user would write it (without a leading `./`).
+pub fn display(p: &Path) -> String {
     let s = p.display().to_string();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }

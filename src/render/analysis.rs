@@ -1,4 +1,5 @@
-//! Output of the analysis commands (history, gap, whatif, compare-rubrics) in every format.
+//! Output of the analysis commands (history, gap, whatif, compare-rubrics) as table,
+//! Markdown, CSV or JSON. (They have no HTML page; the commands refuse `--format html`.)
 
 use super::Format;
 use super::csv::field;
@@ -105,7 +106,7 @@ pub fn history(h: &History, format: Format, colour: bool) -> String {
             out.push_str(&undated_note(h));
             out
         }
-        Format::Markdown => {
+        Format::Markdown | Format::Html => {
             let mut out = format!("## Scores over time\n\n{}\n\n| Year |", rubric_name(&h.rubric, &h.profile));
             for f in &h.funds {
                 out.push_str(&format!(" {} |", cell(&f.label)));
@@ -193,7 +194,7 @@ pub fn gap(g: &Gap, format: Format, colour: bool) -> String {
             }
             csv_rows(&rows)
         }
-        Format::Table | Format::Markdown => {
+        Format::Table | Format::Markdown | Format::Html => {
             let md = format == Format::Markdown;
             let mut out = if md { format!("## Disclosure roadmap: {}\n\n", cell(&g.label)) } else { String::new() };
             out.push_str(&format!(
@@ -301,7 +302,7 @@ pub fn whatif(w: &WhatIf, format: Format, colour: bool) -> String {
             }
             csv_rows(&rows)
         }
-        Format::Table | Format::Markdown => {
+        Format::Table | Format::Markdown | Format::Html => {
             let md = format == Format::Markdown;
             let mut out = if md { "## What if\n\n".to_string() } else { String::new() };
             if let Some(t) = &w.title {
@@ -457,7 +458,7 @@ pub fn rubric_comparison(c: &RubricComparison, format: Format, colour: bool) -> 
             out.push_str(&p.render(colour));
             out
         }
-        Format::Markdown => {
+        Format::Markdown | Format::Html => {
             let mut out = "## Ranks under each rubric\n\n| Fund |".to_string();
             for v in &c.views {
                 out.push_str(&format!(" {} |", cell(&v.id)));

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -40,6 +41,8 @@ pub enum Format {
     Csv,
     /// JSON with the stable keys documented in FORMATS.md.
     Json,
+    /// One self-contained HTML page with inline SVG charts.
+    Html,
 }
 
 impl Format {
@@ -49,6 +52,7 @@ impl Format {
             Format::Markdown => &markdown::Markdown,
             Format::Csv => &csv::Csv,
             Format::Json => &json::Json,
+            Format::Html => &html::Html,
         }
     }
 }

@@ -1,0 +1,167 @@
+//! What changed between two versions of the data or rubric, and which disclosures moved
+//! each fund's score.
+
+use crate::model::{Dataset, Fund, Level};
+use crate::score::{self, Options, raw_score};
+use serde::Serialize;
+
+/// Every fund whose score, rank or levels changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub base: String,
+    /// Whether the rubric itself changed (weights, items, credits).
+    pub rubric_changed: bool,
+    pub funds: Vec<FundDiff>,
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+/// One fund's move.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundDiff {
+    pub fund: String,
+    pub label: String,
+    pub old_score: Option<f64>,
+    pub new_score: Option<f64>,
+    pub old_rank: Option<u32>,
+    pub new_rank: Option<u32>,
+    pub changes: Vec<LevelDiff>,
+    /// Points from the rubric change alone (old data, new rubric minus old rubric).
+    pub rubric_effect: f64,
+    /// What the individual effects do not explain (changes that interact).
+    pub interaction: f64,
+}
+
+/// One disclosure whose level changed, and what that change alone is worth.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelDiff {
+    pub disclosure: String,
+    pub old: Level,
+    pub new: Level,
+    /// Points this change alone adds under the new rubric (4 decimals).
+    pub effect: f64,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+fn with_assessment(old: &Fund, new: &Fund, d: &str) -> Fund {
+    let mut f = old.clone();
+    match new.disclosures.get(d) {
+        Some(a) => {
+            f.disclosures.insert(d.to_string(), a.clone());
+        }
+        None => {
+            f.disclosures.remove(d);
+        }
+    }
+    f
+}
+
+/// Compares `base` (the older version) with `current`.
+pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
+    let old = score::score(base, &Options::default());
+    let new = score::score(current, &Options::default());
+    let rubric_changed = format!("{:?}", base.rubric.categories) != format!("{:?}", current.rubric.categories)
+        || base.rubric.scale != current.rubric.scale
+        || base.rubric.unknown != current.rubric.unknown;
+    let mut funds = Vec::new();
+    for nf in &current.funds {
+        let Some(of) = base.fund(&nf.id) else { continue };
+        let o = old.results.iter().find(|r| r.fund == nf.id);
+        let n = new.results.iter().find(|r| r.fund == nf.id);
+        let mut ids: Vec<&str> = current.catalogue.ids().collect();
+        for id in base.catalogue.ids() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let base_new_rubric = raw_score(&current.rubric, of, None);
+        let mut changes = Vec::new();
+        for d in ids {
+            let (lo, ln) = (of.standing(d, None).level, nf.standing(d, None).level);
+            if lo != ln {
+                let effect = raw_score(&current.rubric, &with_assessment(of, nf, d), None) - base_new_rubric;
+                changes.push(LevelDiff { disclosure: d.to_string(), old: lo, new: ln, effect: round4(effect) });
+            }
+        }
+        changes.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()).then(a.disclosure.cmp(&b.disclosure)));
+        let rubric_effect = base_new_rubric - raw_score(&base.rubric, of, None);
+        let total = raw_score(&current.rubric, nf, None) - raw_score(&base.rubric, of, None);
+        let explained: f64 = rubric_effect + changes.iter().map(|c| c.effect).sum::<f64>();
+        let fd = FundDiff {
+            fund: nf.id.clone(),
+            label: nf.label().to_string(),
+            old_score: o.and_then(|r| r.score),
+            new_score: n.and_then(|r| r.score),
+            old_rank: o.and_then(|r| r.rank),
+            new_rank: n.and_then(|r| r.rank),
+            rubric_effect: round4(rubric_effect),
+            interaction: round4(total - explained),
+            changes,
+        };
+        if fd.old_score != fd.new_score || fd.old_rank != fd.new_rank || !fd.changes.is_empty() {
+            funds.push(fd);
+        }
+    }
+    funds.sort_by(|a, b| {
+        let d = |f: &FundDiff| (f.new_score.unwrap_or(0.0) - f.old_score.unwrap_or(0.0)).abs();
+        d(b).total_cmp(&d(a)).then(a.fund.cmp(&b.fund))
+    });
+    let added = current.funds.iter().filter(|f| base.fund(&f.id).is_none()).map(|f| f.id.clone()).collect();
+    let removed = base.funds.iter().filter(|f| current.fund(&f.id).is_none()).map(|f| f.id.clone()).collect();
+    Diff { base: base_name.to_string(), rubric_changed, funds, added, removed }
+}
+
+/// The diff as Markdown, for a pull-request comment.
+pub fn markdown(d: &Diff) -> String {
+    let opt = |s: Option<f64>| s.map_or("-".into(), |s| format!("{s:.1}"));
+    let rk = |r: Option<u32>| r.map_or("-".into(), |r| r.to_string());
+    let mut s = format!("## swfscore: changes since `{}`\n\n", d.base);
+    if d.funds.is_empty() && d.added.is_empty() && d.removed.is_empty() && !d.rubric_changed {
+        s.push_str("No score, rank or level changed.\n");
+        return s;
+    }
+    if d.rubric_changed {
+        s.push_str("The rubric changed (weights, items or credits).\n\n");
+    }
+    for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+        if !list.is_empty() {
+            s.push_str(&format!(
+                "{what} funds: {}.\n\n",
+                list.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if !d.funds.is_empty() {
+        s.push_str("| Fund | Score | Rank | Caused by |\n|---|---:|---:|---|\n");
+        for f in &d.funds {
+            let mut causes: Vec<String> = f
+                .changes
+                .iter()
+                .map(|c| format!("`{}` {} → {} ({:+.2})", c.disclosure, c.old, c.new, c.effect))
+                .collect();
+            if f.rubric_effect.abs() >= 0.00005 {
+                causes.push(format!("rubric change ({:+.2})", f.rubric_effect));
+            }
+            if f.interaction.abs() >= 0.00005 {
+                causes.push(format!("interaction ({:+.2})", f.interaction));
+            }
+            if causes.is_empty() {
+                causes.push("other funds' moves".into());
+            }
+            s.push_str(&format!(
+                "| {} | {} → {} | {} → {} | {} |\n",
+                f.label,
+                opt(f.old_score),
+                opt(f.new_score),
+                rk(f.old_rank),
+                rk(f.new_rank),
+                causes.join("; ")
+            ));
+        }
+        s.push_str("\nEach cause's points are that change alone, applied to the old data under the new rubric.\n");
+    }
+    s
+}
