@@ -12,10 +12,7 @@ fn yaml_files(dir: &Path) -> Vec<(String, String)> {
             let p = e.path();
             if p.extension().is_some_and(|x| x == "yaml") {
                 let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-                out.push((
-                    stem,
-                    p.canonicalize().unwrap().to_string_lossy().into_owned(),
-                ));
+                out.push((stem, p.canonicalize().unwrap().to_string_lossy().into_owned()));
             }
         }
     }
@@ -28,26 +25,10 @@ fn main() {
     for p in ["disclosures.yaml", "rubric.yaml", "funds", "rubrics"] {
         println!("cargo::rerun-if-changed={p}");
     }
-    let abs = |p: &str| {
-        root.join(p)
-            .canonicalize()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned()
-    };
+    let abs = |p: &str| root.join(p).canonicalize().unwrap().to_string_lossy().into_owned();
     let mut code = String::new();
-    writeln!(
-        code,
-        "pub const DISCLOSURES: &str = include_str!({:?});",
-        abs("disclosures.yaml")
-    )
-    .unwrap();
-    writeln!(
-        code,
-        "pub const RUBRIC: &str = include_str!({:?});",
-        abs("rubric.yaml")
-    )
-    .unwrap();
+    writeln!(code, "pub const DISCLOSURES: &str = include_str!({:?});", abs("disclosures.yaml")).unwrap();
+    writeln!(code, "pub const RUBRIC: &str = include_str!({:?});", abs("rubric.yaml")).unwrap();
     for (name, dir) in [("FUNDS", "funds"), ("RUBRICS", "rubrics")] {
         writeln!(code, "pub const {name}: &[(&str, &str)] = &[").unwrap();
         for (stem, path) in yaml_files(&root.join(dir)) {

@@ -19,28 +19,28 @@ const CASES: &[Case] = &[
         file: "funds/alpha.yaml",
         from: "name: Alpha Fund",
         to: "name: \"Alpha Fund",
-        at: "funds/alpha.yaml:15:51: invalid trailing content after double-quoted scalar",
+        at: "funds/alpha.yaml:16:51: invalid trailing content after double-quoted scalar",
     },
     Case {
         name: "unknown_key",
         file: "rubric.yaml",
         from: "scale: 100\n",
         to: "scale: 100\nscael: 10\n",
-        at: "rubric.yaml:5:1: unknown key `scael` (did you mean `scale`?)",
+        at: "rubric.yaml:6:1: unknown key `scael` (did you mean `scale`?)",
     },
     Case {
         name: "wrong_type",
         file: "funds/alpha.yaml",
         from: "established: 2000",
         to: "established: two thousand",
-        at: "funds/alpha.yaml:5:14: wrong type",
+        at: "funds/alpha.yaml:6:14: wrong type",
     },
     Case {
         name: "duplicate_key",
         file: "funds/beta.yaml",
         from: "jurisdiction: Betania\n",
         to: "jurisdiction: Betania\njurisdiction: Elsewhere\n",
-        at: "funds/beta.yaml:5:1: duplicate key `jurisdiction`",
+        at: "funds/beta.yaml:6:1: duplicate key `jurisdiction`",
     },
     Case {
         name: "duplicate_disclosure_id",
@@ -54,126 +54,126 @@ const CASES: &[Case] = &[
         file: "rubric.yaml",
         from: "  - id: portfolio",
         to: "  - id: reporting",
-        at: "rubric.yaml:18:9: duplicate category id `reporting` (first defined at line 8)",
+        at: "rubric.yaml:19:9: duplicate category id `reporting` (first defined at line 9)",
     },
     Case {
         name: "duplicate_item_id",
         file: "rubric.yaml",
         from: "- id: holdings_and_audit",
         to: "- id: fund_size",
-        at: "rubric.yaml:22:13: duplicate item id `fund_size` (first defined at line 15)",
+        at: "rubric.yaml:23:13: duplicate item id `fund_size` (first defined at line 16)",
     },
     Case {
         name: "id_not_file_stem",
         file: "funds/gamma.yaml",
         from: "id: gamma",
         to: "id: gama",
-        at: "funds/gamma.yaml:1:5: fund id `gama` does not match the file name `gamma`",
+        at: "funds/gamma.yaml:2:5: fund id `gama` does not match the file name `gamma`",
     },
     Case {
         name: "unknown_disclosure",
         file: "funds/alpha.yaml",
         from: "  fund_size:",
         to: "  fund_sise:",
-        at: "funds/alpha.yaml:16:3: unknown disclosure `fund_sise` (did you mean `fund_size`?)",
+        at: "funds/alpha.yaml:17:3: unknown disclosure `fund_sise` (did you mean `fund_size`?)",
     },
     Case {
         name: "bad_level",
         file: "funds/alpha.yaml",
         from: "level: partial\n    note",
         to: "level: partal\n    note",
-        at: "funds/alpha.yaml:17:12: invalid value `partal` (did you mean `partial`?",
+        at: "funds/alpha.yaml:18:12: invalid value `partal` (did you mean `partial`?",
     },
     Case {
         name: "disclosed_without_evidence",
         file: "funds/beta.yaml",
         from: "    level: full\n    evidence:\n      - { source: Beta Accounts, url: \"https://beta.example/a\", date: 2025-12-31 }\n  holdings_list",
         to: "    level: full\n  holdings_list",
-        at: "funds/beta.yaml:12:12: `fund_size` is `full` without evidence",
+        at: "funds/beta.yaml:13:12: `fund_size` is `full` without evidence",
     },
     Case {
         name: "evidence_without_source",
         file: "funds/alpha.yaml",
         from: "source: Alpha Review, ",
         to: "",
-        at: "funds/alpha.yaml:20:48: missing key `source`",
+        at: "funds/alpha.yaml:21:48: missing key `source`",
     },
     Case {
         name: "malformed_date",
         file: "funds/alpha.yaml",
         from: "date: 2025-06-30",
         to: "date: 2025-06-31",
-        at: "funds/alpha.yaml:15:88: malformed date `2025-06-31`",
+        at: "funds/alpha.yaml:16:88: malformed date `2025-06-31`",
     },
     Case {
         name: "malformed_assessed",
         file: "funds/gamma.yaml",
         from: "assessed: 2026-01-15",
         to: "assessed: 15/01/2026",
-        at: "funds/gamma.yaml:6:11: malformed assessment date `15/01/2026`",
+        at: "funds/gamma.yaml:7:11: malformed assessment date `15/01/2026`",
     },
     Case {
         name: "since_before_established",
         file: "funds/beta.yaml",
         from: "since: 2020",
         to: "since: 2010",
-        at: "funds/beta.yaml:17:12: `since: 2010` is outside the fund's life (2015 to 2026)",
+        at: "funds/beta.yaml:18:12: `since: 2010` is outside the fund's life (2015 to 2026)",
     },
     Case {
         name: "history_after_assessed",
         file: "funds/alpha.yaml",
         from: "from: 2005",
         to: "from: 2030",
-        at: "funds/alpha.yaml:13:17: history year 2030 is outside the fund's life",
+        at: "funds/alpha.yaml:14:17: history year 2030 is outside the fund's life",
     },
     Case {
         name: "history_out_of_order",
         file: "funds/alpha.yaml",
         from: "since: 2010",
         to: "since: 2004",
-        at: "funds/alpha.yaml:13:17: history out of order at 2005",
+        at: "funds/alpha.yaml:14:17: history out of order at 2005",
     },
     Case {
         name: "unknown_rubric_disclosure",
         file: "rubric.yaml",
         from: "all_of: [holdings_list,",
         to: "all_of: [holding_list,",
-        at: "rubric.yaml:25:18: item `holdings_and_audit` refers to unknown disclosure `holding_list` (did you mean `holdings_list`?)",
+        at: "rubric.yaml:26:18: item `holdings_and_audit` refers to unknown disclosure `holding_list` (did you mean `holdings_list`?)",
     },
     Case {
         name: "category_without_items",
         file: "rubric.yaml",
         from: "profiles:",
         to: "  - id: empty\n    title: Empty\n    weight: 1\nprofiles:",
-        at: "rubric.yaml:26:5: category `empty` has no items",
+        at: "rubric.yaml:27:5: category `empty` has no items",
     },
     Case {
         name: "weight_not_positive",
         file: "rubric.yaml",
         from: "weight: 3",
         to: "weight: -3",
-        at: "rubric.yaml:10:13: category weight -3 must be a finite number greater than 0",
+        at: "rubric.yaml:11:13: category weight -3 must be a finite number greater than 0",
     },
     Case {
         name: "weight_not_finite",
         file: "rubric.yaml",
         from: "        weight: 2",
         to: "        weight: .nan",
-        at: "rubric.yaml:14:17: item weight NaN must be a finite number greater than 0",
+        at: "rubric.yaml:15:17: item weight NaN must be a finite number greater than 0",
     },
     Case {
         name: "credit_out_of_range",
         file: "rubric.yaml",
         from: "partial: 0.5",
         to: "partial: 1.5",
-        at: "rubric.yaml:6:9: credit for `partial` is 1.5, outside [0, 1]",
+        at: "rubric.yaml:7:9: credit for `partial` is 1.5, outside [0, 1]",
     },
     Case {
         name: "scale_not_positive",
         file: "rubric.yaml",
         from: "scale: 100",
         to: "scale: 0",
-        at: "rubric.yaml:4:8: scale 0 must be a finite number greater than 0",
+        at: "rubric.yaml:5:8: scale 0 must be a finite number greater than 0",
     },
 ];
 
@@ -217,7 +217,7 @@ fn every_problem_in_every_file_is_reported() {
     edit(&t.path().join("rubric.yaml"), "weight: 3", "weight: 0");
     let r = swfscore(t.path(), &["validate"]);
     assert_eq!(r.code, 1);
-    for needle in ["funds/alpha.yaml:16:3", "funds/beta.yaml:17:12", "rubric.yaml:10:13"] {
+    for needle in ["funds/alpha.yaml:17:3", "funds/beta.yaml:18:12", "rubric.yaml:11:13"] {
         assert!(r.stderr.contains(needle), "{needle} missing from:\n{}", r.stderr);
     }
 }
@@ -228,11 +228,11 @@ fn warnings_pass_validate_and_fail_strict() {
     edit(&t.path().join("funds/alpha.yaml"), "url: \"https://alpha.example/review\", ", "");
     let r = swfscore(t.path(), &["validate"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("warning: funds/alpha.yaml:20:9: evidence `Alpha Review` has no URL"), "{}", r.stderr);
+    assert!(r.stderr.contains("warning: funds/alpha.yaml:21:9: evidence `Alpha Review` has no URL"), "{}", r.stderr);
     let strict = swfscore(t.path(), &["validate", "--strict"]);
     assert_eq!(strict.code, 1);
     assert!(
-        strict.stderr.contains("error: funds/alpha.yaml:20:9: evidence `Alpha Review` has no URL"),
+        strict.stderr.contains("error: funds/alpha.yaml:21:9: evidence `Alpha Review` has no URL"),
         "{}",
         strict.stderr
     );

@@ -3,7 +3,10 @@
 
 mod util;
 
+mod analysis;
+
 mod builtin;
 mod cli;
 mod errors;
 mod readme;
+mod reports;

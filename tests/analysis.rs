@@ -1,0 +1,182 @@
+//! History, at-age, gap, what-if, profiles and rubric comparison, checked against hand-built
+//! histories and against full re-scores of edited files.
+
+use crate::snap;
+use crate::util::*;
+use serde_json::Value;
+
+fn json(dir: &std::path::Path, args: &[&str]) -> Value {
+    let r = swfscore(dir, args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+fn score_of(v: &Value, fund: &str) -> (f64, u64) {
+    let r = v["results"].as_array().unwrap().iter().find(|r| r["fund"] == fund).unwrap();
+    (r["score"].as_f64().unwrap(), r["rank"].as_u64().unwrap())
+}
+
+#[test]
+fn history_and_as_of_and_at_age_agree_with_the_hand_built_history() {
+    // alpha (est. 2000): annual_report none → partial 2005 → full 2010; fund_size partial
+    // (undated); holdings full since 2012; audited none. Reporting = (2·c_ar + 0.5)/3,
+    // portfolio = min(holdings, audited) = 0 → score = 75·reporting.
+    let expected = [(2000, 12.5), (2004, 12.5), (2005, 37.5), (2009, 37.5), (2010, 62.5), (2026, 62.5)];
+    let t = mini();
+    let h = json(t.path(), &["history", "alpha", "--format", "json"]);
+    let years = h["funds"][0]["years"].as_array().unwrap();
+    assert_eq!(years.first().unwrap()["year"], 2000);
+    assert_eq!(years.last().unwrap()["year"], 2026);
+    assert_eq!(years.len(), 27);
+    for (year, score) in expected {
+        let in_history = years.iter().find(|y| y["year"] == year).unwrap()["score"].as_f64().unwrap();
+        let as_of = score_of(&json(t.path(), &["score", "--format", "json", "--as-of", &year.to_string()]), "alpha").0;
+        assert_eq!((year, in_history), (year, score));
+        assert_eq!((year, as_of), (year, score));
+        let at_age = json(t.path(), &["score", "--format", "json", "--at-age", &(year - 2000).to_string()]);
+        assert_eq!((year, score_of(&at_age, "alpha").0), (year, score));
+    }
+    assert_eq!(h["funds"][0]["undated"], serde_json::json!(["fund_size"]));
+}
+
+#[test]
+fn at_age_lists_funds_too_young() {
+    let t = mini();
+    let v = json(t.path(), &["score", "--format", "json", "--at-age", "20"]);
+    let beta = v["results"].as_array().unwrap().iter().find(|r| r["fund"] == "beta").unwrap();
+    assert_eq!((beta["status"].as_str(), beta["score"].is_null()), (Some("too_young"), true));
+    assert_eq!(v["at_age"], 20);
+}
+
+/// Sets `disclosure` to full in a copy of the data and scores it from the files.
+fn rescored(dir: &std::path::Path, fund: &str, disclosures: &[&str]) -> (f64, u64) {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(dir, t.path());
+    let file = t.path().join(format!("funds/{fund}.yaml"));
+    for d in disclosures {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let body = "    level: full\n    evidence: [{ source: Test, url: \"https://t.example\", date: 2026 }]\n";
+        if text.contains(&format!("\n  {d}:\n")) {
+            replace_block(&file, d, body);
+        } else {
+            let sep = if text.contains("\ndisclosures:\n") { "" } else { "disclosures:\n" };
+            let at = text.find("\nfacts:").map_or(text.len(), |i| i + 1);
+            std::fs::write(&file, format!("{}{sep}  {d}:\n{body}{}", &text[..at], &text[at..])).unwrap();
+        }
+    }
+    score_of(&json(t.path(), &["score", "--format", "json"]), fund)
+}
+
+#[test]
+fn every_roadmap_gain_equals_a_full_rescore_of_the_files() {
+    let repo_data = data_copy();
+    let g = json(repo_data.path(), &["gap", "hkic", "--target-fund", "temasek", "--format", "json"]);
+    let (base, _) = score_of(&json(repo_data.path(), &["score", "--format", "json"]), "hkic");
+    let candidates = g["candidates"].as_array().unwrap();
+    assert!(candidates.len() >= 10);
+    for c in candidates {
+        let d = c["disclosure"].as_str().unwrap();
+        let (score, rank) = rescored(repo_data.path(), "hkic", &[d]);
+        assert_eq!((d, c["score"].as_f64().unwrap(), c["rank"].as_u64().unwrap()), (d, score, rank));
+        let gain = c["gain"].as_f64().unwrap();
+        // Both scores are rounded to one decimal, so they may differ by up to 0.1 from the exact gain.
+        assert!((base + gain - score).abs() <= 0.1 + 1e-9, "{d}: {base} + {gain} vs {score}");
+    }
+    let path: Vec<&str> = g["path"]["disclosures"].as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect();
+    let (score, rank) = rescored(repo_data.path(), "hkic", &path);
+    assert_eq!((score, rank), (g["path"]["score"].as_f64().unwrap(), g["path"]["rank"].as_u64().unwrap()));
+    assert!(score >= g["target"]["score"].as_f64().unwrap());
+}
+
+#[test]
+fn the_shortest_path_is_shortest() {
+    // gamma (25.0): candidates annual_report, holdings_list, audited_financial_statements.
+    // Brute force over every subset, scored from the files.
+    let t = mini();
+    let all = ["annual_report", "holdings_list", "audited_financial_statements"];
+    for target in [50.0, 62.5, 75.0, 100.0] {
+        let g = json(t.path(), &["gap", "gamma", "--target-score", &target.to_string(), "--format", "json"]);
+        let path = g["path"]["disclosures"].as_array().map_or(0, |p| p.len());
+        let mut fewest = usize::MAX;
+        for mask in 0u32..8 {
+            let set: Vec<&str> = (0..3).filter(|i| mask & (1 << i) != 0).map(|i| all[i]).collect();
+            if rescored(t.path(), "gamma", &set).0 >= target {
+                fewest = fewest.min(set.len());
+            }
+        }
+        assert_eq!(path, fewest, "target {target}: {g}");
+        assert_eq!(g["path"]["exact"], true);
+    }
+    let unreachable = swfscore(t.path(), &["gap", "gamma", "--target-score", "100", "--skip-commercial"]);
+    assert!(unreachable.stdout.contains("cannot be reached"), "{}", unreachable.stdout);
+}
+
+#[test]
+fn whatif_by_flag_and_by_scenario_file() {
+    let t = mini();
+    let flag = json(t.path(), &["whatif", "alpha", "--set", "audited_financial_statements=full", "--format", "json"]);
+    // alpha: portfolio min(full, full) = 1 → 100·(2.5 + 1)/4 = 87.5, tying beta for rank 1.
+    let moved = &flag["funds"][0];
+    assert_eq!(
+        (moved["fund"].as_str(), moved["old_score"].as_f64(), moved["new_score"].as_f64()),
+        (Some("alpha"), Some(62.5), Some(87.5))
+    );
+    assert_eq!((moved["old_rank"].as_u64(), moved["new_rank"].as_u64()), (Some(2), Some(1)));
+    std::fs::write(
+        t.path().join("s.yaml"),
+        "title: Alpha audits, Gamma reports\nchanges:\n  - fund: alpha\n    set: { audited_financial_statements: full }\n  - fund: gamma\n    set: { annual_report: full }\n",
+    )
+    .unwrap();
+    let file = swfscore(t.path(), &["whatif", "--scenario", "s.yaml"]);
+    assert_eq!(file.code, 0, "{}", file.stderr);
+    snap!("mini_whatif_scenario", file.stdout);
+    std::fs::write(t.path().join("bad.yaml"), "changes:\n  - fund: alpha\n    set: { audited_statements: full }\n")
+        .unwrap();
+    let bad = swfscore(t.path(), &["whatif", "--scenario", "bad.yaml"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("bad.yaml:3:12: unknown disclosure `audited_statements`"), "{}", bad.stderr);
+    let bad_level = swfscore(t.path(), &["whatif", "alpha", "--set", "fund_size=ful"]);
+    assert_eq!(bad_level.code, 2);
+}
+
+#[test]
+fn profiles_on_the_default_rubric_change_only_declared_weights() {
+    let ds = swfscore::load::load(&swfscore::load::Sources { dir: repo(), ..Default::default() }).dataset.unwrap();
+    let names: Vec<&str> = ds.rubric.profiles.iter().map(|p| p.id.as_str()).collect();
+    assert!(names.contains(&"accountability") && names.contains(&"confidentiality_aware"), "{names:?}");
+    for p in &ds.rubric.profiles {
+        assert!(!p.rationale.trim().is_empty());
+        let r = ds.rubric.with_profile(&p.id, &ds.catalogue).unwrap();
+        for (a, b) in r.categories.iter().zip(&ds.rubric.categories) {
+            let expected = p.categories.get(&a.id).copied().unwrap_or(b.weight);
+            assert_eq!((a.id.as_str(), a.weight), (a.id.as_str(), expected));
+            for (x, y) in a.items.iter().zip(&b.items) {
+                let commercial = x.rule.disclosures().iter().all(|d| {
+                    ds.catalogue.get(d).is_some_and(|d| d.sensitivity == swfscore::raw::Sensitivity::Commercial)
+                });
+                let expected = match (p.items.get(&x.id), p.commercial_factor) {
+                    (Some(w), _) => *w,
+                    (None, Some(f)) if commercial => y.weight * f,
+                    _ => y.weight,
+                };
+                assert_eq!((x.id.as_str(), x.weight), (x.id.as_str(), expected), "profile {}", p.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn compare_rubrics_gives_every_pair() {
+    let v = json(&repo(), &["compare-rubrics", "--format", "json"]);
+    let views = v["views"].as_array().unwrap().len();
+    assert!(views >= 6, "default, two profiles and three framework rubrics");
+    assert_eq!(v["pairs"].as_array().unwrap().len(), views * (views - 1) / 2);
+    for p in v["pairs"].as_array().unwrap() {
+        let tau = p["kendall_tau_b"].as_f64().unwrap();
+        assert!((-1.0..=1.0).contains(&tau));
+    }
+    let t = mini();
+    let two = json(t.path(), &["compare-rubrics", "--profile", "reporting_only", "--format", "json"]);
+    // Same funds, reporting weighted 9:1 instead of 3:1: beta 87.5 → 95, alpha 62.5 → 75, gamma 25 → 30.
+    assert_eq!(two["pairs"][0]["kendall_tau_b"], 1.0);
+}
