@@ -19,7 +19,8 @@ pub fn round_score(x: f64) -> f64 {
     round_to(x, DECIMALS)
 }
 
-fn round_to(x: f64, decimals: i32) -> f64 {
+/// Rounds to `decimals` places (half away from zero), never giving `-0`.
+pub fn round_to(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     let r = (x * f).round() / f;
     if r == 0.0 { 0.0 } else { r }

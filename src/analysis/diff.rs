@@ -2,7 +2,7 @@
 //! each fund's score.
 
 use crate::model::{Dataset, Fund, Level};
-use crate::score::{self, Options, raw_score};
+use crate::score::{self, Options, raw_score, round_to};
 use serde::Serialize;
 
 /// Every fund whose score, rank or levels changed.
@@ -42,10 +42,6 @@ pub struct LevelDiff {
     pub effect: f64,
 }
 
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
-}
-
 fn with_assessment(old: &Fund, new: &Fund, d: &str) -> Fund {
     let mut f = old.clone();
     match new.disclosures.get(d) {
@@ -83,7 +79,7 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
             let (lo, ln) = (of.standing(d, None).level, nf.standing(d, None).level);
             if lo != ln {
                 let effect = raw_score(&current.rubric, &with_assessment(of, nf, d), None) - base_new_rubric;
-                changes.push(LevelDiff { disclosure: d.to_string(), old: lo, new: ln, effect: round4(effect) });
+                changes.push(LevelDiff { disclosure: d.to_string(), old: lo, new: ln, effect: round_to(effect, 4) });
             }
         }
         changes.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()).then(a.disclosure.cmp(&b.disclosure)));
@@ -97,8 +93,8 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
             new_score: n.and_then(|r| r.score),
             old_rank: o.and_then(|r| r.rank),
             new_rank: n.and_then(|r| r.rank),
-            rubric_effect: round4(rubric_effect),
-            interaction: round4(total - explained),
+            rubric_effect: round_to(rubric_effect, 4),
+            interaction: round_to(total - explained, 4),
             changes,
         };
         if fd.old_score != fd.new_score || fd.old_rank != fd.new_rank || !fd.changes.is_empty() {

@@ -3,7 +3,7 @@
 
 use crate::model::{Dataset, Fund, Level, LevelChange, Rule};
 use crate::raw::{Sensitivity, UnknownRule};
-use crate::score::{self, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score};
+use crate::score::{self, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score, round_to};
 use serde::Serialize;
 
 /// What the fund aims for.
@@ -81,10 +81,6 @@ pub struct Path {
 /// Evaluations the exact search may spend before it settles for the greedy answer.
 const SEARCH_BUDGET: usize = 2_000_000;
 
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
-}
-
 /// The rank a fund would have with `score`, the other funds unchanged.
 fn rank_with(others: &[f64], score: f64) -> u32 {
     1 + others.iter().filter(|o| **o > score).count() as u32
@@ -146,7 +142,7 @@ pub fn gap(
             title: d.map_or(id.to_string(), |d| d.title.clone()),
             level,
             sensitivity: d.map_or(Sensitivity::None, |d| d.sensitivity),
-            gain: round4(new_raw - base_raw),
+            gain: round_to(new_raw - base_raw, 4),
             score: new_score,
             rank: rank_with(&others, new_score),
         });

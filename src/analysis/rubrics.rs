@@ -3,7 +3,7 @@
 
 use super::correlation::{kendall_tau_b, spearman_rho};
 use crate::model::Dataset;
-use crate::score::{self, Options};
+use crate::score::{self, Options, round_to};
 use serde::Serialize;
 
 /// Ranks under each view, and the correlations between views.
@@ -44,10 +44,6 @@ pub struct Pair {
     pub spearman_rho: Option<f64>,
 }
 
-fn round4(x: f64) -> f64 {
-    (x * 1e4).round() / 1e4
-}
-
 /// Scores the same funds under each `(id, dataset)` view.
 pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
     let results: Vec<_> = views.iter().map(|(_, ds)| score::score(ds, &Options::default())).collect();
@@ -80,8 +76,8 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
                 a: views[i].0.clone(),
                 b: views[j].0.clone(),
                 funds: x.len(),
-                kendall_tau_b: kendall_tau_b(&x, &y).map(round4),
-                spearman_rho: spearman_rho(&x, &y).map(round4),
+                kendall_tau_b: kendall_tau_b(&x, &y).map(|x| round_to(x, 4)),
+                spearman_rho: spearman_rho(&x, &y).map(|x| round_to(x, 4)),
             });
         }
     }

@@ -1,10 +1,10 @@
 //! Output of the analysis commands (history, gap, whatif, compare-rubrics) as table,
 //! Markdown, CSV or JSON. (They have no HTML page; the commands refuse `--format html`.)
 
-use super::Format;
 use super::csv::field;
 use super::markdown::cell;
 use super::text::{Align, Table, Tone, paint};
+use super::{Format, fmt_score};
 use crate::analysis::gap::Gap;
 use crate::analysis::history::History;
 use crate::analysis::rubrics::RubricComparison;
@@ -27,10 +27,6 @@ fn rubric_name(r: &RubricInfo, profile: &Option<String>) -> String {
     let v = r.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
     let p = profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
     format!("{} ({}{v}{p}), scale 0-{}", r.title, r.id, r.scale)
-}
-
-fn opt(s: Option<f64>) -> String {
-    s.map_or("-".into(), |s| format!("{s:.1}"))
 }
 
 fn opt_rank(r: Option<u32>) -> String {
@@ -294,8 +290,8 @@ pub fn whatif(w: &WhatIf, format: Format, colour: bool) -> String {
                 rows.push(vec![
                     m.fund.clone(),
                     m.changed.to_string(),
-                    opt(m.old_score),
-                    opt(m.new_score),
+                    fmt_score(m.old_score),
+                    fmt_score(m.new_score),
                     opt_rank(m.old_rank),
                     opt_rank(m.new_rank),
                 ]);
@@ -336,16 +332,16 @@ pub fn whatif(w: &WhatIf, format: Format, colour: bool) -> String {
                     out.push_str(&format!(
                         "| {} | {} → {} | {} → {} |",
                         cell(&m.label),
-                        opt(m.old_score),
-                        opt(m.new_score),
+                        fmt_score(m.old_score),
+                        fmt_score(m.new_score),
                         opt_rank(m.old_rank),
                         opt_rank(m.new_rank)
                     ));
                     for (_, a, b) in &m.categories {
                         out.push_str(&if a == b {
-                            format!(" {} |", opt(*a))
+                            format!(" {} |", fmt_score(*a))
                         } else {
-                            format!(" {} → {} |", opt(*a), opt(*b))
+                            format!(" {} → {} |", fmt_score(*a), fmt_score(*b))
                         });
                     }
                     out.push('\n');
@@ -362,7 +358,7 @@ pub fn whatif(w: &WhatIf, format: Format, colour: bool) -> String {
                     let mut row = vec![
                         (m.label.clone(), Tone::Bold),
                         (
-                            format!("{} → {}", opt(m.old_score), opt(m.new_score)),
+                            format!("{} → {}", fmt_score(m.old_score), fmt_score(m.new_score)),
                             if up {
                                 Tone::Good
                             } else if m.new_score < m.old_score {
@@ -375,9 +371,9 @@ pub fn whatif(w: &WhatIf, format: Format, colour: bool) -> String {
                     ];
                     for (_, a, b) in &m.categories {
                         row.push(if a == b {
-                            (opt(*a), Tone::Dim)
+                            (fmt_score(*a), Tone::Dim)
                         } else {
-                            (format!("{} → {}", opt(*a), opt(*b)), Tone::Highlight)
+                            (format!("{} → {}", fmt_score(*a), fmt_score(*b)), Tone::Highlight)
                         });
                     }
                     t.row(row);
@@ -411,7 +407,7 @@ pub fn rubric_comparison(c: &RubricComparison, format: Format, colour: bool) -> 
                 let mut r = vec![f.fund.clone()];
                 for (s, k) in f.scores.iter().zip(&f.ranks) {
                     r.push(opt_rank(*k));
-                    r.push(opt(*s));
+                    r.push(fmt_score(*s));
                 }
                 rows.push(r);
             }
@@ -428,7 +424,7 @@ pub fn rubric_comparison(c: &RubricComparison, format: Format, colour: bool) -> 
                 for (i, (s, k)) in f.scores.iter().zip(&f.ranks).enumerate() {
                     let moved = i > 0 && *k != f.ranks[0];
                     row.push((
-                        format!("{} ({})", opt_rank(*k), opt(*s)),
+                        format!("{} ({})", opt_rank(*k), fmt_score(*s)),
                         if moved { Tone::Highlight } else { Tone::Plain },
                     ));
                 }
@@ -471,7 +467,7 @@ pub fn rubric_comparison(c: &RubricComparison, format: Format, colour: bool) -> 
             for f in &c.funds {
                 out.push_str(&format!("| {} |", cell(&f.label)));
                 for (s, k) in f.scores.iter().zip(&f.ranks) {
-                    out.push_str(&format!(" {} ({}) |", opt_rank(*k), opt(*s)));
+                    out.push_str(&format!(" {} ({}) |", opt_rank(*k), fmt_score(*s)));
                 }
                 out.push('\n');
             }
