@@ -280,16 +280,21 @@ fn card(r: &Results, f: &FundResult, cx: &Context) -> String {
     {
         s.push_str("<ul class=\"facts\">\n");
         for (k, fact) in &fd.facts {
-            let unit = fact.currency.as_deref().or(fact.unit.as_deref()).unwrap_or("");
             let when = fact.as_of.map(|d| format!(", {d}")).unwrap_or_default();
-            let value =
+            let number =
                 if fact.value.abs() >= 1e9 { format!("{:.1} bn", fact.value / 1e9) } else { format!("{}", fact.value) };
+            let value = match (fact.currency.as_deref(), fact.unit.as_deref()) {
+                (Some(c), _) => format!("{c} {number}"),
+                (None, Some("percent" | "%")) => format!("{number}%"),
+                (None, Some(u)) => format!("{number} {u}"),
+                (None, None) => number,
+            };
             let src = match (&fact.source, &fact.url) {
                 (Some(t), Some(u)) => format!(" (<a href=\"{}\">{}</a>)", esc(u), esc(t)),
                 (Some(t), None) => format!(" ({})", esc(t)),
                 _ => String::new(),
             };
-            let _ = writeln!(s, "<li>{}: {unit} {value}{when}{src}</li>", esc(&k.replace('_', " ")));
+            let _ = writeln!(s, "<li>{}: {}{when}{src}</li>", esc(&k.replace('_', " ")), esc(&value));
         }
         s.push_str("</ul>\n");
     }
