@@ -119,7 +119,7 @@ pub enum Command {
     /// Compare funds side by side: scores, categories and levels, differences marked.
     Compare {
         /// Two or more fund ids.
-        #[arg(id = "compare_funds", num_args = 2.., required = true)]
+        #[arg(id = "compare_funds", value_name = "FUND", num_args = 2.., required = true)]
         funds: Vec<String>,
         #[command(flatten)]
         inputs: Inputs,
@@ -157,7 +157,7 @@ pub enum Command {
     /// Each fund's score year by year, from its establishment to its latest assessment.
     History {
         /// One or more fund ids.
-        #[arg(id = "history_funds", num_args = 1.., required = true)]
+        #[arg(id = "history_funds", value_name = "FUND", num_args = 1.., required = true)]
         funds: Vec<String>,
         /// Start in this year instead of at establishment.
         #[arg(long, value_name = "YEAR")]

@@ -109,6 +109,19 @@ fn repository_data_in_every_format() {
     let r = swfscore(&repo(), &["explain", "hkic"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     snap!("explain_hkic", r.stdout);
+    for rubric in ["lmti", "truman", "santiago"] {
+        let r = swfscore(&repo(), &["score", "--rubric", &format!("rubrics/{rubric}.yaml")]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(
+            r.stdout.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).count(),
+            15,
+            "all fifteen funds ranked under {rubric}"
+        );
+        snap!(format!("score_rubric_{rubric}"), r.stdout);
+    }
+    let r = swfscore(&repo(), &["rubrics"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snap!("rubrics", r.stdout);
     let r = swfscore(&repo(), &["compare", "hkic", "temasek", "adia"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     snap!("compare_hkic_temasek_adia", r.stdout);
