@@ -299,7 +299,7 @@ impl Rule {
 }
 
 /// One scored line of a rubric.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Item {
     pub id: String,
     pub title: String,
@@ -312,7 +312,7 @@ pub struct Item {
 }
 
 /// A weighted group of items.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     pub id: String,
     pub title: String,
@@ -384,7 +384,6 @@ impl Rubric {
                 }
             }
         }
-        r.title = format!("{} — profile {}", self.title, p.id);
         Some(r)
     }
 }

@@ -59,7 +59,7 @@ fn with_assessment(old: &Fund, new: &Fund, d: &str) -> Fund {
 pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
     let old = score::score(base, &Options::default());
     let new = score::score(current, &Options::default());
-    let rubric_changed = format!("{:?}", base.rubric.categories) != format!("{:?}", current.rubric.categories)
+    let rubric_changed = base.rubric.categories != current.rubric.categories
         || base.rubric.scale != current.rubric.scale
         || base.rubric.unknown != current.rubric.unknown;
     let mut funds = Vec::new();

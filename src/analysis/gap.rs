@@ -3,7 +3,9 @@
 
 use crate::model::{Dataset, Fund, Level, LevelChange, Rule};
 use crate::raw::{Sensitivity, UnknownRule};
-use crate::score::{self, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score, round_to};
+use crate::score::{
+    self, FundResult, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score, round_to,
+};
 use serde::Serialize;
 
 /// What the fund aims for.
@@ -194,11 +196,9 @@ fn raise(ds: &Dataset, fund: &str, ids: &[&str]) -> Dataset {
 
 /// An upper bound on what raising `d` to full can add, whatever else is raised with it
 /// (valid when weights cannot renormalise, i.e. under `unknown: none`).
-fn optimistic_gain(ds: &Dataset, fund: &Fund, d: &str) -> f64 {
-    let r = score::score(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() });
-    let Some(fr) = r.results.first() else { return 0.0 };
+fn optimistic_gain(ds: &Dataset, fund: &Fund, now: &FundResult, d: &str) -> f64 {
     let mut total = 0.0;
-    for ((_, item), res) in ds.rubric.items().zip(&fr.items) {
+    for ((_, item), res) in ds.rubric.items().zip(&now.items) {
         if res.status != ItemStatus::Counted || !item.rule.disclosures().iter().any(|x| x == d) {
             continue;
         }
@@ -254,7 +254,11 @@ fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Opt
         ));
     }
     let base = raw_score(&ds.rubric, fund, None);
-    let mut opt: Vec<(&str, f64)> = all.iter().map(|d| (*d, optimistic_gain(ds, fund, d))).collect();
+    let scored = score::score(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() });
+    let Some(now) = scored.results.first() else {
+        return Some((greedy.iter().map(|s| s.to_string()).collect(), false, "greedy".into()));
+    };
+    let mut opt: Vec<(&str, f64)> = all.iter().map(|d| (*d, optimistic_gain(ds, fund, now, d))).collect();
     opt.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     let mut budget = SEARCH_BUDGET;
     for k in 1..greedy.len() {
