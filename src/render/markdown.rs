@@ -117,7 +117,11 @@ impl Renderer for Markdown {
         out.push_str("\n### Evidence\n\n");
         for i in &items {
             for (d, l) in &i.levels {
-                out.push_str(&format!("- **{}** (`{d}`): {l}\n", cell(disclosure_title(cx, d))));
+                out.push_str(&format!(
+                    "- **{}** (`{d}`): {l}{}\n",
+                    cell(disclosure_title(cx, d)),
+                    since_text(fund, d, f.year)
+                ));
                 evidence_list(&mut out, fund, d, f.year);
             }
         }

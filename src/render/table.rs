@@ -116,7 +116,8 @@ impl Renderer for Table {
             out.push_str(line);
             out.push('\n');
             for (d, l) in &i.levels {
-                out.push_str(&format!("    {d}: {}\n", paint(l.as_str(), Tone::of_level(*l), cx.colour)));
+                let since = since_text(fund, d, f.year);
+                out.push_str(&format!("    {d}: {}{since}\n", paint(l.as_str(), Tone::of_level(*l), cx.colour)));
                 evidence_lines(&mut out, fund, d, f.year, cx.colour);
             }
         }
