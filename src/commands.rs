@@ -168,8 +168,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                         views.push((base.rubric.id.clone(), base.clone()));
                     }
                     for p in &profiles {
-                        let ds = dataset(&Inputs { profile: Some(p.clone()), ..base_inputs.clone() })?;
-                        views.push((format!("{}:{p}", base.rubric.id), ds));
+                        views.push((format!("{}:{p}", base.rubric.id), profiled(&base, p)?));
                     }
                 }
                 for r in &rubrics {
@@ -191,9 +190,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 fn default_views(data: &crate::cli::Data, base: &Dataset) -> Result<Vec<(String, Dataset)>, Error> {
     let mut views = vec![(base.rubric.id.clone(), base.clone())];
     for p in &base.rubric.profiles {
-        let mut ds = base.clone();
-        ds.rubric = base.rubric.with_profile(&p.id, &base.catalogue).unwrap_or_else(|| base.rubric.clone());
-        views.push((format!("{}:{}", base.rubric.id, p.id), ds));
+        views.push((format!("{}:{}", base.rubric.id, p.id), profiled(base, &p.id)?));
     }
     for name in available_rubrics(&data.dir) {
         let ds = quiet_dataset(&Inputs { data: data.clone(), rubric: Some(name), profile: None })?;
@@ -319,28 +316,31 @@ pub fn dataset(inputs: &Inputs) -> Result<Dataset, Error> {
     for n in &notes {
         note(n);
     }
-    let Some(mut ds) = dataset else {
+    let Some(ds) = dataset else {
         print_diagnostics(&diagnostics);
         return Err(Error::Input(diagnostics));
     };
     if diagnostics.warnings() > 0 {
         note(&format!("{} warning(s) in the inputs; `swfscore validate` lists them", diagnostics.warnings()));
     }
-    if let Some(p) = &inputs.profile {
-        match ds.rubric.with_profile(p, &ds.catalogue) {
-            Some(r) => ds.rubric = r,
-            None => {
-                let ids: Vec<&str> = ds.rubric.profiles.iter().map(|p| p.id.as_str()).collect();
-                let hint = match did_you_mean(p, ids.iter().copied()) {
-                    Some(b) => format!(" (did you mean `{b}`?)"),
-                    None if ids.is_empty() => " (this rubric defines no profiles)".to_string(),
-                    None => format!(" (available: {})", ids.join(", ")),
-                };
-                return Err(Error::Usage(format!("no profile `{p}` in rubric `{}`{hint}", ds.rubric.id)));
-            }
-        }
+    match &inputs.profile {
+        Some(p) => profiled(&ds, p),
+        None => Ok(ds),
     }
-    Ok(ds)
+}
+
+/// `ds` scored under its rubric's profile `p`, or a usage error naming the profiles there are.
+fn profiled(ds: &Dataset, p: &str) -> Result<Dataset, Error> {
+    let Some(rubric) = ds.rubric.with_profile(p, &ds.catalogue) else {
+        let ids: Vec<&str> = ds.rubric.profiles.iter().map(|p| p.id.as_str()).collect();
+        let hint = match did_you_mean(p, ids.iter().copied()) {
+            Some(b) => format!(" (did you mean `{b}`?)"),
+            None if ids.is_empty() => " (this rubric defines no profiles)".to_string(),
+            None => format!(" (available: {})", ids.join(", ")),
+        };
+        return Err(Error::Usage(format!("no profile `{p}` in rubric `{}`{hint}", ds.rubric.id)));
+    };
+    Ok(Dataset { rubric, ..ds.clone() })
 }
 
 /// Fails with a suggestion when a fund id is not in the dataset.

@@ -1,7 +1,7 @@
 //! The disclosure roadmap: what each missing disclosure would add to a fund's score, exactly
 //! (every gain is a full re-score), and the shortest set of disclosures that reaches a target.
 
-use crate::model::{Dataset, Fund, Level, LevelChange, Rule};
+use crate::model::{Dataset, Fund, Level, Rule};
 use crate::raw::{Sensitivity, UnknownRule};
 use crate::score::{
     self, FundResult, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score, round_to,
@@ -135,8 +135,7 @@ pub fn gap(
         if matches!(level, Level::Full | Level::NotApplicable) {
             continue;
         }
-        let raised = raise(ds, fund_id, &[id]);
-        let new_raw = raw_score(&ds.rubric, raised.fund(fund_id).unwrap_or(fund), None);
+        let new_raw = raw_score_raised(&ds.rubric, fund, &[id]);
         let new_score = round_score(new_raw);
         let d = ds.catalogue.get(id);
         candidates.push(Candidate {
@@ -152,7 +151,7 @@ pub fn gap(
     candidates.sort_by(|a, b| b.gain.total_cmp(&a.gain));
 
     let all: Vec<&str> = candidates.iter().map(|c| c.disclosure.as_str()).collect();
-    let all_raw = raw_score(&ds.rubric, raise(ds, fund_id, &all).fund(fund_id).unwrap_or(fund), None);
+    let all_raw = raw_score_raised(&ds.rubric, fund, &all);
     let all_full = Step { score: round_score(all_raw), rank: rank_with(&others, round_score(all_raw)) };
 
     let path = match &target {
@@ -160,13 +159,7 @@ pub fn gap(
             let usable: Vec<&Candidate> =
                 candidates.iter().filter(|c| !(skip_commercial && c.sensitivity == Sensitivity::Commercial)).collect();
             shortest(ds, fund, &usable, t.score).map(|(set, exact, method)| {
-                let raw = raw_score(
-                    &ds.rubric,
-                    raise(ds, fund_id, &set.iter().map(String::as_str).collect::<Vec<_>>())
-                        .fund(fund_id)
-                        .unwrap_or(fund),
-                    None,
-                );
+                let raw = raw_score_raised(&ds.rubric, fund, &set.iter().map(String::as_str).collect::<Vec<_>>());
                 let s = round_score(raw);
                 Path { disclosures: set, score: s, rank: rank_with(&others, s), exact, method }
             })
@@ -186,12 +179,6 @@ pub fn gap(
         path,
         all_full,
     })
-}
-
-/// A copy of the dataset with `ids` raised to full for `fund`.
-fn raise(ds: &Dataset, fund: &str, ids: &[&str]) -> Dataset {
-    let changes: Vec<LevelChange> = ids.iter().map(|d| (fund.to_string(), d.to_string(), Level::Full)).collect();
-    ds.with_levels(&changes)
 }
 
 /// An upper bound on what raising `d` to full can add, whatever else is raised with it

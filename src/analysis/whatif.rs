@@ -64,10 +64,6 @@ pub struct WhatIf {
     pub funds: Vec<Moved>,
 }
 
-fn parse_level(s: &str) -> Option<Level> {
-    Level::parse(s)
-}
-
 /// Parses `--set DISCLOSURE=LEVEL` arguments for `fund`.
 pub fn from_args(ds: &Dataset, fund: &str, sets: &[String]) -> Result<Vec<LevelChange>, String> {
     let mut out = Vec::new();
@@ -79,7 +75,7 @@ pub fn from_args(ds: &Dataset, fund: &str, sets: &[String]) -> Result<Vec<LevelC
                 .unwrap_or_default();
             return Err(format!("`--set {s}`: unknown disclosure `{d}`{hint}"));
         }
-        let level = parse_level(l).ok_or_else(|| {
+        let level = Level::parse(l).ok_or_else(|| {
             format!("`--set {s}`: unknown level `{l}` (expected full, partial, none, not_applicable or unknown)")
         })?;
         out.push((fund.to_string(), d.to_string(), level));

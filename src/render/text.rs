@@ -89,6 +89,7 @@ impl Table {
         }
         let mut out = String::new();
         let line = |cells: Vec<(&str, Tone)>, out: &mut String| {
+            debug_assert!(cells.len() <= widths.len(), "a row has more cells than the table has columns");
             let mut parts = Vec::new();
             for (i, (c, tone)) in cells.iter().enumerate().take(widths.len()) {
                 let pad = widths[i].saturating_sub(width(c));
