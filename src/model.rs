@@ -77,6 +77,11 @@ impl Date {
         (parts.len() <= 3).then_some(Date { year, month, day })
     }
 
+    /// The first day of the period the date names (`2025` = 2025-01-01).
+    pub fn earliest(&self) -> Date {
+        Date { year: self.year, month: Some(self.month.unwrap_or(1)), day: Some(self.day.unwrap_or(1)) }
+    }
+
     /// Whole months from `self` to `later` (missing parts count as the start of the period).
     pub fn months_until(&self, later: &Date) -> i64 {
         let m = |d: &Date| d.year as i64 * 12 + d.month.unwrap_or(1) as i64;
@@ -157,13 +162,46 @@ pub struct Period {
     pub evidence: Vec<Evidence>,
 }
 
+/// When the level in force began, as far as the record shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "year", rename_all = "snake_case")]
+pub enum Start {
+    /// `since`: a source documents that the level began this year.
+    Since(i32),
+    /// `known_since` (or the earliest dated evidence): confirmed this year, may have begun earlier.
+    KnownSince(i32),
+    /// A `none` or `not_applicable` level with no start year: held since establishment.
+    Establishment,
+}
+
+impl Start {
+    /// The year, where there is one.
+    pub fn year(self) -> Option<i32> {
+        match self {
+            Start::Since(y) | Start::KnownSince(y) => Some(y),
+            Start::Establishment => None,
+        }
+    }
+}
+
+impl fmt::Display for Start {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Start::Since(y) => write!(f, "since {y}"),
+            Start::KnownSince(y) => write!(f, "known since {y}"),
+            Start::Establishment => f.write_str("since establishment"),
+        }
+    }
+}
+
 /// How a fund stands on one disclosure, and how it got there.
 #[derive(Debug, Clone)]
 pub struct Assessment {
     pub level: Level,
-    /// First year at `level`; `None` = undated (taken as since establishment).
-    pub since: Option<i32>,
-    /// Earlier levels, oldest first, all before `since` (validation requires `since` with them).
+    /// When `level` began: `since`, `known_since` or the earliest dated evidence, or
+    /// establishment for `none`/`not_applicable` without a year; `None` for `unknown`.
+    pub start: Option<Start>,
+    /// Earlier levels, oldest first, all before the start year; each `from` is a documented start.
     pub history: Vec<Period>,
     pub note: Option<String>,
     pub evidence: Vec<Evidence>,
@@ -173,37 +211,42 @@ pub struct Assessment {
 #[derive(Debug, Clone, Copy)]
 pub struct Standing<'a> {
     pub level: Level,
-    /// True when the level is taken to have held since establishment for want of a date.
-    pub undated: bool,
+    /// When this level began (`None` when the level is unknown).
+    pub start: Option<Start>,
     pub note: Option<&'a str>,
     pub evidence: &'a [Evidence],
+}
+
+impl Standing<'_> {
+    const UNKNOWN: Standing<'static> = Standing { level: Level::Unknown, start: None, note: None, evidence: &[] };
 }
 
 impl Assessment {
     /// The level in `year` (`None` = the current level).
     ///
-    /// Before `since` the level is the latest `history` entry that has started, and `none`
-    /// before the first one: a level is dated from the year it was first reached.
+    /// From the start year on, the current level. Before it, the latest `history` entry that
+    /// has begun; before any, `none` when the start is documented (`since`) and `unknown` when
+    /// it is only confirmed (`known_since`): a missing source is not evidence of absence.
     pub fn at(&self, year: Option<i32>) -> Standing<'_> {
-        let current = Standing {
-            level: self.level,
-            undated: self.since.is_none() && self.history.is_empty() && self.level.is_disclosed(),
-            note: self.note.as_deref(),
-            evidence: &self.evidence,
+        let current =
+            Standing { level: self.level, start: self.start, note: self.note.as_deref(), evidence: &self.evidence };
+        let (Some(year), Some(start)) = (year, self.start) else {
+            return current;
         };
-        let Some(year) = year else {
-            return Standing { undated: false, ..current };
+        let documented = match start {
+            Start::Since(s) if year < s => true,
+            Start::KnownSince(k) if year < k => false,
+            _ => return current,
         };
-        match self.since {
-            Some(since) if year < since && self.level != Level::Unknown => {
-                match self.history.iter().rev().find(|p| p.from <= year) {
-                    Some(p) => {
-                        Standing { level: p.level, undated: false, note: p.note.as_deref(), evidence: &p.evidence }
-                    }
-                    None => Standing { level: Level::None, undated: false, note: None, evidence: &[] },
-                }
-            }
-            _ => current,
+        match self.history.iter().rev().find(|p| p.from <= year) {
+            Some(p) => Standing {
+                level: p.level,
+                start: Some(Start::Since(p.from)),
+                note: p.note.as_deref(),
+                evidence: &p.evidence,
+            },
+            None if documented => Standing { level: Level::None, start: None, note: None, evidence: &[] },
+            None => Standing::UNKNOWN,
         }
     }
 }
@@ -244,7 +287,7 @@ impl Fund {
     pub fn standing(&self, disclosure: &str, year: Option<i32>) -> Standing<'_> {
         match self.disclosures.get(disclosure) {
             Some(a) => a.at(year),
-            None => Standing { level: Level::Unknown, undated: false, note: None, evidence: &[] },
+            None => Standing::UNKNOWN,
         }
     }
 }
@@ -411,12 +454,12 @@ impl Dataset {
         let mut ds = self.clone();
         for (fund, disclosure, level) in changes {
             if let Some(f) = ds.funds.iter_mut().find(|f| &f.id == fund) {
-                let since = Some(f.assessed.year);
+                let start = (*level != Level::Unknown).then_some(Start::Since(f.assessed.year));
                 f.disclosures.insert(
                     disclosure.clone(),
                     Assessment {
                         level: *level,
-                        since,
+                        start,
                         history: vec![],
                         note: Some("what-if".into()),
                         evidence: vec![],
@@ -443,10 +486,10 @@ mod tests {
         assert!(Date::parse("2024-02-29").is_some());
     }
 
-    fn assessment(level: Level, since: Option<i32>, history: &[(i32, Level)]) -> Assessment {
+    fn assessment(level: Level, start: Option<Start>, history: &[(i32, Level)]) -> Assessment {
         Assessment {
             level,
-            since,
+            start,
             history: history
                 .iter()
                 .map(|&(from, level)| Period { from, level, note: None, evidence: vec![] })
@@ -458,17 +501,34 @@ mod tests {
 
     #[test]
     fn level_in_a_year_follows_history_then_since() {
-        let a = assessment(Level::Full, Some(2010), &[(2004, Level::Partial)]);
+        let a = assessment(Level::Full, Some(Start::Since(2010)), &[(2004, Level::Partial)]);
         assert_eq!(a.at(Some(2003)).level, Level::None);
         assert_eq!(a.at(Some(2004)).level, Level::Partial);
         assert_eq!(a.at(Some(2009)).level, Level::Partial);
+        assert_eq!(a.at(Some(2009)).start, Some(Start::Since(2004)));
         assert_eq!(a.at(Some(2010)).level, Level::Full);
         assert_eq!(a.at(None).level, Level::Full);
-        let b = assessment(Level::Full, Some(2004), &[]);
+        let b = assessment(Level::Full, Some(Start::Since(2004)), &[]);
         assert_eq!(b.at(Some(2003)).level, Level::None);
+        assert_eq!(b.at(Some(2003)).start, None);
         assert_eq!(b.at(Some(2004)).level, Level::Full);
-        let undated = assessment(Level::Partial, None, &[]);
-        assert_eq!(undated.at(Some(1990)).level, Level::Partial);
-        assert!(undated.at(Some(1990)).undated);
+    }
+
+    #[test]
+    fn before_a_confirmed_year_the_level_is_unknown_unless_history_covers_it() {
+        let k = assessment(Level::Full, Some(Start::KnownSince(2012)), &[]);
+        assert_eq!(k.at(Some(2011)).level, Level::Unknown);
+        assert_eq!(k.at(Some(2012)).level, Level::Full);
+        assert_eq!(k.at(Some(2012)).start, Some(Start::KnownSince(2012)));
+        let h = assessment(Level::Full, Some(Start::KnownSince(2012)), &[(2005, Level::Partial)]);
+        assert_eq!(h.at(Some(2004)).level, Level::Unknown);
+        assert_eq!(h.at(Some(2005)).level, Level::Partial);
+        assert_eq!(h.at(Some(2011)).level, Level::Partial);
+        assert_eq!(h.at(Some(2012)).level, Level::Full);
+        let none = assessment(Level::None, Some(Start::Establishment), &[]);
+        assert_eq!(none.at(Some(1990)).level, Level::None);
+        let unknown = assessment(Level::Unknown, None, &[]);
+        assert_eq!(unknown.at(Some(1990)).level, Level::Unknown);
+        assert_eq!(unknown.at(None).level, Level::Unknown);
     }
 }

@@ -128,10 +128,16 @@ pub enum RawLevel {
 pub struct RawAssessment {
     #[schemars(with = "RawLevel")]
     pub level: Spanned<RawLevel>,
-    /// First year at this level.
+    /// Documented start: a cited source shows the level began this year. Before it, the
+    /// previous `history` level applies, or `none`.
     #[schemars(with = "Option<i32>")]
     pub since: Option<Spanned<i32>>,
-    /// Earlier levels, oldest first.
+    /// Confirmed at this level in this year; it may have begun earlier. Before it (and not
+    /// covered by `history`) the level is `unknown`. Without `since` or `known_since`, the
+    /// year of the earliest dated evidence is used.
+    #[schemars(with = "Option<i32>")]
+    pub known_since: Option<Spanned<i32>>,
+    /// Earlier levels, oldest first; each `from` is a documented start.
     #[serde(default)]
     #[schemars(with = "Vec<RawPeriod>")]
     pub history: Vec<Spanned<RawPeriod>>,

@@ -74,7 +74,7 @@ pub fn build(ds: &Dataset, views: &[(String, Dataset)]) -> Vec<File> {
 fn at_age_section(a: &Results) -> String {
     let age = a.at_age.unwrap_or(0);
     let mut s = format!(
-        "## Every fund at age {age}\n\nEach fund scored as its disclosures stood {age} years after it was established. A level without a start year is taken as held since establishment; such funds are marked.\n\n| Rank | Fund | Year | Score | Undated levels |\n|---:|---|---:|---:|---:|\n"
+        "## Every fund at age {age}\n\nEach fund scored as its disclosures stood {age} years after it was established. A level is counted from the year a source shows it began (`since`) or, where only later sources confirm it, is unknown before the earliest confirmed year (`known_since`); the range shows what the score could be if every unknown were none or full.\n\n| Rank | Fund | Year | Score | Range |\n|---:|---|---:|---:|---:|\n"
     );
     for f in &a.results {
         let _ = writeln!(
@@ -84,7 +84,7 @@ fn at_age_section(a: &Results) -> String {
             markdown::cell(&f.name),
             f.year.map_or("-".into(), |y| y.to_string()),
             f.score.map_or_else(|| format!("*{}*", crate::render::status_text(f)), |x| format!("{x:.1}")),
-            f.undated.len()
+            f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))
         );
     }
     s

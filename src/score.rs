@@ -122,12 +122,44 @@ pub struct FundResult {
     /// Category id to score on the rubric's scale (`null` when nothing in it counts).
     #[serde(serialize_with = "ordered_map")]
     pub categories: Vec<(String, Option<f64>)>,
+    /// The score if every unknown disclosure were `none` (low) and if it were `full` (high);
+    /// the score always lies within them. `null` when not scored.
+    pub bounds: Option<Bounds>,
     pub coverage: Coverage,
-    /// Disclosures whose level in `year` is assumed to have held since establishment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub undated: Vec<String>,
     /// Item by item, in rubric order.
     pub items: Vec<ItemResult>,
+}
+
+/// The range a score could take if every unknown disclosure were resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bounds {
+    /// Every unknown disclosure at its item's lowest credit (`none`).
+    pub low: f64,
+    /// Every unknown disclosure at its item's highest credit (`full`).
+    pub high: f64,
+}
+
+impl Bounds {
+    /// Rounded to the printed precision.
+    pub fn rounded(self) -> Bounds {
+        Bounds { low: round_score(self.low), high: round_score(self.high) }
+    }
+
+    /// True when no unknown could move the score.
+    pub fn is_tight(self) -> bool {
+        self.low == self.high
+    }
+}
+
+/// How an unknown disclosure is credited in one pass of the scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UnknownAs {
+    /// As the rubric (or `--unknown`) says.
+    Rule(UnknownRule),
+    /// At the item's lowest credit: the low bound.
+    Lowest,
+    /// At the item's highest credit: the high bound.
+    Highest,
 }
 
 /// Whether an item counted toward the score.
@@ -171,11 +203,18 @@ fn points<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 
 /// An item's credit and status from the levels of its disclosures.
 pub fn item_credit(item: &Item, levels: &[Level], unknown: UnknownRule) -> (ItemStatus, Option<f64>) {
+    item_credit_as(item, levels, UnknownAs::Rule(unknown))
+}
+
+fn item_credit_as(item: &Item, levels: &[Level], unknown: UnknownAs) -> (ItemStatus, Option<f64>) {
+    let c = &item.credits;
     let credits: Vec<f64> = levels
         .iter()
-        .filter_map(|&l| match l {
-            Level::Unknown if unknown == UnknownRule::None => Some(item.credits.none),
-            l => item.credits.of(l),
+        .filter_map(|&l| match (l, unknown) {
+            (Level::Unknown, UnknownAs::Rule(UnknownRule::None)) => Some(c.none),
+            (Level::Unknown, UnknownAs::Lowest) => Some(c.none.min(c.partial).min(c.full)),
+            (Level::Unknown, UnknownAs::Highest) => Some(c.none.max(c.partial).max(c.full)),
+            (l, _) => c.of(l),
         })
         .collect();
     if credits.is_empty() {
@@ -199,17 +238,27 @@ type Scored = (f64, Vec<(String, Option<f64>)>, Vec<ItemResult>);
 
 /// The raw (unrounded) score of one fund in `year`, with category scores and items.
 fn score_fund(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Scored {
-    score_levels(rubric, &|d| fund.standing(d, year).level)
+    score_levels(rubric, &|d| fund.standing(d, year).level, UnknownAs::Rule(rubric.unknown))
+}
+
+/// A fund's unrounded bounds in `year`: every unknown at its lowest and at its highest credit.
+pub fn raw_bounds(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Bounds {
+    let level_of = |d: &str| fund.standing(d, year).level;
+    Bounds {
+        low: score_levels(rubric, &level_of, UnknownAs::Lowest).0,
+        high: score_levels(rubric, &level_of, UnknownAs::Highest).0,
+    }
 }
 
 /// A fund's unrounded score with `raised` disclosures at full and the rest as they stand now
 /// (the fast path for searching many combinations; see [`crate::analysis::gap`]).
 pub fn raw_score_raised(rubric: &Rubric, fund: &Fund, raised: &[&str]) -> f64 {
-    score_levels(rubric, &|d| if raised.contains(&d) { Level::Full } else { fund.standing(d, None).level }).0
+    let level_of = |d: &str| if raised.contains(&d) { Level::Full } else { fund.standing(d, None).level };
+    score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
 }
 
 /// Scores whatever `level_of` says each disclosure's level is.
-fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level) -> Scored {
+fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level, unknown: UnknownAs) -> Scored {
     let mut cats = Vec::new();
     let mut items = Vec::new();
     let mut per_cat: Vec<(f64, Option<f64>, f64)> = Vec::new(); // (W, S, Σw counted)
@@ -218,7 +267,7 @@ fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level) -> Scored {
         for i in &c.items {
             let levels: Vec<(String, Level)> = i.rule.disclosures().iter().map(|d| (d.clone(), level_of(d))).collect();
             let lv: Vec<Level> = levels.iter().map(|(_, l)| *l).collect();
-            let (status, credit) = item_credit(i, &lv, rubric.unknown);
+            let (status, credit) = item_credit_as(i, &lv, unknown);
             if let Some(cr) = credit {
                 sw += i.weight;
                 swc += i.weight * cr;
@@ -291,15 +340,15 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                 score: None,
                 rank: None,
                 categories: rubric.categories.iter().map(|c| (c.id.clone(), None)).collect(),
+                bounds: None,
                 coverage: Coverage::default(),
-                undated: vec![],
                 items: vec![],
             });
             continue;
         }
         let (raw, categories, items) = score_fund(rubric, fund, year);
+        let bounds = raw_bounds(rubric, fund, year).rounded();
         let mut coverage = Coverage::default();
-        let mut undated = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
         for (_, i) in rubric.items() {
             for d in i.rule.disclosures() {
@@ -312,12 +361,8 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                     Level::NotApplicable => coverage.not_applicable += 1,
                     _ => coverage.assessed += 1,
                 }
-                if year.is_some() && st.undated {
-                    undated.push(d.clone());
-                }
             }
         }
-        undated.sort();
         results.push(FundResult {
             fund: fund.id.clone(),
             name: fund.name.clone(),
@@ -327,8 +372,8 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             score: Some(round_score(raw)),
             rank: None,
             categories,
+            bounds: Some(bounds),
             coverage,
-            undated,
             items,
         });
     }
@@ -461,7 +506,7 @@ mod tests {
         let r = at(2007);
         let alpha = r.results.iter().find(|f| f.fund == "alpha").unwrap();
         assert_eq!(alpha.score, Some(37.5));
-        assert_eq!(alpha.undated, vec!["fund_size".to_string()], "fund_size has no since");
+        assert_eq!(alpha.bounds, Some(Bounds { low: 37.5, high: 37.5 }), "nothing unknown in 2007");
         // 2003: annual report none → reporting 0.5/3 → 12.5
         assert_eq!(at(2003).results.iter().find(|f| f.fund == "alpha").unwrap().score, Some(12.5));
         // beta (2015) does not exist in 2010: listed last, unscored.

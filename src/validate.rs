@@ -6,8 +6,9 @@ use crate::raw::*;
 use crate::yaml::{Spanned, pos};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Evidence this much older than the assessment date is flagged as stale.
-pub const STALE_EVIDENCE_YEARS: i64 = 5;
+/// `validate --review` lists levels whose newest evidence is older than this: a research
+/// queue, never a reason to doubt the level.
+pub const REVIEW_AFTER_YEARS: i64 = 5;
 
 fn is_snake_case(s: &str) -> bool {
     !s.is_empty()
@@ -74,7 +75,14 @@ fn date(d: &mut Diagnostics, file: &str, s: &Spanned<ScalarText>, what: &str) ->
     parsed
 }
 
-fn evidence(d: &mut Diagnostics, file: &str, list: Vec<Spanned<RawEvidence>>) -> Vec<Evidence> {
+/// Checks a list of evidence; dates must fall within the fund's life up to the assessment.
+fn evidence(
+    d: &mut Diagnostics,
+    file: &str,
+    list: Vec<Spanned<RawEvidence>>,
+    established: i32,
+    assessed: Option<Date>,
+) -> Vec<Evidence> {
     let mut out = Vec::new();
     for s in list {
         let p = pos(&s);
@@ -93,7 +101,23 @@ fn evidence(d: &mut Diagnostics, file: &str, list: Vec<Spanned<RawEvidence>>) ->
             Some(_) => {}
         }
         let when = match &e.date {
-            Some(s) => date(d, file, s, "date"),
+            Some(s) => {
+                let when = date(d, file, s, "date");
+                if let Some(w) = when {
+                    if let Some(a) = assessed.filter(|a| w.earliest() > *a) {
+                        d.error(file, Some(pos(s)), format!("evidence `{}` is dated {w}, after the assessment ({a})", e.source))
+                            .help("correct the date, or move `assessed` to the day the profile was reviewed");
+                    } else if w.year < established {
+                        d.warning(
+                            file,
+                            Some(pos(s)),
+                            format!("evidence `{}` is dated {w}, before the fund was established ({established})", e.source),
+                        )
+                        .help("check the date; a source older than the fund rarely shows what the fund discloses");
+                    }
+                }
+                when
+            }
             None => {
                 d.warning(file, Some(p), format!("evidence `{}` has no date", e.source))
                     .help("add `date:` (YYYY-MM-DD, YYYY-MM or YYYY)");
@@ -147,24 +171,24 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             d.warning(file, Some(lp), format!("`{}` is unknown with no note", key.value))
                 .help("say in `note:` what was looked for and not found");
         }
-        let since = r.since.as_ref().map(|s| s.value);
-        if let Some(s) = &r.since
-            && !in_range(s.value)
-        {
-            d.error(
-                file,
-                Some(pos(s)),
-                format!(
-                    "`since: {}` is outside the fund's life ({established} to {})",
-                    s.value,
-                    assessed_year.map_or("?".into(), |y| y.to_string())
-                ),
-            )
-            .help("a level cannot start before `established` or after `assessed`");
+        let life = || format!("{established} to {}", assessed_year.map_or("?".into(), |y| y.to_string()));
+        for (name, s) in [("since", &r.since), ("known_since", &r.known_since)] {
+            if let Some(s) = s
+                && !in_range(s.value)
+            {
+                d.error(file, Some(pos(s)), format!("`{name}: {}` is outside the fund's life ({})", s.value, life()))
+                    .help("a level cannot start before `established` or after `assessed`");
+            }
         }
-        if !r.history.is_empty() && since.is_none() {
-            d.error(file, Some(lp), format!("`{}` has `history` but no `since`", key.value))
-                .help("give the year the current level started");
+        if let (Some(_), Some(k)) = (&r.since, &r.known_since) {
+            d.error(file, Some(pos(k)), format!("`{}` has both `since` and `known_since`", key.value)).help(
+                "keep `since` when a source documents the start, otherwise `known_since` for the earliest confirmed year",
+            );
+        }
+        let explicit = r.since.as_ref().map(|s| s.value).or(r.known_since.as_ref().map(|s| s.value));
+        if !r.history.is_empty() && explicit.is_none() {
+            d.error(file, Some(lp), format!("`{}` has `history` but no `since` or `known_since`", key.value))
+                .help("give the year the current level started (`since`) or was first confirmed (`known_since`)");
         }
         let mut history: Vec<Period> = Vec::new();
         let mut last: Option<i32> = None;
@@ -176,15 +200,12 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
                 d.error(
                     file,
                     Some(pos(&p.from)),
-                    format!(
-                        "history year {from} is outside the fund's life ({established} to {})",
-                        assessed_year.map_or("?".into(), |y| y.to_string())
-                    ),
+                    format!("history year {from} is outside the fund's life ({})", life()),
                 );
             }
-            if last.is_some_and(|l| from <= l) || since.is_some_and(|s| from >= s) {
+            if last.is_some_and(|l| from <= l) || explicit.is_some_and(|s| from >= s) {
                 d.error(file, Some(pos(&p.from)), format!("history out of order at {from}")).help(
-                    "history entries go oldest first, each year later than the one before and earlier than `since`",
+                    "history entries go oldest first, each year later than the one before and earlier than `since`/`known_since`",
                 );
             }
             last = Some(from);
@@ -196,19 +217,21 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             if hl.is_disclosed() && p.evidence.is_empty() && p.note.is_none() {
                 d.warning(file, Some(pp), format!("history level `{hl}` from {from} has no evidence or note"));
             }
-            let ev = evidence(d, file, p.evidence);
+            let ev = evidence(d, file, p.evidence, established, assessed);
             history.push(Period { from, level: hl, note: p.note, evidence: ev });
         }
-        let ev = evidence(d, file, r.evidence);
-        if lvl.is_disclosed()
-            && let Some(a) = assessed
-            && let Some(newest) = ev.iter().filter_map(|e| e.date).max()
-            && newest.months_until(&a) > STALE_EVIDENCE_YEARS * 12
-        {
-            d.warning(file, Some(lp), format!("the newest evidence for `{}` is from {newest}, more than {STALE_EVIDENCE_YEARS} years before the assessment", key.value))
-                .help("confirm the level with a recent source");
-        }
-        disclosures.insert(key.value, Assessment { level: lvl, since, history, note: r.note, evidence: ev });
+        let ev = evidence(d, file, r.evidence, established, assessed);
+        let earliest = ev.iter().filter_map(|e| e.date).map(|e| e.year).min();
+        let start = match (lvl, &r.since, &r.known_since) {
+            (Level::Unknown, _, _) => None,
+            (_, Some(s), _) => Some(Start::Since(s.value)),
+            (_, None, Some(k)) => Some(Start::KnownSince(k.value)),
+            (Level::None | Level::NotApplicable, None, None) => Some(Start::Establishment),
+            (_, None, None) => {
+                earliest.or(assessed_year).map(|y| Start::KnownSince(y.clamp(established, assessed_year.unwrap_or(y))))
+            }
+        };
+        disclosures.insert(key.value, Assessment { level: lvl, start, history, note: r.note, evidence: ev });
     }
     let missing: Vec<&str> = catalogue.ids().filter(|id| !disclosures.contains_key(*id)).collect();
     if !missing.is_empty() {

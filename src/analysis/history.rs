@@ -1,7 +1,7 @@
 //! Scores year by year, from `since` and `history` in the descriptors.
 
 use crate::model::Dataset;
-use crate::score::{self, Options, RubricInfo, Status};
+use crate::score::{self, Bounds, Options, RubricInfo, Status};
 use serde::Serialize;
 
 /// Each requested fund's score in every year from its establishment (or `from`) to its
@@ -24,8 +24,6 @@ pub struct FundHistory {
     /// The year of the latest assessment.
     pub latest: i32,
     pub years: Vec<YearScore>,
-    /// Disclosures whose level is undated (taken as held since establishment).
-    pub undated: Vec<String>,
 }
 
 /// A fund's score in one year, and its rank among all funds scored that year.
@@ -33,6 +31,8 @@ pub struct FundHistory {
 pub struct YearScore {
     pub year: i32,
     pub score: f64,
+    /// The score with every unknown at none (low) and at full (high).
+    pub bounds: Bounds,
     pub rank: u32,
     /// How many funds were scored that year.
     pub of: usize,
@@ -51,7 +51,6 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Optio
             established: f.established,
             latest: f.assessed.year,
             years: vec![],
-            undated: vec![],
         })
         .collect();
     for year in first..=last {
@@ -63,17 +62,15 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Optio
                 continue;
             }
             if let Some(fr) = r.results.iter().find(|x| x.fund == h.fund && x.status == Status::Scored) {
-                h.years.push(YearScore { year, score: fr.score.unwrap_or(0.0), rank: fr.rank.unwrap_or(0), of });
-                for d in &fr.undated {
-                    if !h.undated.contains(d) {
-                        h.undated.push(d.clone());
-                    }
-                }
+                h.years.push(YearScore {
+                    year,
+                    score: fr.score.unwrap_or(0.0),
+                    bounds: fr.bounds.unwrap_or(Bounds { low: 0.0, high: 0.0 }),
+                    rank: fr.rank.unwrap_or(0),
+                    of,
+                });
             }
         }
-    }
-    for h in &mut out {
-        h.undated.sort();
     }
     History { rubric: RubricInfo::of(&ds.rubric), profile, from, funds: out }
 }

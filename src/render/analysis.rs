@@ -99,7 +99,6 @@ pub fn history(h: &History, format: Format, colour: bool) -> String {
                     paint(&sparkline(&values, h.rubric.scale), Tone::Good, colour)
                 ));
             }
-            out.push_str(&undated_note(h));
             out
         }
         Format::Markdown | Format::Html => {
@@ -136,26 +135,9 @@ pub fn history(h: &History, format: Format, colour: bool) -> String {
                     ys.join(", ")
                 ));
             }
-            out.push_str(&undated_note(h));
             out
         }
     }
-}
-
-fn undated_note(h: &History) -> String {
-    let mut out = String::new();
-    for f in &h.funds {
-        if !f.undated.is_empty() {
-            out.push_str(&format!(
-                "\n{}: {} disclosure(s) have no start year and are taken as held since {}: {}.\n",
-                f.label,
-                f.undated.len(),
-                f.established,
-                f.undated.join(", ")
-            ));
-        }
-    }
-    out
 }
 
 fn sensitivity_mark(s: Sensitivity) -> &'static str {

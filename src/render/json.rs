@@ -18,8 +18,8 @@ fn pretty<T: Serialize>(v: &T) -> String {
 struct Standing<'a> {
     disclosure: &'a str,
     level: Level,
-    since: Option<i32>,
-    undated: bool,
+    /// When the level in force that year began (`null` when unknown).
+    start: Option<crate::model::Start>,
     note: Option<&'a str>,
     evidence: &'a [Evidence],
 }
@@ -59,8 +59,7 @@ impl Renderer for Json {
                 Some(Standing {
                     disclosure: d,
                     level: st.level,
-                    since: fund.disclosures.get(d).and_then(|a| a.since),
-                    undated: st.undated,
+                    start: st.start,
                     note: st.note,
                     evidence: st.evidence,
                 })

@@ -35,9 +35,6 @@ pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, ye
         let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
         out.push_str(&format!("  - Source: {}{date}\n", link(&e.source, e.url.as_deref())));
     }
-    if st.undated {
-        out.push_str("  - Undated: taken to have held since establishment.\n");
-    }
 }
 
 impl Renderer for Markdown {
@@ -70,13 +67,6 @@ impl Renderer for Markdown {
         let w: Vec<String> = r.categories.iter().map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0)).collect();
         out.push_str(&w.join(", "));
         out.push_str(".\n");
-        let undated: Vec<&str> = r.results.iter().filter(|f| !f.undated.is_empty()).map(|f| f.label.as_str()).collect();
-        if !undated.is_empty() {
-            out.push_str(&format!(
-                "\nUndated levels (taken as held since establishment) in: {}.\n",
-                undated.join(", ")
-            ));
-        }
         out
     }
 

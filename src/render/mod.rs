@@ -153,15 +153,10 @@ pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// " since 2010" when the fund's level in `year` is its current level and has a start year.
+/// " since 2010" or " known since 2010": when the level in force in `year` began.
 pub fn since_text(fund: Option<&Fund>, disclosure: &str, year: Option<i32>) -> String {
-    let Some(a) = fund.and_then(|f| f.disclosures.get(disclosure)) else {
-        return String::new();
-    };
-    match a.since {
-        Some(s) if year.is_none_or(|y| y >= s) && a.level != Level::Unknown => {
-            format!(" since {s}")
-        }
+    match fund.and_then(|f| f.standing(disclosure, year).start) {
+        Some(s @ (crate::model::Start::Since(_) | crate::model::Start::KnownSince(_))) => format!(" {s}"),
         _ => String::new(),
     }
 }

@@ -23,9 +23,6 @@ fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year:
         let url = e.url.as_deref().map(|u| format!(" {}", paint(u, Tone::Dim, colour))).unwrap_or_default();
         out.push_str(&format!("      source: {}{date}{url}\n", one_line(&e.source)));
     }
-    if st.undated {
-        out.push_str("      (undated: taken to have held since establishment)\n");
-    }
 }
 
 impl Renderer for Table {
@@ -56,13 +53,6 @@ impl Renderer for Table {
         }
         let mut out = format!("{}\n\n", rubric_line(r));
         out.push_str(&t.render(cx.colour));
-        let undated: Vec<&str> = r.results.iter().filter(|f| !f.undated.is_empty()).map(|f| f.label.as_str()).collect();
-        if !undated.is_empty() {
-            out.push_str(&format!(
-                "\nUndated levels (taken as held since establishment) in: {}. `explain FUND --as-of YEAR` lists them.\n",
-                undated.join(", ")
-            ));
-        }
         out
     }
 
