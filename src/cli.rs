@@ -48,6 +48,28 @@ pub struct Data {
     /// Disclosure catalogue [default: DIR/disclosures.yaml].
     #[arg(long, value_name = "FILE")]
     pub disclosures: Option<PathBuf>,
+    /// How an unknown disclosure scores, overriding the rubric's `unknown` rule: as `none`, or
+    /// left out with the weights renormalised (`exclude`). Bounds are shown either way.
+    #[arg(long, value_enum, value_name = "RULE")]
+    pub unknown: Option<UnknownArg>,
+}
+
+/// `--unknown`: how an unknown disclosure scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnknownArg {
+    /// As if the fund did not disclose it.
+    None,
+    /// Left out, like not_applicable; the weights renormalise.
+    Exclude,
+}
+
+impl From<UnknownArg> for crate::model::UnknownRule {
+    fn from(a: UnknownArg) -> Self {
+        match a {
+            UnknownArg::None => crate::model::UnknownRule::None,
+            UnknownArg::Exclude => crate::model::UnknownRule::Exclude,
+        }
+    }
 }
 
 /// The evidence and the rubric to score it under.
@@ -138,6 +160,10 @@ pub enum Command {
         /// Also print, per fund, how many disclosures are assessed, unknown and not applicable.
         #[arg(long)]
         coverage: bool,
+        /// Also list, oldest first, the full and partial levels whose newest evidence is more
+        /// than five years older than the assessment: a research queue (the levels stand).
+        #[arg(long)]
+        review: bool,
     },
     /// Print the JSON Schema of an input file, for editors.
     Schema {

@@ -19,14 +19,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Score { inputs, out, as_of, at_age, funds } => {
             let ds = dataset(&inputs)?;
             check_funds(&ds, &funds)?;
-            let r = score::score(&ds, &Options { as_of, at_age, funds, profile: inputs.profile.clone() });
+            let r = score::score(
+                &ds,
+                &Options { as_of, at_age, funds, profile: inputs.profile.clone(), ..Options::default() },
+            );
             let text = out.format.renderer().scores(&r, &context(&ds, &out));
             emit(out.output.as_deref(), &text)
         }
         Command::Explain { fund, inputs, out, as_of } => {
             let ds = dataset(&inputs)?;
             check_funds(&ds, std::slice::from_ref(&fund))?;
-            let r = score::score(&ds, &Options { as_of, profile: inputs.profile.clone(), ..Options::default() });
+            let opts = Options { as_of, profile: inputs.profile.clone(), unknown_effects: true, ..Options::default() };
+            let r = score::score(&ds, &opts);
             let f = pick(&r, &fund)?;
             let text = out.format.renderer().explain(&r, f, &context(&ds, &out));
             emit(out.output.as_deref(), &text)
@@ -40,7 +44,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let text = out.format.renderer().compare(&r, &picked, &context(&ds, &out));
             emit(out.output.as_deref(), &text)
         }
-        Command::Validate { inputs, strict, coverage } => validate(&inputs, strict, coverage),
+        Command::Validate { inputs, strict, coverage, review } => validate(&inputs, strict, coverage, review),
         Command::Schema { kind, output } => {
             let mut text = schema(kind);
             text.push('\n');
@@ -121,7 +125,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     let on_disk = std::fs::read_to_string(dir.join(f.name)).ok();
                     let d = report::diff(&load::display(&dir.join(f.name)), on_disk.as_deref(), &f.text);
                     if !d.is_empty() {
-                        print!("{d}");
+                        write_stdout(&d)?;
                         stale.push(f.name);
                     }
                 }
@@ -202,7 +206,7 @@ fn default_views(data: &crate::cli::Data, base: &Dataset) -> Result<Vec<(String,
 /// Like [`dataset`], without repeating notes and warning counts already printed.
 fn quiet_dataset(inputs: &Inputs) -> Result<Dataset, Error> {
     let Loaded { dataset, diagnostics, .. } = load::load(&sources(inputs));
-    dataset.ok_or_else(|| {
+    dataset.map(|ds| with_policy(ds, &inputs.data)).ok_or_else(|| {
         print_diagnostics(&diagnostics);
         Error::Input(diagnostics)
     })
@@ -213,7 +217,7 @@ fn load_base(base: &str, inputs: &Inputs) -> Result<Dataset, Error> {
     let as_dir = Path::new(base);
     if as_dir.is_dir() {
         return quiet_dataset(&Inputs {
-            data: crate::cli::Data { dir: as_dir.to_path_buf(), funds: None, disclosures: None },
+            data: crate::cli::Data { dir: as_dir.to_path_buf(), funds: None, disclosures: None, ..inputs.data.clone() },
             ..inputs.clone()
         });
     }
@@ -247,7 +251,7 @@ fn load_base(base: &str, inputs: &Inputs) -> Result<Dataset, Error> {
     }
     let pairs: Vec<(&str, &str)> = funds.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let loaded = load::from_texts(&disclosures, &rubric, &pairs);
-    loaded.dataset.ok_or_else(|| {
+    loaded.dataset.map(|ds| with_policy(ds, &inputs.data)).ok_or_else(|| {
         print_diagnostics(&loaded.diagnostics);
         Error::Input(loaded.diagnostics)
     })
@@ -323,10 +327,19 @@ pub fn dataset(inputs: &Inputs) -> Result<Dataset, Error> {
     if diagnostics.warnings() > 0 {
         note(&format!("{} warning(s) in the inputs; `swfscore validate` lists them", diagnostics.warnings()));
     }
+    let ds = with_policy(ds, &inputs.data);
     match &inputs.profile {
         Some(p) => profiled(&ds, p),
         None => Ok(ds),
     }
+}
+
+/// The dataset with `--unknown` applied to its rubric.
+fn with_policy(mut ds: Dataset, data: &crate::cli::Data) -> Dataset {
+    if let Some(u) = data.unknown {
+        ds.rubric.unknown = u.into();
+    }
+    ds
 }
 
 /// `ds` scored under its rubric's profile `p`, or a usage error naming the profiles there are.
@@ -412,7 +425,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     })
 }
 
-fn validate(inputs: &Inputs, strict: bool, coverage: bool) -> Result<(), Error> {
+fn validate(inputs: &Inputs, strict: bool, coverage: bool, review: bool) -> Result<(), Error> {
     let Loaded { dataset, mut diagnostics, notes } = load::load(&sources(inputs));
     for n in &notes {
         note(n);
@@ -423,22 +436,56 @@ fn validate(inputs: &Inputs, strict: bool, coverage: bool) -> Result<(), Error> 
     print_diagnostics(&diagnostics);
     let (errors, warnings) = (diagnostics.errors(), diagnostics.warnings());
     if let Some(ds) = &dataset {
+        let mut text = String::new();
         if coverage {
-            print!("{}", coverage_table(ds));
+            text.push_str(&coverage_table(ds));
+        }
+        if review {
+            text.push_str(&review_table(ds));
         }
         if errors == 0 {
-            println!(
-                "ok: {} funds, {} disclosures, rubric `{}` ({} items); {warnings} warning(s)",
+            text.push_str(&format!(
+                "ok: {} funds, {} disclosures, rubric `{}` ({} items); {warnings} warning(s)\n",
                 ds.funds.len(),
                 ds.catalogue.disclosures.len(),
                 ds.rubric.id,
                 ds.rubric.items().count()
-            );
-            return Ok(());
+            ));
+            return write_stdout(&text);
         }
+        write_stdout(&text)?;
     }
     let what = if strict { "error(s) (warnings count as errors with --strict)" } else { "error(s)" };
     Err(Error::CheckFailed(format!("{errors} {what}, {warnings} warning(s)")))
+}
+
+/// `validate --review`: the research queue, oldest evidence first.
+pub fn review_table(ds: &Dataset) -> String {
+    use crate::render::text::{Align, Table, Tone};
+    let queue = crate::validate::review_queue(ds);
+    let mut out = format!(
+        "\nResearch queue: {} full or partial level(s) whose newest evidence is more than {} years older than the assessment.\nEach level stands until a source shows a change; a newer source would confirm it.\n\n",
+        queue.len(),
+        crate::validate::REVIEW_AFTER_YEARS
+    );
+    let mut t = Table::new(&[
+        ("Newest evidence", Align::Left),
+        ("Years", Align::Right),
+        ("Fund", Align::Left),
+        ("Disclosure", Align::Left),
+        ("Level", Align::Left),
+    ]);
+    for r in &queue {
+        t.row(vec![
+            (r.newest.to_string(), Tone::Plain),
+            (r.years.to_string(), Tone::Plain),
+            (r.fund.clone(), Tone::Plain),
+            (r.disclosure.clone(), Tone::Plain),
+            (r.level.to_string(), Tone::Plain),
+        ]);
+    }
+    out.push_str(&t.render(false));
+    out
 }
 
 /// Per fund: how many catalogue disclosures are assessed, unknown, not applicable, and the

@@ -1,8 +1,8 @@
 //! The checked domain model: what scoring works on. Every value here has passed
 //! [`crate::validate`]: ids resolve, weights are positive, years are in range.
 
-use crate::raw::{Sensitivity, UnknownRule};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -115,6 +115,26 @@ impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// Whether a disclosure could harm the fund's negotiating position.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    #[default]
+    None,
+    Commercial,
+}
+
+/// How an unknown disclosure scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownRule {
+    /// As if the fund did not disclose it.
+    #[default]
+    None,
+    /// Left out, like not_applicable, and the weights renormalise.
+    Exclude,
 }
 
 /// One kind of disclosure in the catalogue.
@@ -392,7 +412,11 @@ pub struct Rubric {
     pub description: Option<String>,
     pub sources: Vec<Source>,
     pub fidelity: Option<String>,
+    /// One line shown with every score under this rubric.
+    pub caveat: Option<String>,
     pub scale: f64,
+    /// The score of a fund that discloses nothing (0 unless the rubric says otherwise).
+    pub floor: f64,
     pub unknown: UnknownRule,
     pub credits: Credits,
     pub categories: Vec<Category>,

@@ -4,6 +4,7 @@
 //! that needs more than one value to judge is checked in [`crate::validate`]. These types are
 //! also the source of the JSON Schemas that `swfscore schema` prints.
 
+pub use crate::model::{Sensitivity, UnknownRule};
 use crate::yaml::Spanned;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
@@ -74,15 +75,6 @@ pub struct RawDisclosure {
     pub partial: String,
     #[serde(default)]
     pub sensitivity: Sensitivity,
-}
-
-/// Whether a disclosure could harm the fund's negotiating position.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Sensitivity {
-    #[default]
-    None,
-    Commercial,
 }
 
 /// `funds/<id>.yaml`: what one fund discloses, since when, with evidence.
@@ -203,9 +195,16 @@ pub struct RawRubric {
     pub source: Vec<RawSource>,
     /// How faithful the rubric is to the framework it expresses.
     pub fidelity: Option<String>,
-    /// Scores run from 0 to scale.
+    /// Scores run from 0 (or `floor`) to scale.
     #[schemars(with = "f64")]
     pub scale: Spanned<f64>,
+    /// The lowest score a fund can get (a fund disclosing nothing); default 0. The LMTI's
+    /// ratings run from 1 to 10.
+    #[schemars(with = "Option<f64>")]
+    pub floor: Option<Spanned<f64>>,
+    /// One line shown wherever this rubric's scores appear, e.g. "an approximation of the
+    /// LMTI from swfscore's evidence, not SWFI's rating".
+    pub caveat: Option<String>,
     /// How an unknown disclosure scores.
     #[serde(default)]
     pub unknown: UnknownRule,
@@ -227,17 +226,6 @@ pub struct RawSource {
     pub title: String,
     pub url: Option<String>,
     pub date: Option<ScalarText>,
-}
-
-/// How an unknown disclosure scores.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnknownRule {
-    /// As if the fund did not disclose it.
-    #[default]
-    None,
-    /// Left out, like not_applicable, and the weights renormalise.
-    Exclude,
 }
 
 /// Credit per level, each in [0, 1].

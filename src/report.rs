@@ -105,7 +105,7 @@ fn matrix(r: &Results, cx: &Context) -> String {
     }
     s.push('\n');
     for d in crate::render::rubric_disclosures(r) {
-        let sens = cx.dataset.catalogue.get(d).is_some_and(|x| x.sensitivity == crate::raw::Sensitivity::Commercial);
+        let sens = cx.dataset.catalogue.get(d).is_some_and(|x| x.sensitivity == crate::model::Sensitivity::Commercial);
         let _ = write!(
             s,
             "| {}{} |",

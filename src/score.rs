@@ -7,8 +7,7 @@
 //! category's weights renormalise over the counted items. Category score = Σ wᵢcᵢ / Σ wᵢ;
 //! fund score = scale × Σ W_k·S_k / Σ W_k over categories with a counted item.
 
-use crate::model::{Dataset, Fund, Item, Level, Rubric, Rule};
-use crate::raw::UnknownRule;
+use crate::model::{Dataset, Fund, Item, Level, Rubric, Rule, UnknownRule};
 use serde::{Serialize, Serializer};
 
 /// Scores and category scores are printed, ranked and serialised at this many decimals.
@@ -37,6 +36,8 @@ pub struct Options {
     pub funds: Vec<String>,
     /// The weight profile applied, for the record.
     pub profile: Option<String>,
+    /// Also work out, for each unknown disclosure, the score if it alone were none or full.
+    pub unknown_effects: bool,
 }
 
 /// Everything a report shows: the rubric, and each fund's scores, ranked.
@@ -62,7 +63,12 @@ pub struct RubricInfo {
     pub title: String,
     pub version: Option<String>,
     pub scale: f64,
+    /// The score of a fund that discloses nothing.
+    pub floor: f64,
     pub unknown: UnknownRule,
+    /// What the rubric is, in one line, where it only approximates a framework.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caveat: Option<String>,
 }
 
 impl RubricInfo {
@@ -72,7 +78,9 @@ impl RubricInfo {
             title: rubric.title.clone(),
             version: rubric.version.clone(),
             scale: rubric.scale,
+            floor: rubric.floor,
             unknown: rubric.unknown,
+            caveat: rubric.caveat.clone(),
         }
     }
 }
@@ -126,6 +134,10 @@ pub struct FundResult {
     /// the score always lies within them. `null` when not scored.
     pub bounds: Option<Bounds>,
     pub coverage: Coverage,
+    /// Each unknown disclosure and the score if it alone were none or full, the widest
+    /// range first (only when asked for, e.g. by `explain`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknowns: Vec<UnknownEffect>,
     /// Item by item, in rubric order.
     pub items: Vec<ItemResult>,
 }
@@ -149,6 +161,16 @@ impl Bounds {
     pub fn is_tight(self) -> bool {
         self.low == self.high
     }
+}
+
+/// How far one unknown disclosure could move a fund's score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnknownEffect {
+    pub disclosure: String,
+    /// The score if this disclosure were `none` (the others as they stand).
+    pub low: f64,
+    /// The score if it were `full`.
+    pub high: f64,
 }
 
 /// How an unknown disclosure is credited in one pass of the scoring.
@@ -257,6 +279,31 @@ pub fn raw_score_raised(rubric: &Rubric, fund: &Fund, raised: &[&str]) -> f64 {
     score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
 }
 
+/// Each unknown disclosure of `fund` in `year`, with the score if it alone were none or full,
+/// widest range first, then by id.
+fn unknown_effects(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Vec<UnknownEffect> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (_, i) in rubric.items() {
+        for d in i.rule.disclosures() {
+            if !seen.insert(d.as_str()) || fund.standing(d, year).level != Level::Unknown {
+                continue;
+            }
+            let with = |l: Level| {
+                let level_of = |x: &str| if x == d { l } else { fund.standing(x, year).level };
+                score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
+            };
+            out.push(UnknownEffect {
+                disclosure: d.clone(),
+                low: round_score(with(Level::None)),
+                high: round_score(with(Level::Full)),
+            });
+        }
+    }
+    out.sort_by(|a, b| (b.high - b.low).total_cmp(&(a.high - a.low)).then_with(|| a.disclosure.cmp(&b.disclosure)));
+    out
+}
+
 /// Scores whatever `level_of` says each disclosure's level is.
 fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level, unknown: UnknownAs) -> Scored {
     let mut cats = Vec::new();
@@ -287,21 +334,23 @@ fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level, unknown: Unkn
         per_cat.push((c.weight, s, sw));
     }
     let total_w: f64 = per_cat.iter().filter(|(_, s, _)| s.is_some()).map(|(w, _, _)| w).sum();
-    let mut score = 0.0;
+    // Points run over the span above the floor; the score is the floor plus the points.
+    let span = rubric.scale - rubric.floor;
+    let mut score = rubric.floor;
     let mut k = 0;
     for (c, (w, s, sw)) in rubric.categories.iter().zip(&per_cat) {
-        cats.push((c.id.clone(), s.map(|s| round_score(rubric.scale * s))));
+        cats.push((c.id.clone(), s.map(|s| round_score(rubric.floor + span * s))));
         for i in &c.items {
             let r = &mut items[k];
             k += 1;
             if let (Some(_), Some(cr)) = (s, r.credit) {
-                r.max_points = rubric.scale * (w / total_w) * (i.weight / sw);
+                r.max_points = span * (w / total_w) * (i.weight / sw);
                 r.points = r.max_points * cr;
                 r.lost = r.max_points - r.points;
             }
         }
         if let Some(s) = s {
-            score += rubric.scale * (w / total_w) * s;
+            score += span * (w / total_w) * s;
         }
     }
     (score, cats, items)
@@ -342,6 +391,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                 categories: rubric.categories.iter().map(|c| (c.id.clone(), None)).collect(),
                 bounds: None,
                 coverage: Coverage::default(),
+                unknowns: vec![],
                 items: vec![],
             });
             continue;
@@ -374,6 +424,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             categories,
             bounds: Some(bounds),
             coverage,
+            unknowns: if opts.unknown_effects { unknown_effects(rubric, fund, year) } else { vec![] },
             items,
         });
     }

@@ -105,13 +105,20 @@ fn evidence(
                 let when = date(d, file, s, "date");
                 if let Some(w) = when {
                     if let Some(a) = assessed.filter(|a| w.earliest() > *a) {
-                        d.error(file, Some(pos(s)), format!("evidence `{}` is dated {w}, after the assessment ({a})", e.source))
-                            .help("correct the date, or move `assessed` to the day the profile was reviewed");
+                        d.error(
+                            file,
+                            Some(pos(s)),
+                            format!("evidence `{}` is dated {w}, after the assessment ({a})", e.source),
+                        )
+                        .help("correct the date, or move `assessed` to the day the profile was reviewed");
                     } else if w.year < established {
                         d.warning(
                             file,
                             Some(pos(s)),
-                            format!("evidence `{}` is dated {w}, before the fund was established ({established})", e.source),
+                            format!(
+                                "evidence `{}` is dated {w}, before the fund was established ({established})",
+                                e.source
+                            ),
                         )
                         .help("check the date; a source older than the fund rarely shows what the fund discloses");
                     }
@@ -317,6 +324,13 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
     if !(scale.is_finite() && scale > 0.0) {
         d.error(file, Some(pos(&raw.scale)), format!("scale {scale} must be a finite number greater than 0"));
     }
+    let floor = raw.floor.as_ref().map_or(0.0, |f| f.value);
+    if let Some(f) = &raw.floor
+        && !(f.value.is_finite() && f.value >= 0.0 && f.value < scale)
+    {
+        d.error(file, Some(pos(f)), format!("floor {} must be at least 0 and below the scale ({scale})", f.value))
+            .help("the floor is the score of a fund that discloses nothing");
+    }
     let base = credits(d, file, Credits::default(), &raw.levels);
     if raw.categories.is_empty() {
         d.error(file, None, "the rubric has no categories");
@@ -448,10 +462,46 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
             .map(|s| Source { title: s.title, url: s.url, date: s.date.map(|d| d.0) })
             .collect(),
         fidelity: raw.fidelity,
+        caveat: raw.caveat.map(|c| c.split_whitespace().collect::<Vec<_>>().join(" ")),
         scale,
+        floor,
         unknown: raw.unknown,
         credits: base,
         categories,
         profiles,
     })
+}
+
+/// A level whose newest evidence is older than [`REVIEW_AFTER_YEARS`] before its fund's
+/// assessment: worth a fresh look, and still standing until a source shows a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub fund: String,
+    pub disclosure: String,
+    pub level: Level,
+    pub newest: Date,
+    /// Whole years from the newest evidence to the assessment.
+    pub years: i64,
+}
+
+/// The research queue: full and partial levels with only old evidence, oldest first.
+pub fn review_queue(ds: &Dataset) -> Vec<Review> {
+    let mut out = Vec::new();
+    for f in &ds.funds {
+        for (id, a) in &f.disclosures {
+            let Some(newest) = a.evidence.iter().filter_map(|e| e.date).max() else { continue };
+            let months = newest.months_until(&f.assessed);
+            if a.level.is_disclosed() && months > REVIEW_AFTER_YEARS * 12 {
+                out.push(Review {
+                    fund: f.id.clone(),
+                    disclosure: id.clone(),
+                    level: a.level,
+                    newest,
+                    years: months / 12,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.newest, &a.fund, &a.disclosure).cmp(&(b.newest, &b.fund, &b.disclosure)));
+    out
 }

@@ -23,6 +23,9 @@ pub struct View {
     pub id: String,
     pub title: String,
     pub scale: f64,
+    /// What the rubric is, where it only approximates a framework.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caveat: Option<String>,
 }
 
 /// One fund's place under every view.
@@ -84,7 +87,12 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
     RubricComparison {
         views: views
             .iter()
-            .map(|(id, ds)| View { id: id.clone(), title: ds.rubric.title.clone(), scale: ds.rubric.scale })
+            .map(|(id, ds)| View {
+                id: id.clone(),
+                title: ds.rubric.title.clone(),
+                scale: ds.rubric.scale,
+                caveat: ds.rubric.caveat.clone(),
+            })
             .collect(),
         funds,
         pairs,

@@ -9,7 +9,7 @@ use crate::analysis::gap::Gap;
 use crate::analysis::history::History;
 use crate::analysis::rubrics::RubricComparison;
 use crate::analysis::whatif::WhatIf;
-use crate::raw::Sensitivity;
+use crate::model::Sensitivity;
 use crate::score::RubricInfo;
 use serde::Serialize;
 
@@ -26,7 +26,12 @@ fn csv_rows(rows: &[Vec<String>]) -> String {
 fn rubric_name(r: &RubricInfo, profile: &Option<String>) -> String {
     let v = r.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
     let p = profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
-    format!("{} ({}{v}{p}), scale 0-{}", r.title, r.id, r.scale)
+    let mut s = format!("{} ({}{v}{p}), scale {}-{}", r.title, r.id, super::fmt_num(r.floor), r.scale);
+    if let Some(c) = super::caveat(r) {
+        s.push('\n');
+        s.push_str(&c);
+    }
+    s
 }
 
 fn opt_rank(r: Option<u32>) -> String {
@@ -37,6 +42,11 @@ fn opt_rank(r: Option<u32>) -> String {
 pub fn sparkline(values: &[f64], scale: f64) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     values.iter().map(|v| BARS[((v / scale) * 7.0).round().clamp(0.0, 7.0) as usize]).collect()
+}
+
+/// A year's bounds, `(38.2–52.1)`, or `(exact)` when nothing is unknown.
+fn band(s: &crate::analysis::history::YearScore) -> String {
+    if s.bounds.is_tight() { "(exact)".into() } else { format!("({:.1}–{:.1})", s.bounds.low, s.bounds.high) }
 }
 
 fn at(f: &crate::analysis::history::FundHistory, y: i32) -> Option<&crate::analysis::history::YearScore> {
@@ -54,13 +64,15 @@ pub fn history(h: &History, format: Format, colour: bool) -> String {
     match format {
         Format::Json => json(h),
         Format::Csv => {
-            let mut rows = vec![vec!["fund".into(), "year".into(), "score".into(), "rank".into(), "of".into()]];
+            let mut rows = vec![["fund", "year", "score", "low", "high", "rank", "of"].map(String::from).to_vec()];
             for f in &h.funds {
                 for y in &f.years {
                     rows.push(vec![
                         f.fund.clone(),
                         y.year.to_string(),
                         format!("{:.1}", y.score),
+                        format!("{:.1}", y.bounds.low),
+                        format!("{:.1}", y.bounds.high),
                         y.rank.to_string(),
                         y.of.to_string(),
                     ]);
@@ -78,15 +90,19 @@ pub fn history(h: &History, format: Format, colour: bool) -> String {
                 let mut row = vec![(y.to_string(), Tone::Plain)];
                 for f in &h.funds {
                     row.push(match at(f, y) {
-                        Some(s) => {
-                            (format!("{:.1} (#{}/{})", s.score, s.rank, s.of), Tone::of_share(s.score / h.rubric.scale))
-                        }
+                        Some(s) => (
+                            format!("{:.1} {} #{}/{}", s.score, band(s), s.rank, s.of),
+                            Tone::of_share(s.score / h.rubric.scale),
+                        ),
                         None => ("-".into(), Tone::Dim),
                     });
                 }
                 t.row(row);
             }
-            let mut out = format!("{}, each fund year by year\n\n", rubric_name(&h.rubric, &h.profile));
+            let mut out = format!(
+                "{}, each fund year by year: score (range if every unknown were none or full) #rank/funds scored\n\n",
+                rubric_name(&h.rubric, &h.profile)
+            );
             out.push_str(&t.render(colour));
             out.push('\n');
             let width = h.funds.iter().map(|f| f.label.chars().count()).max().unwrap_or(0);
@@ -115,7 +131,7 @@ pub fn history(h: &History, format: Format, colour: bool) -> String {
                 out.push_str(&format!("| {y} |"));
                 for f in &h.funds {
                     out.push_str(&match at(f, y) {
-                        Some(s) => format!(" {:.1} (#{}) |", s.score, s.rank),
+                        Some(s) => format!(" {:.1} {} #{} |", s.score, band(s), s.rank),
                         None => " - |".into(),
                     });
                 }
@@ -434,6 +450,7 @@ pub fn rubric_comparison(c: &RubricComparison, format: Format, colour: bool) -> 
             }
             out.push('\n');
             out.push_str(&p.render(colour));
+            out.push_str(&caveats(c));
             out
         }
         Format::Markdown | Format::Html => {
@@ -466,7 +483,24 @@ pub fn rubric_comparison(c: &RubricComparison, format: Format, colour: bool) -> 
                     corr(x.spearman_rho)
                 ));
             }
+            out.push_str(&caveats(c));
             out
         }
     }
+}
+
+/// One line per view that only approximates a framework, each view once.
+fn caveats(c: &RubricComparison) -> String {
+    let mut out = String::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for v in &c.views {
+        if let Some(cv) = &v.caveat
+            && !seen.contains(&cv.as_str())
+        {
+            seen.push(cv);
+            let id = v.id.split(':').next().unwrap_or(&v.id);
+            out.push_str(&format!("\n{id}: {cv}\n"));
+        }
+    }
+    out
 }

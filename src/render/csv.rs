@@ -25,7 +25,7 @@ impl Renderer for Csv {
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         let mut out = String::new();
         let mut h: Vec<String> =
-            ["rank", "fund", "name", "status", "year", "score"].iter().map(|s| s.to_string()).collect();
+            ["rank", "fund", "name", "status", "year", "score", "low", "high"].iter().map(|s| s.to_string()).collect();
         h.extend(r.categories.iter().map(|c| c.id.clone()));
         h.extend(["assessed", "unknown", "not_applicable", "rubric", "rubric_version"].iter().map(|s| s.to_string()));
         row(&mut out, &h);
@@ -39,6 +39,8 @@ impl Renderer for Csv {
                 status,
                 f.year.map_or(String::new(), |y| y.to_string()),
                 num(f.score),
+                num(f.bounds.map(|b| b.low)),
+                num(f.bounds.map(|b| b.high)),
             ];
             v.extend(f.categories.iter().map(|(_, s)| num(*s)));
             v.extend([

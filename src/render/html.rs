@@ -107,12 +107,13 @@ pub fn bar_chart(r: &Results) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg id=\"ranking-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"ranking-title ranking-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n<title id=\"ranking-title\">Transparency score by fund, ranked</title>\n<desc id=\"ranking-desc\">One bar per fund; the bar's length is the score on a scale of 0 to {}.</desc>\n",
+        "<svg id=\"ranking-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"ranking-title ranking-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n<title id=\"ranking-title\">Transparency score by fund, ranked</title>\n<desc id=\"ranking-desc\">One bar per fund; the bar's length is the score on a scale of {} to {}. A thin line across each bar shows the range the score could take if every unknown disclosure were none or full.</desc>\n",
+        fmt_num(r.rubric.floor),
         r.rubric.scale
     );
     for tick in 0..=4 {
         let x = label_w + bar_w * tick as f64 / 4.0;
-        let v = r.rubric.scale * tick as f64 / 4.0;
+        let v = r.rubric.floor + (r.rubric.scale - r.rubric.floor) * tick as f64 / 4.0;
         let _ = writeln!(
             s,
             "<line x1=\"{x:.1}\" y1=\"18\" x2=\"{x:.1}\" y2=\"{height}\" stroke=\"#d0d7de\"/><text x=\"{x:.1}\" y=\"12\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\">{}</text>",
@@ -122,10 +123,23 @@ pub fn bar_chart(r: &Results) -> String {
     for (i, f) in scored.iter().enumerate() {
         let y = 22.0 + row_h * i as f64;
         let score = f.score.unwrap_or(0.0);
-        let w = bar_w * score / r.rubric.scale;
+        let span = r.rubric.scale - r.rubric.floor;
+        let x_of = |v: f64| label_w + bar_w * (v - r.rubric.floor) / span;
+        let w = x_of(score) - label_w;
+        let b = f.bounds.unwrap_or(crate::score::Bounds { low: score, high: score });
+        let (x1, x2, my) = (x_of(b.low), x_of(b.high), y + (row_h - 8.0) / 2.0);
+        let whisker = format!(
+            "<g class=\"range\" data-low=\"{:.1}\" data-high=\"{:.1}\"><line x1=\"{x1:.1}\" y1=\"{my:.1}\" x2=\"{x2:.1}\" y2=\"{my:.1}\" stroke=\"#1f2328\" stroke-width=\"1.5\"/><line x1=\"{x2:.1}\" y1=\"{:.1}\" x2=\"{x2:.1}\" y2=\"{:.1}\" stroke=\"#1f2328\" stroke-width=\"1.5\"/></g>",
+            b.low,
+            b.high,
+            my - 5.0,
+            my + 5.0
+        );
         let _ = writeln!(
             s,
-            "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\"><title>{name}: {score:.1} (rank {rank})</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"13\" text-anchor=\"end\">{rank}. {label}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" fill=\"#0969da\"/><text x=\"{vx:.1}\" y=\"{ty:.1}\" font-size=\"13\">{score:.1}</text></g>",
+            "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\"><title>{name}: {score:.1}, range {low:.1}–{high:.1} (rank {rank})</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"13\" text-anchor=\"end\">{rank}. {label}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" fill=\"#0969da\"/>{whisker}<text x=\"{vx:.1}\" y=\"{ty:.1}\" font-size=\"13\">{score:.1}</text></g>",
+            low = b.low,
+            high = b.high,
             id = esc(&f.fund),
             name = esc(&f.name),
             label = esc(&f.label),
@@ -133,15 +147,11 @@ pub fn bar_chart(r: &Results) -> String {
             lx = label_w - 8.0,
             ty = y + 14.0,
             bh = row_h - 8.0,
-            vx = label_w + w + 6.0,
+            vx = (label_w + w).max(x2) + 6.0,
         );
     }
     s.push_str("</svg>\n");
     s
-}
-
-fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
 }
 
 /// The heatmap of funds × disclosures: one `rect.cell` per pair, a symbol in each, a legend.
@@ -220,7 +230,7 @@ fn scores_table(r: &Results) -> String {
     if r.at_age.is_some() {
         s.push_str("<th>Year</th>");
     }
-    s.push_str("<th>Score</th>");
+    s.push_str("<th>Score</th><th>Range</th>");
     for c in &r.categories {
         let _ = write!(s, "<th>{} <span class=\"muted\">({:.0}%)</span></th>", esc(&c.title), c.weight * 100.0);
     }
@@ -244,6 +254,7 @@ fn scores_table(r: &Results) -> String {
                 let _ = write!(s, "<td class=\"muted\">{}</td>", status_text(f));
             }
         }
+        let _ = write!(s, "<td class=\"muted\">{}</td>", fmt_bounds(f.bounds));
         for (_, c) in &f.categories {
             let _ = write!(s, "<td>{}</td>", fmt_score(*c));
         }
@@ -344,15 +355,16 @@ fn method(r: &Results, cx: &Context) -> String {
     let mut s = String::from("<section id=\"method\">\n<h2>Method</h2>\n");
     let _ = writeln!(
         s,
-        "<p>Each fund descriptor records, for every disclosure in the catalogue, a level (full, partial, none, not applicable or unknown) with public sources. The rubric <strong>{}</strong> turns levels into credits (full {}, partial {}, none {}), averages them within each category by item weight, and averages categories by category weight, on a scale of 0 to {}. Not-applicable items drop out and the weights renormalise; unknown disclosures score as {}. Ranks use competition ranking (1, 2, 2, 4) on scores rounded to one decimal.</p>",
+        "<p>Each fund descriptor records, for every disclosure in the catalogue, a level (full, partial, none, not applicable or unknown) with public sources. The rubric <strong>{}</strong> turns levels into credits (full {}, partial {}, none {}), averages them within each category by item weight, and averages categories by category weight, on a scale of {} to {}. Not-applicable items drop out and the weights renormalise; unknown disclosures score as {}. Ranks use competition ranking (1, 2, 2, 4) on scores rounded to one decimal.</p>\n<p>Every score comes with a range: the score if every unknown disclosure were none, and if it were full. Over time, a level counts from the year a source documents that it began (<code>since</code>); where sources only confirm it from some year on (<code>known_since</code>, or the earliest dated evidence), it is unknown before that year, not absent: a missing source is not evidence of absence. Old sources stay evidence until a newer one shows a change.</p>",
         esc(&rb.title),
         rb.credits.full,
         rb.credits.partial,
         rb.credits.none,
+        fmt_num(r.rubric.floor),
         r.rubric.scale,
         match rb.unknown {
-            crate::raw::UnknownRule::None => "none",
-            crate::raw::UnknownRule::Exclude => "not applicable (excluded)",
+            crate::model::UnknownRule::None => "none",
+            crate::model::UnknownRule::Exclude => "not applicable (excluded)",
         }
     );
     s.push_str("<table><caption>Categories and weights</caption><thead><tr><th>Category</th><th>Weight</th><th>Items</th></tr></thead><tbody>\n");
@@ -444,9 +456,10 @@ pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
                     f.label.clone(),
                     f.year.map_or("-".into(), |y| y.to_string()),
                     f.score.map_or(status_text(f).to_string(), |x| format!("{x:.1}")),
+                    fmt_bounds(f.bounds),
                 ]);
             }
-            s.push_str(&markdownish_table(&["Fund".into(), "Year".into(), "Score".into()], &rows, &format!("Each fund at age {age}, as its disclosures stood then (levels without a start year are taken as held since establishment)")));
+            s.push_str(&markdownish_table(&["Fund".into(), "Year".into(), "Score".into(), "Range".into()], &rows, &format!("Each fund at age {age}, as its disclosures stood then; before the earliest year a source confirms, a level is unknown, and the range shows the score if every unknown were none or full")));
         }
         if let Some(g) = extras.gap {
             let _ = writeln!(s, "<h3>Roadmap for {}</h3>", esc(&g.label));
@@ -467,7 +480,7 @@ pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
                 .iter()
                 .take(10)
                 .map(|c| {
-                    let sens = if c.sensitivity == crate::raw::Sensitivity::Commercial {
+                    let sens = if c.sensitivity == crate::model::Sensitivity::Commercial {
                         " (commercially sensitive)"
                     } else {
                         ""

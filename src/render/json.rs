@@ -56,13 +56,7 @@ impl Renderer for Json {
             .filter_map(|d| {
                 let fund = fund?;
                 let st = fund.standing(d, f.year);
-                Some(Standing {
-                    disclosure: d,
-                    level: st.level,
-                    start: st.start,
-                    note: st.note,
-                    evidence: st.evidence,
-                })
+                Some(Standing { disclosure: d, level: st.level, start: st.start, note: st.note, evidence: st.evidence })
             })
             .collect();
         pretty(&Explained { rubric: &r.rubric, profile: &r.profile, as_of: r.as_of, result: f, evidence })

@@ -41,11 +41,11 @@ impl Renderer for Markdown {
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         let mut out = format!("## Transparency scores\n\n{}\n\n", rubric_line(r));
         let age = r.at_age.is_some();
-        out.push_str(if age { "| Rank | Fund | Year | Score |" } else { "| Rank | Fund | Score |" });
+        out.push_str(if age { "| Rank | Fund | Year | Score | Range |" } else { "| Rank | Fund | Score | Range |" });
         for c in &r.categories {
             out.push_str(&format!(" {} |", cell(&c.title)));
         }
-        out.push_str(if age { "\n|---:|---|---:|---:|" } else { "\n|---:|---|---:|" });
+        out.push_str(if age { "\n|---:|---|---:|---:|---:|" } else { "\n|---:|---|---:|---:|" });
         for _ in &r.categories {
             out.push_str("---:|");
         }
@@ -54,9 +54,10 @@ impl Renderer for Markdown {
             let score = f.score.map_or_else(|| format!("*{}*", status_text(f)), |s| format!("**{s:.1}**"));
             let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
             out.push_str(&format!(
-                "| {} | {} |{year} {score} |",
+                "| {} | {} |{year} {score} | {} |",
                 f.rank.map_or("-".into(), |k| k.to_string()),
-                cell(&f.name)
+                cell(&f.name),
+                fmt_bounds(f.bounds)
             ));
             for (_, s) in &f.categories {
                 out.push_str(&format!(" {} |", fmt_score(*s)));
@@ -66,7 +67,7 @@ impl Renderer for Markdown {
         out.push_str("\nCategory weights: ");
         let w: Vec<String> = r.categories.iter().map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0)).collect();
         out.push_str(&w.join(", "));
-        out.push_str(".\n");
+        out.push_str(".\n\nRange: the score if every unknown disclosure were none, and if it were full.\n");
         out
     }
 
@@ -82,6 +83,22 @@ impl Renderer for Markdown {
             "**Score {s:.1}** of {}, rank {k} of {n}. Items sorted by points lost.\n\n",
             r.rubric.scale
         ));
+        if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
+            out.push_str(&format!(
+                "Range {}. Unknown disclosures, each with the score if it alone were none or full:\n\n| If none | If full | Disclosure |\n|---:|---:|---|\n",
+                fmt_bounds(Some(b))
+            ));
+            for u in &f.unknowns {
+                out.push_str(&format!(
+                    "| {:.1} | {:.1} | {} (`{}`) |\n",
+                    u.low,
+                    u.high,
+                    cell(disclosure_title(cx, &u.disclosure)),
+                    u.disclosure
+                ));
+            }
+            out.push('\n');
+        }
         out.push_str(
             "| Lost | Points | Max | Credit | Item | Category | Levels |\n|---:|---:|---:|---:|---|---|---|\n",
         );

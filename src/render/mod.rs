@@ -10,7 +10,7 @@ pub mod table;
 pub mod text;
 
 use crate::model::{Dataset, Fund, Level};
-use crate::score::{FundResult, ItemResult, Results};
+use crate::score::{Bounds, FundResult, ItemResult, Results, RubricInfo};
 
 /// What a renderer may look up besides the results: names, evidence, colour.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +62,16 @@ pub fn fmt_score(s: Option<f64>) -> String {
     s.map_or_else(|| "-".to_string(), |s| format!("{s:.1}"))
 }
 
+/// A score's bounds as `38.2–52.1`, or `-`.
+pub fn fmt_bounds(b: Option<Bounds>) -> String {
+    b.map_or_else(|| "-".to_string(), |b| format!("{:.1}–{:.1}", b.low, b.high))
+}
+
+/// The rubric's one-line caveat, where it approximates a framework.
+pub fn caveat(r: &RubricInfo) -> Option<String> {
+    r.caveat.as_ref().map(|c| format!("Note: {c}"))
+}
+
 /// What the scores refer to in time: "latest assessments", "as of 2010", "at age 3".
 pub fn basis(r: &Results) -> String {
     match (r.at_age, r.as_of) {
@@ -75,7 +85,22 @@ pub fn basis(r: &Results) -> String {
 pub fn rubric_line(r: &Results) -> String {
     let v = r.rubric.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
     let p = r.profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
-    format!("{} ({}{v}{p}), scale 0-{}, {}", r.rubric.title, r.rubric.id, r.rubric.scale, basis(r))
+    let floor = fmt_num(r.rubric.floor);
+    let mut line =
+        format!("{} ({}{v}{p}), scale {floor}-{}, {}", r.rubric.title, r.rubric.id, r.rubric.scale, basis(r));
+    if r.rubric.unknown == crate::model::UnknownRule::Exclude {
+        line.push_str(", unknowns excluded");
+    }
+    if let Some(c) = caveat(&r.rubric) {
+        line.push('\n');
+        line.push_str(&c);
+    }
+    line
+}
+
+/// A number without a needless `.0`.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
 }
 
 /// A fund's status in words when it has no score.

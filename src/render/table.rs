@@ -4,6 +4,9 @@ use super::text::{Align, Table as Grid, Tone, paint};
 use super::*;
 use crate::score::ItemStatus;
 
+/// What the Range column means, under every ranking.
+pub const RANGE_NOTE: &str = "\nRange: the score if every unknown disclosure were none, and if it were full.\n";
+
 /// The `table` format.
 #[derive(Debug)]
 pub struct Table;
@@ -32,6 +35,7 @@ impl Renderer for Table {
             headers.push(("Year", Align::Right));
         }
         headers.push(("Score", Align::Right));
+        headers.push(("Range", Align::Right));
         for c in &r.categories {
             headers.push((c.id.as_str(), Align::Right));
         }
@@ -46,6 +50,7 @@ impl Renderer for Table {
                 Some(_) => row.push((fmt_score(f.score), score_tone(f.score, r.rubric.scale))),
                 None => row.push((status_text(f).to_string(), Tone::Dim)),
             }
+            row.push((fmt_bounds(f.bounds), Tone::Dim));
             for (_, s) in &f.categories {
                 row.push((fmt_score(*s), score_tone(*s, r.rubric.scale)));
             }
@@ -53,6 +58,7 @@ impl Renderer for Table {
         }
         let mut out = format!("{}\n\n", rubric_line(r));
         out.push_str(&t.render(cx.colour));
+        out.push_str(RANGE_NOTE);
         out
     }
 
@@ -70,6 +76,23 @@ impl Renderer for Table {
                 out.push_str(&format!("Not scored: {}\n", status_text(f)));
                 return out;
             }
+        }
+        if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
+            out.push_str(&format!(
+                "Range {}: {} unknown disclosure(s), each with the score if it alone were none or full:\n",
+                fmt_bounds(Some(b)),
+                f.unknowns.len()
+            ));
+            for u in &f.unknowns {
+                out.push_str(&format!(
+                    "  {:>5.1} – {:>5.1}  {} ({})\n",
+                    u.low,
+                    u.high,
+                    disclosure_title(cx, &u.disclosure),
+                    u.disclosure
+                ));
+            }
+            out.push('\n');
         }
         out.push_str("Items sorted by points lost. Max = the points the item is worth for this fund.\n\n");
         let mut grid = Grid::new(&[
