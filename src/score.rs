@@ -552,14 +552,20 @@ mod tests {
     fn as_of_follows_since_and_history_and_skips_unborn_funds() {
         let ds = mini();
         let at = |y| score(&ds, &Options { as_of: Some(y), ..Options::default() });
-        // 2007: alpha annual_report partial (history from 2005), holdings none (since 2012)
-        // reporting (2·0.5 + 0.5)/3 = 0.5 → 100·(3·0.5)/4 = 37.5
+        // 2007: alpha annual_report partial (history from 2005), holdings none (since 2012),
+        // fund_size unknown (no start year: known from its evidence, dated 2025)
+        // reporting (2·0.5 + 0)/3 = 1/3 → 100·(3·1/3)/4 = 25; with fund_size full, 2/3 → 50
         let r = at(2007);
         let alpha = r.results.iter().find(|f| f.fund == "alpha").unwrap();
-        assert_eq!(alpha.score, Some(37.5));
-        assert_eq!(alpha.bounds, Some(Bounds { low: 37.5, high: 37.5 }), "nothing unknown in 2007");
-        // 2003: annual report none → reporting 0.5/3 → 12.5
-        assert_eq!(at(2003).results.iter().find(|f| f.fund == "alpha").unwrap().score, Some(12.5));
+        assert_eq!(alpha.score, Some(25.0));
+        assert_eq!(alpha.bounds, Some(Bounds { low: 25.0, high: 50.0 }));
+        assert_eq!(alpha.coverage.unknown, 1);
+        // 2003: annual report none (before its documented history) → reporting 0 → 0, up to 25
+        let alpha = at(2003).results.into_iter().find(|f| f.fund == "alpha").unwrap();
+        assert_eq!((alpha.score, alpha.bounds), (Some(0.0), Some(Bounds { low: 0.0, high: 25.0 })));
+        // 2025: the evidence year, fund_size partial → reporting (2 + 0.5)/3 → 62.5, exact
+        let alpha = at(2025).results.into_iter().find(|f| f.fund == "alpha").unwrap();
+        assert_eq!((alpha.score, alpha.bounds), (Some(62.5), Some(Bounds { low: 62.5, high: 62.5 })));
         // beta (2015) does not exist in 2010: listed last, unscored.
         let r = at(2010);
         let last = r.results.last().unwrap();
@@ -572,11 +578,12 @@ mod tests {
     #[test]
     fn at_age_scores_each_fund_at_its_own_year() {
         let r = score(&mini(), &Options { at_age: Some(7), ..Options::default() });
-        // alpha at 7 = 2007 → 37.5 (as above); gamma at 7 = 1997: fund_size full since 1995,
-        // the rest unknown → 25; beta at 7 = 2022 → today's levels → 87.5.
+        // alpha at 7 = 2007 → 25 (as above); gamma at 7 = 1997: fund_size full since 1995,
+        // the rest unknown → 25; beta at 7 = 2022: fund_size is confirmed only from 2025, so
+        // unknown → reporting 0, portfolio min(0.5, 1) → 100·0.5/4 = 12.5.
         assert_eq!(
             scores(&r),
-            vec![("beta", Some(87.5), Some(1)), ("alpha", Some(37.5), Some(2)), ("gamma", Some(25.0), Some(3))]
+            vec![("alpha", Some(25.0), Some(1)), ("gamma", Some(25.0), Some(1)), ("beta", Some(12.5), Some(3))]
         );
         let r = score(&mini(), &Options { at_age: Some(20), ..Options::default() });
         let beta = r.results.iter().find(|f| f.fund == "beta").unwrap();
@@ -616,6 +623,16 @@ mod tests {
             s.push_str(&format!("  {d}:\n    level: {l}\n    note: generated\n"));
             if l == "full" || l == "partial" {
                 s.push_str("    evidence: [{ source: S, url: \"https://s.example\", date: 2025 }]\n");
+                let year = 2001 + (g.next() % 25);
+                match g.next() % 4 {
+                    0 => s.push_str(&format!("    since: {year}\n")),
+                    1 => s.push_str(&format!("    known_since: {year}\n")),
+                    2 if year > 2002 => s.push_str(&format!(
+                        "    known_since: {year}\n    history:\n      - {{ from: 2002, level: {} }}\n",
+                        ["partial", "none"][(g.next() % 2) as usize]
+                    )),
+                    _ => {}
+                }
             }
         }
         s
@@ -634,6 +651,25 @@ mod tests {
             for f in &r.results {
                 let s = f.score.unwrap();
                 assert!((0.0..=100.0).contains(&s), "score in [0, scale]: {s}");
+            }
+            // Under either unknown rule and in any year, the score lies within its bounds.
+            for rule in [UnknownRule::None, UnknownRule::Exclude] {
+                let mut ds = ds.clone();
+                ds.rubric.unknown = rule;
+                for year in [None, Some(2001), Some(2010), Some(2024)] {
+                    for f in &ds.funds {
+                        let (raw, b) = (raw_score(&ds.rubric, f, year), raw_bounds(&ds.rubric, f, year));
+                        assert!(
+                            b.low - 1e-9 <= raw && raw <= b.high + 1e-9,
+                            "{rule:?} {year:?} {}: {} not in [{}, {}]",
+                            f.id,
+                            raw,
+                            b.low,
+                            b.high
+                        );
+                        assert!((0.0..=100.0).contains(&b.low) && (0.0..=100.0).contains(&b.high));
+                    }
+                }
             }
             // Scaling every weight by the same factor changes nothing.
             let scaled = RUBRIC

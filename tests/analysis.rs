@@ -16,27 +16,101 @@ fn score_of(v: &Value, fund: &str) -> (f64, u64) {
     (r["score"].as_f64().unwrap(), r["rank"].as_u64().unwrap())
 }
 
+/// A fund with one disclosure of each kind of start: documented (`since` with `history`),
+/// confirmed (`known_since`), dated only by its evidence, and confirmed after a documented
+/// `none`.
+const DELTA: &str = r#"id: delta
+name: Delta Fund
+jurisdiction: Deltaland
+established: 2000
+assessed: 2026-01-15
+disclosures:
+  annual_report:
+    level: full
+    since: 2010
+    history:
+      - { from: 2005, level: partial }
+    evidence: [{ source: Delta Annual Report 2010, url: "https://delta.example/ar", date: 2010 }]
+  fund_size:
+    level: partial
+    known_since: 2008
+    evidence: [{ source: Delta Review, url: "https://delta.example/r", date: 2024 }]
+  holdings_list:
+    level: full
+    evidence: [{ source: Delta Holdings, url: "https://delta.example/h", date: 2015-03 }]
+  audited_financial_statements:
+    level: partial
+    known_since: 2012
+    history:
+      - { from: 2006, level: none, note: The 2006 law required no accounts. }
+    evidence: [{ source: Delta Accounts, url: "https://delta.example/a", date: 2012 }]
+"#;
+
 #[test]
-fn history_and_as_of_and_at_age_agree_with_the_hand_built_history() {
-    // alpha (est. 2000): annual_report none → partial 2005 → full 2010; fund_size partial
-    // (undated); holdings full since 2012; audited none. Reporting = (2·c_ar + 0.5)/3,
-    // portfolio = min(holdings, audited) = 0 → score = 75·reporting.
-    let expected = [(2000, 12.5), (2004, 12.5), (2005, 37.5), (2009, 37.5), (2010, 62.5), (2026, 62.5)];
+fn since_known_since_evidence_and_history_drive_every_year_with_bounds() {
+    // Score = 100·(3·R + P)/4 with R = (2·annual_report + fund_size)/3 and
+    // P = min(holdings_list, audited_financial_statements); unknown counts as none (low) and
+    // the range takes it at full (high).
+    //   annual_report: none → partial 2005 → full 2010 (documented)
+    //   fund_size: unknown before 2008, partial from 2008 (confirmed)
+    //   holdings_list: unknown before 2015, full from 2015 (its earliest evidence)
+    //   audited: unknown before 2006, none 2006-2011 (history), partial from 2012 (confirmed)
+    let expected = [
+        (2000, 0.0, 0.0, 50.0),
+        (2004, 0.0, 0.0, 50.0),
+        (2005, 25.0, 25.0, 75.0),
+        (2006, 25.0, 25.0, 50.0),
+        (2008, 37.5, 37.5, 37.5),
+        (2010, 62.5, 62.5, 62.5),
+        (2012, 62.5, 62.5, 75.0),
+        (2015, 75.0, 75.0, 75.0),
+        (2026, 75.0, 75.0, 75.0),
+    ];
     let t = mini();
-    let h = json(t.path(), &["history", "alpha", "--format", "json"]);
+    std::fs::write(t.path().join("funds/delta.yaml"), DELTA).unwrap();
+    let h = json(t.path(), &["history", "delta", "--format", "json"]);
     let years = h["funds"][0]["years"].as_array().unwrap();
-    assert_eq!(years.first().unwrap()["year"], 2000);
-    assert_eq!(years.last().unwrap()["year"], 2026);
-    assert_eq!(years.len(), 27);
-    for (year, score) in expected {
-        let in_history = years.iter().find(|y| y["year"] == year).unwrap()["score"].as_f64().unwrap();
-        let as_of = score_of(&json(t.path(), &["score", "--format", "json", "--as-of", &year.to_string()]), "alpha").0;
-        assert_eq!((year, in_history), (year, score));
-        assert_eq!((year, as_of), (year, score));
+    assert_eq!((years.first().unwrap()["year"].as_i64(), years.len()), (Some(2000), 27));
+    let point = |v: &Value| (v["score"].as_f64().unwrap(), v["bounds"]["low"].as_f64().unwrap(), v["bounds"]["high"].as_f64().unwrap());
+    for (year, score, low, high) in expected {
+        let in_history = years.iter().find(|y| y["year"] == year).unwrap();
+        assert_eq!((year, point(in_history)), (year, (score, low, high)), "history");
+        let as_of = json(t.path(), &["score", "--format", "json", "--as-of", &year.to_string()]);
+        let r = as_of["results"].as_array().unwrap().iter().find(|r| r["fund"] == "delta").unwrap().clone();
+        assert_eq!((year, point(&r)), (year, (score, low, high)), "--as-of");
         let at_age = json(t.path(), &["score", "--format", "json", "--at-age", &(year - 2000).to_string()]);
-        assert_eq!((year, score_of(&at_age, "alpha").0), (year, score));
+        let r = at_age["results"].as_array().unwrap().iter().find(|r| r["fund"] == "delta").unwrap().clone();
+        assert_eq!((year, point(&r)), (year, (score, low, high)), "--at-age");
     }
-    assert_eq!(h["funds"][0]["undated"], serde_json::json!(["fund_size"]));
+    // explain says which start each level has, in the year asked for.
+    let e = json(t.path(), &["explain", "delta", "--format", "json", "--as-of", "2009"]);
+    let start = |d: &str| e["evidence"].as_array().unwrap().iter().find(|x| x["disclosure"] == d).unwrap()["start"].clone();
+    assert_eq!(start("annual_report"), serde_json::json!({"kind": "since", "year": 2005}));
+    assert_eq!(start("fund_size"), serde_json::json!({"kind": "known_since", "year": 2008}));
+    assert_eq!(start("holdings_list"), Value::Null);
+    let unknowns: Vec<&str> =
+        e["result"]["unknowns"].as_array().unwrap().iter().map(|u| u["disclosure"].as_str().unwrap()).collect();
+    assert_eq!(unknowns, ["holdings_list"]);
+}
+
+#[test]
+fn unknown_flag_overrides_the_rubric_rule_and_bounds_still_hold() {
+    let t = mini();
+    std::fs::write(t.path().join("funds/delta.yaml"), DELTA).unwrap();
+    for rule in ["none", "exclude"] {
+        let v = json(t.path(), &["score", "--format", "json", "--as-of", "2004", "--unknown", rule]);
+        for r in v["results"].as_array().unwrap().iter().filter(|r| r["status"] == "scored") {
+            let (s, lo, hi) = (r["score"].as_f64().unwrap(), r["bounds"]["low"].as_f64().unwrap(), r["bounds"]["high"].as_f64().unwrap());
+            assert!(lo <= s && s <= hi, "{rule} {}: {s} not in [{lo}, {hi}]", r["fund"]);
+        }
+        let delta = v["results"].as_array().unwrap().iter().find(|r| r["fund"] == "delta").unwrap();
+        // 2004: only annual_report (none) counts under exclude → reporting 0, portfolio excluded → 0.
+        assert_eq!(delta["score"].as_f64(), Some(0.0), "{rule}");
+        assert_eq!(v["rubric"]["unknown"], rule);
+    }
+    let v = json(t.path(), &["score", "--format", "json", "--unknown", "exclude"]);
+    let gamma = v["results"].as_array().unwrap().iter().find(|r| r["fund"] == "gamma").unwrap();
+    assert_eq!(gamma["score"].as_f64(), Some(100.0), "gamma's only known item is full");
 }
 
 #[test]

@@ -24,11 +24,15 @@ fn json_has_the_documented_keys() {
     assert_eq!(v["rubric"]["scale"], 100.0);
     assert_eq!(v["as_of"], 2010);
     let first = &v["results"][0];
-    for key in ["fund", "name", "score", "rank", "categories", "coverage", "status"] {
+    for key in ["fund", "name", "score", "rank", "categories", "bounds", "coverage", "status"] {
         assert!(first.get(key).is_some(), "missing {key}");
     }
     assert_eq!(first["status"], "scored");
-    assert_eq!(first["coverage"]["assessed"], 4);
+    // alpha in 2010: fund_size is confirmed only from its 2025 evidence, so unknown then.
+    assert_eq!((first["fund"].as_str(), first["coverage"]["assessed"].as_u64()), (Some("alpha"), Some(3)));
+    assert_eq!(first["coverage"]["unknown"], 1);
+    assert!(first["bounds"]["low"].as_f64() <= first["score"].as_f64());
+    assert!(first["score"].as_f64() <= first["bounds"]["high"].as_f64());
     let last = v["results"].as_array().unwrap().last().unwrap();
     assert_eq!(
         (last["fund"].as_str(), last["score"].is_null(), last["rank"].is_null(), last["status"].as_str()),

@@ -15,6 +15,27 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "evidence_after_assessed",
+        file: "funds/alpha.yaml",
+        from: "date: 2025-06-30 }",
+        to: "date: 2026-02-01 }",
+        at: "funds/alpha.yaml:16:88: evidence `Alpha Annual Report 2025` is dated 2026-02-01, after the assessment (2026-01-15)",
+    },
+    Case {
+        name: "known_since_before_established",
+        file: "funds/beta.yaml",
+        from: "since: 2020",
+        to: "known_since: 2012",
+        at: "funds/beta.yaml:18:18: `known_since: 2012` is outside the fund's life (2015 to 2026)",
+    },
+    Case {
+        name: "since_and_known_since",
+        file: "funds/beta.yaml",
+        from: "since: 2016",
+        to: "since: 2016\n    known_since: 2017",
+        at: "funds/beta.yaml:24:18: `audited_financial_statements` has both `since` and `known_since`",
+    },
+    Case {
         name: "yaml_syntax",
         file: "funds/alpha.yaml",
         from: "name: Alpha Fund",
@@ -243,9 +264,9 @@ fn warnings_pass_validate_and_fail_strict() {
 }
 
 #[test]
-fn stale_and_unknown_evidence_are_warnings() {
+fn early_evidence_unknown_without_note_and_unassessed_are_warnings() {
     let t = mini();
-    edit(&t.path().join("funds/alpha.yaml"), "date: 2025-06 }", "date: 2019-06 }");
+    edit(&t.path().join("funds/alpha.yaml"), "date: 2025-06 }", "date: 1999-06 }");
     edit(&t.path().join("funds/gamma.yaml"), "    note: Not confirmed.\n  audited", "  audited");
     std::fs::write(
         t.path().join("funds/delta.yaml"),
@@ -254,7 +275,7 @@ fn stale_and_unknown_evidence_are_warnings() {
     .unwrap();
     let r = swfscore(t.path(), &["validate"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    snap!("warnings_stale_unknown_unassessed", r.stderr);
+    snap!("warnings_early_unknown_unassessed", r.stderr);
 }
 
 #[test]
