@@ -71,7 +71,9 @@ fn since_known_since_evidence_and_history_drive_every_year_with_bounds() {
     let h = json(t.path(), &["history", "delta", "--format", "json"]);
     let years = h["funds"][0]["years"].as_array().unwrap();
     assert_eq!((years.first().unwrap()["year"].as_i64(), years.len()), (Some(2000), 27));
-    let point = |v: &Value| (v["score"].as_f64().unwrap(), v["bounds"]["low"].as_f64().unwrap(), v["bounds"]["high"].as_f64().unwrap());
+    let point = |v: &Value| {
+        (v["score"].as_f64().unwrap(), v["bounds"]["low"].as_f64().unwrap(), v["bounds"]["high"].as_f64().unwrap())
+    };
     for (year, score, low, high) in expected {
         let in_history = years.iter().find(|y| y["year"] == year).unwrap();
         assert_eq!((year, point(in_history)), (year, (score, low, high)), "history");
@@ -84,7 +86,8 @@ fn since_known_since_evidence_and_history_drive_every_year_with_bounds() {
     }
     // explain says which start each level has, in the year asked for.
     let e = json(t.path(), &["explain", "delta", "--format", "json", "--as-of", "2009"]);
-    let start = |d: &str| e["evidence"].as_array().unwrap().iter().find(|x| x["disclosure"] == d).unwrap()["start"].clone();
+    let start =
+        |d: &str| e["evidence"].as_array().unwrap().iter().find(|x| x["disclosure"] == d).unwrap()["start"].clone();
     assert_eq!(start("annual_report"), serde_json::json!({"kind": "since", "year": 2005}));
     assert_eq!(start("fund_size"), serde_json::json!({"kind": "known_since", "year": 2008}));
     assert_eq!(start("holdings_list"), Value::Null);
@@ -100,7 +103,11 @@ fn unknown_flag_overrides_the_rubric_rule_and_bounds_still_hold() {
     for rule in ["none", "exclude"] {
         let v = json(t.path(), &["score", "--format", "json", "--as-of", "2004", "--unknown", rule]);
         for r in v["results"].as_array().unwrap().iter().filter(|r| r["status"] == "scored") {
-            let (s, lo, hi) = (r["score"].as_f64().unwrap(), r["bounds"]["low"].as_f64().unwrap(), r["bounds"]["high"].as_f64().unwrap());
+            let (s, lo, hi) = (
+                r["score"].as_f64().unwrap(),
+                r["bounds"]["low"].as_f64().unwrap(),
+                r["bounds"]["high"].as_f64().unwrap(),
+            );
             assert!(lo <= s && s <= hi, "{rule} {}: {s} not in [{lo}, {hi}]", r["fund"]);
         }
         let delta = v["results"].as_array().unwrap().iter().find(|r| r["fund"] == "delta").unwrap();

@@ -194,6 +194,20 @@ fn the_html_page_renders_in_headless_chromium() {
     assert!(dom.contains("</svg>") && dom.contains("id=\"ranking-chart\""), "the charts are in the rendered DOM");
     assert_eq!(dom.matches("class=\"bar\"").count(), n, "one bar per fund");
     assert_eq!(dom.matches("class=\"col\"").count(), n, "one heatmap column per fund");
+    // Every bar carries its score's range as a whisker, with the bounds of the ranking.
+    let r = swfscore::score::score(&ds, &swfscore::score::Options::default());
+    for f in &r.results {
+        let (Some(score), Some(b)) = (f.score, f.bounds) else { continue };
+        let at = dom.find(&format!("class=\"bar\" data-fund=\"{}\"", f.fund)).expect("a bar per fund");
+        let bar = &dom[at..];
+        let bar = &bar[..bar[1..].find("class=\"bar\"").map_or(bar.len(), |e| e + 1)];
+        assert!(bar.contains(&format!("data-score=\"{score:.1}\"")), "{}: score on its bar", f.fund);
+        assert!(
+            bar.contains(&format!("class=\"range\" data-low=\"{:.1}\" data-high=\"{:.1}\"", b.low, b.high)),
+            "{}: range {b:?} drawn on its bar",
+            f.fund
+        );
+    }
     assert_eq!(dom.matches("class=\"card\"").count(), n, "one card per fund");
     let disclosures = ds
         .rubric
