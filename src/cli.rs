@@ -1,6 +1,5 @@
 //! The command line: clap definitions only. What each command does is in [`crate::commands`].
 
-use crate::render::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -89,14 +88,42 @@ pub struct Inputs {
 #[derive(Debug, Args, Clone)]
 pub struct Output {
     /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Colour in the table format.
     #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
     pub color: ColourChoice,
+}
+
+/// The output formats; every command writes every one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned columns for a terminal (colour only on a terminal, never with NO_COLOR).
+    Table,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// Comma-separated values, one row per record.
+    Csv,
+    /// JSON with the stable keys documented in the README.
+    Json,
+    /// One self-contained HTML page.
+    Html,
+}
+
+impl From<FormatArg> for crate::render::Format {
+    fn from(f: FormatArg) -> Self {
+        use crate::render::Format;
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
+        }
+    }
 }
 
 /// When to use terminal colours.
@@ -174,11 +201,10 @@ pub enum Command {
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
     },
-    /// List the rubrics available: the default, rubrics/ and the built-in ones.
+    /// List the rubrics available: the default, rubrics/ and the built-in ones, each checked.
     Rubrics {
-        /// Folder holding rubric.yaml and rubrics/.
-        #[arg(long, value_name = "DIR", default_value = ".")]
-        dir: PathBuf,
+        #[command(flatten)]
+        data: Data,
     },
     /// Each fund's score year by year, from its establishment to its latest assessment.
     History {
@@ -237,9 +263,10 @@ pub enum Command {
         base: String,
         #[command(flatten)]
         inputs: Inputs,
-        #[arg(long, short, value_enum, default_value_t = DiffFormat::Markdown)]
-        format: DiffFormat,
-        /// Write to this file instead of stdout.
+        /// Output format.
+        #[arg(long, short, value_enum, default_value_t = FormatArg::Markdown)]
+        format: FormatArg,
+        /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
     },
@@ -256,14 +283,6 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
-}
-
-/// The formats `diff` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
-    /// For a pull-request comment.
-    Markdown,
-    Json,
 }
 
 /// What `gap` aims for (at most one target).

@@ -1,21 +1,37 @@
-//! Why a command did not succeed, and the exit code that says so.
+//! Why a command did not succeed, and the exit code that says so. Messages are produced here
+//! and printed in one place, `main`.
 
+use crate::analysis::gap::GapError;
+use crate::analysis::whatif::SetError;
 use crate::diag::Diagnostics;
 use std::path::PathBuf;
 
 /// A command's failure.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The inputs have errors; each is printed with its file and line.
+    /// The inputs have errors; `main` prints each with its file and line.
     #[error("{} error(s) in the inputs", .0.errors())]
     Input(Diagnostics),
-    /// The command line asks for something that does not exist.
+    /// The command line asks for something that is not there or not allowed.
     #[error("{0}")]
     Usage(String),
+    /// A fund named on the command line is not in the data.
+    #[error("unknown fund `{id}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownFund { id: String, suggestion: Option<String> },
+    /// A weight profile named on the command line is not in the rubric.
+    #[error("no profile `{profile}` in rubric `{rubric}`{hint}")]
+    UnknownProfile { profile: String, rubric: String, hint: String },
+    /// A year outside what the data can speak for.
+    #[error("{0}")]
+    Year(String),
+    #[error(transparent)]
+    Gap(#[from] GapError),
+    #[error(transparent)]
+    Set(#[from] SetError),
     /// An output file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
-    /// The command ran and a check failed (details already printed).
+    /// The command ran and a check failed.
     #[error("{0}")]
     CheckFailed(String),
 }

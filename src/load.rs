@@ -1,10 +1,13 @@
-//! Finds the inputs (on disk, or the copies built into the binary), reads and checks them.
+//! The one place that reads input files: from a folder, from a git revision, or from the
+//! copies built into the binary. It turns them into a checked [`Dataset`], loading the
+//! catalogue and the funds once whatever number of rubrics they are scored under.
 
 use crate::diag::Diagnostics;
-use crate::model::{Catalogue, Dataset};
-use crate::raw::{RawCatalogue, RawFund, RawRubric};
+use crate::model::{Catalogue, Dataset, Fund, LevelChange, Rubric};
+use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
 use crate::{validate, yaml};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The repository's own data, embedded at build time.
 pub mod builtin {
@@ -18,6 +21,9 @@ pub struct Sources {
     pub disclosures: Option<PathBuf>,
     pub rubric: Option<PathBuf>,
     pub funds: Option<PathBuf>,
+    /// Read every file from this git revision of the repository that holds `dir`, at the
+    /// same paths (overrides included), instead of from the working tree.
+    pub revision: Option<String>,
 }
 
 /// The inputs read and checked, with every problem found and notes for stderr.
@@ -31,9 +37,10 @@ pub struct Loaded {
 }
 
 /// One input file's name (as shown to the user) and text.
-struct Text {
-    name: String,
-    text: String,
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub name: String,
+    pub text: String,
 }
 
 /// A path as the user would write it (without a leading `./`).
@@ -42,9 +49,130 @@ pub fn display(p: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-fn read(path: &Path, d: &mut Diagnostics) -> Option<Text> {
-    let name = display(path);
-    match std::fs::read_to_string(path) {
+/// Where files are read from.
+#[derive(Debug)]
+enum Store {
+    Disk,
+    /// `git show REV:PATH` in the repository at `repo`, paths relative to its top level.
+    Git {
+        repo: PathBuf,
+        rev: String,
+        prefix: PathBuf,
+    },
+}
+
+impl Store {
+    fn for_sources(s: &Sources, d: &mut Diagnostics) -> Option<Store> {
+        let Some(rev) = &s.revision else { return Some(Store::Disk) };
+        if rev.starts_with('-') {
+            d.error(rev, None, "a git revision cannot start with `-`").help("name a branch, tag or commit");
+            return None;
+        }
+        match git(&s.dir, &["rev-parse", "--show-prefix"]) {
+            Ok(prefix) => {
+                Some(Store::Git { repo: s.dir.clone(), rev: rev.clone(), prefix: PathBuf::from(prefix.trim()) })
+            }
+            Err(e) => {
+                d.error(&display(&s.dir), None, format!("not a git repository: {e}"));
+                None
+            }
+        }
+    }
+
+    /// The path inside the revision's tree for a path given relative to `dir`.
+    fn tree_path(prefix: &Path, p: &Path) -> String {
+        let joined = prefix.join(p);
+        let mut parts: Vec<&str> = Vec::new();
+        for c in joined.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                std::path::Component::Normal(x) => parts.push(x.to_str().unwrap_or("")),
+                _ => {}
+            }
+        }
+        parts.join("/")
+    }
+
+    fn read(&self, p: &Path) -> Result<String, String> {
+        match self {
+            Store::Disk => std::fs::read_to_string(p).map_err(|e| e.to_string()),
+            Store::Git { repo, rev, prefix } => {
+                let rel = p.strip_prefix(repo).unwrap_or(p);
+                git(repo, &["show", &format!("{rev}:{}", Self::tree_path(prefix, rel))])
+            }
+        }
+    }
+
+    fn is_file(&self, p: &Path) -> bool {
+        match self {
+            Store::Disk => p.is_file(),
+            Store::Git { repo, rev, prefix } => {
+                let rel = p.strip_prefix(repo).unwrap_or(p);
+                git(repo, &["cat-file", "-e", &format!("{rev}:{}", Self::tree_path(prefix, rel))]).is_ok()
+            }
+        }
+    }
+
+    fn is_dir(&self, p: &Path) -> bool {
+        match self {
+            Store::Disk => p.is_dir(),
+            Store::Git { .. } => self.list(p).is_ok_and(|l| !l.is_empty()),
+        }
+    }
+
+    /// The YAML files in a folder, sorted.
+    fn list(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+        let yaml = |p: &Path| p.extension().is_some_and(|x| x == "yaml" || x == "yml");
+        let mut out: Vec<PathBuf> = match self {
+            Store::Disk => std::fs::read_dir(dir)
+                .map_err(|e| e.to_string())?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && yaml(p))
+                .collect(),
+            Store::Git { repo, rev, prefix } => {
+                let rel = dir.strip_prefix(repo).unwrap_or(dir);
+                let tree = format!("{}/", Self::tree_path(prefix, rel));
+                let listing = git(repo, &["ls-tree", "--name-only", rev, "--", &tree])?;
+                listing
+                    .lines()
+                    .filter_map(|l| l.rsplit('/').next())
+                    .map(|name| dir.join(name))
+                    .filter(|p| yaml(p))
+                    .collect()
+            }
+        };
+        out.sort();
+        Ok(out)
+    }
+
+    fn name(&self, p: &Path) -> String {
+        match self {
+            Store::Disk => display(p),
+            Store::Git { rev, .. } => format!("{rev}:{}", display(p)),
+        }
+    }
+}
+
+/// Runs git in `dir`; stdout, or git's message.
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn read(store: &Store, path: &Path, d: &mut Diagnostics) -> Option<Text> {
+    let name = store.name(path);
+    match store.read(path) {
         Ok(text) => Some(Text { name, text }),
         Err(e) => {
             d.error(&name, None, format!("cannot read: {e}"));
@@ -62,6 +190,41 @@ pub fn builtin_rubrics() -> impl Iterator<Item = (&'static str, &'static str)> {
     builtin::RUBRICS.iter().copied()
 }
 
+/// A rubric named by a bare name (`lmti`, `lmti.yaml`, `rubrics/lmti.yaml`): its stem.
+fn rubric_name(p: &Path) -> Option<&str> {
+    let stem = p.file_stem()?.to_str()?;
+    let parent_ok = p.parent().is_none_or(|d| d.as_os_str().is_empty() || d.ends_with("rubrics"));
+    let ext_ok = p.extension().is_none_or(|e| e == "yaml" || e == "yml");
+    (parent_ok && ext_ok).then_some(stem)
+}
+
+/// Finds the text of the rubric `spec` names: a file (relative to the current folder or to
+/// `dir`), then `dir/rubrics/NAME.yaml`, then the built-in rubric of that name.
+fn rubric_text(store: &Store, dir: &Path, spec: &Path, d: &mut Diagnostics, builtins: &mut Vec<&str>) -> Option<Text> {
+    if matches!(store, Store::Disk) && spec.is_file() {
+        return read(store, spec, d);
+    }
+    if store.is_file(&dir.join(spec)) {
+        return read(store, &dir.join(spec), d);
+    }
+    if let Some(name) = rubric_name(spec) {
+        for ext in ["yaml", "yml"] {
+            let p = dir.join("rubrics").join(format!("{name}.{ext}"));
+            if store.is_file(&p) {
+                return read(store, &p, d);
+            }
+        }
+        if let Some((name, text)) = builtin::RUBRICS.iter().find(|(n, _)| *n == name) {
+            builtins.push("a rubric");
+            return Some(builtin_text(&format!("rubrics/{name}.yaml"), text));
+        }
+    }
+    let known: Vec<&str> = builtin::RUBRICS.iter().map(|(n, _)| *n).collect();
+    d.error(&display(spec), None, "no such rubric file")
+        .help(format!("give a path, or one of the rubrics in rubrics/ or built in: {}", known.join(", ")));
+    None
+}
+
 /// Reads and checks the catalogue, rubric and funds named by `sources`.
 pub fn load(sources: &Sources) -> Loaded {
     let mut d = Diagnostics::new();
@@ -71,49 +234,44 @@ pub fn load(sources: &Sources) -> Loaded {
         d.error(&display(dir), None, "no such directory").help("pass an existing folder to --dir");
         return Loaded { dataset: None, diagnostics: d, notes: vec![] };
     }
-
+    let Some(store) = Store::for_sources(sources, &mut d) else {
+        return Loaded { dataset: None, diagnostics: d, notes: vec![] };
+    };
+    let on_disk = matches!(store, Store::Disk);
     let disclosures = match &sources.disclosures {
-        Some(p) => read(p, &mut d),
-        None if dir.join("disclosures.yaml").is_file() => read(&dir.join("disclosures.yaml"), &mut d),
-        None => {
+        Some(p) => read(&store, p, &mut d),
+        None if store.is_file(&dir.join("disclosures.yaml")) => read(&store, &dir.join("disclosures.yaml"), &mut d),
+        None if on_disk => {
             builtins.push("disclosures.yaml");
             Some(builtin_text("disclosures.yaml", builtin::DISCLOSURES))
         }
+        None => read(&store, &dir.join("disclosures.yaml"), &mut d),
     };
     let rubric = match &sources.rubric {
-        Some(p) if p.is_file() => read(p, &mut d),
-        Some(p) => match builtin_rubric(p) {
-            Some((name, text)) => {
-                builtins.push("a rubric");
-                Some(builtin_text(&format!("rubrics/{name}.yaml"), text))
-            }
-            None => {
-                let known: Vec<&str> = builtin::RUBRICS.iter().map(|(n, _)| *n).collect();
-                d.error(&display(p), None, "no such rubric file")
-                    .help(format!("give a path, or one of the built-in rubrics: {}", known.join(", ")));
-                None
-            }
-        },
-        None if dir.join("rubric.yaml").is_file() => read(&dir.join("rubric.yaml"), &mut d),
-        None => {
+        Some(p) => rubric_text(&store, dir, p, &mut d, &mut builtins),
+        None if store.is_file(&dir.join("rubric.yaml")) => read(&store, &dir.join("rubric.yaml"), &mut d),
+        None if on_disk => {
             builtins.push("rubric.yaml");
             Some(builtin_text("rubric.yaml", builtin::RUBRIC))
         }
+        None => read(&store, &dir.join("rubric.yaml"), &mut d),
     };
     let funds: Vec<(String, Text)> = match &sources.funds {
-        Some(p) if !p.is_dir() => {
-            d.error(&display(p), None, "no such funds directory").help("pass a folder of <id>.yaml files to --funds");
+        Some(p) if !store.is_dir(p) => {
+            d.error(&store.name(p), None, "no such funds directory")
+                .help("pass a folder of <id>.yaml files to --funds");
             vec![]
         }
-        Some(p) => read_funds(p, &mut d),
-        None if dir.join("funds").is_dir() => read_funds(&dir.join("funds"), &mut d),
-        None => {
+        Some(p) => read_funds(&store, p, &mut d),
+        None if store.is_dir(&dir.join("funds")) => read_funds(&store, &dir.join("funds"), &mut d),
+        None if on_disk => {
             builtins.push("funds/");
             builtin::FUNDS
                 .iter()
                 .map(|(stem, text)| (stem.to_string(), builtin_text(&format!("funds/{stem}.yaml"), text)))
                 .collect()
         }
+        None => read_funds(&store, &dir.join("funds"), &mut d),
     };
 
     let mut notes = Vec::new();
@@ -128,6 +286,20 @@ pub fn load(sources: &Sources) -> Loaded {
     Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes }
 }
 
+/// Reads and checks another rubric against an already loaded dataset's catalogue, and
+/// returns the dataset under it (the funds are shared, not copied or re-read).
+pub fn with_rubric(ds: &Dataset, sources: &Sources, spec: &Path) -> Result<Dataset, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let mut builtins = Vec::new();
+    let rubric = Store::for_sources(sources, &mut d)
+        .and_then(|store| rubric_text(&store, &sources.dir, spec, &mut d, &mut builtins))
+        .and_then(|t| parse_rubric(&t, &ds.catalogue, &mut d));
+    match rubric {
+        Some(rubric) if !d.has_errors() => Ok(ds.with_rubric(rubric)),
+        _ => Err(d),
+    }
+}
+
 /// Reads and checks inputs given as text (for tests and embedding); names are for messages.
 pub fn from_texts(disclosures: &str, rubric: &str, funds: &[(&str, &str)]) -> Loaded {
     let mut d = Diagnostics::new();
@@ -137,46 +309,74 @@ pub fn from_texts(disclosures: &str, rubric: &str, funds: &[(&str, &str)]) -> Lo
     Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes: vec![] }
 }
 
-/// A built-in rubric named by `p`: `lmti`, `lmti.yaml` or `rubrics/lmti.yaml`.
-fn builtin_rubric(p: &Path) -> Option<(&'static str, &'static str)> {
-    let stem = p.file_stem()?.to_str()?;
-    let parent_ok = p.parent().is_none_or(|d| d.as_os_str().is_empty() || d.ends_with("rubrics"));
-    let ext_ok = p.extension().is_none_or(|e| e == "yaml");
-    if !(parent_ok && ext_ok) {
-        return None;
-    }
-    builtin::RUBRICS.iter().find(|(n, _)| *n == stem).copied()
-}
-
-fn read_funds(dir: &Path, d: &mut Diagnostics) -> Vec<(String, Text)> {
-    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .collect(),
+fn read_funds(store: &Store, dir: &Path, d: &mut Diagnostics) -> Vec<(String, Text)> {
+    let paths = match store.list(dir) {
+        Ok(p) => p,
         Err(e) => {
-            d.error(&display(dir), None, format!("cannot read directory: {e}"));
+            d.error(&store.name(dir), None, format!("cannot read directory: {e}"));
             return vec![];
         }
     };
-    paths.sort();
     let mut out: Vec<(String, Text)> = Vec::new();
     for p in paths {
         let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if let Some((_, first)) = out.iter().find(|(s, _)| *s == stem) {
-            d.error(&display(&p), None, format!("duplicate fund id `{stem}`"))
+            d.error(&store.name(&p), None, format!("duplicate fund id `{stem}`"))
                 .help(format!("also defined by {}", first.name));
             continue;
         }
-        if let Some(t) = read(&p, d) {
+        if let Some(t) = read(store, &p, d) {
             out.push((stem, t));
         }
     }
     if out.is_empty() && !d.has_errors() {
-        d.error(&display(dir), None, "no fund descriptors (*.yaml) found");
+        d.error(&store.name(dir), None, "no fund descriptors (*.yaml) found");
     }
     out
+}
+
+fn parse_rubric(t: &Text, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<Rubric> {
+    match yaml::parse::<RawRubric>(&t.text, &t.name) {
+        Ok(raw) => validate::rubric(raw, &t.name, catalogue, d),
+        Err(e) => {
+            d.push(e);
+            None
+        }
+    }
+}
+
+/// Parses and checks fund descriptors on every core; the result and the diagnostics are in
+/// file order whatever the number of threads.
+fn parse_funds(funds: Vec<(String, Text)>, catalogue: Option<&Catalogue>) -> (Vec<Fund>, Diagnostics) {
+    let one = |(stem, t): &(String, Text)| {
+        let mut d = Diagnostics::new();
+        let fund = match yaml::parse::<RawFund>(&t.text, &t.name) {
+            Ok(raw) => catalogue.and_then(|cat| validate::fund(raw, &t.name, stem, cat, &mut d)),
+            Err(e) => {
+                d.push(e);
+                None
+            }
+        };
+        (fund, d)
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(funds.len().max(1));
+    let chunk = funds.len().div_ceil(threads).max(1);
+    let parts: Vec<Vec<(Option<Fund>, Diagnostics)>> = if threads <= 1 {
+        vec![funds.iter().map(one).collect()]
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> =
+                funds.chunks(chunk).map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>())).collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        })
+    };
+    let mut out = Vec::with_capacity(funds.len());
+    let mut d = Diagnostics::new();
+    for (fund, diags) in parts.into_iter().flatten() {
+        d.extend(diags);
+        out.extend(fund);
+    }
+    (out, d)
 }
 
 fn check(
@@ -193,24 +393,83 @@ fn check(
         }
     });
     // Without a catalogue, ids cannot be checked; still report the other files' syntax errors.
-    let empty = Catalogue::default();
-    let cat = catalogue.as_ref().unwrap_or(&empty);
-    let rubric = rubric.and_then(|t| match yaml::parse::<RawRubric>(&t.text, &t.name) {
-        Ok(raw) if catalogue.is_some() => validate::rubric(raw, &t.name, cat, d),
-        Ok(_) => None,
+    let rubric = rubric.and_then(|t| match &catalogue {
+        Some(cat) => parse_rubric(&t, cat, d),
+        None => yaml::parse::<RawRubric>(&t.text, &t.name).map_err(|e| d.push(e)).ok().and(None),
+    });
+    let (mut out, fd) = parse_funds(funds, catalogue.as_ref());
+    d.extend(fd);
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Some(Dataset { catalogue: catalogue?, rubric: rubric?, funds: Arc::new(out) })
+}
+
+/// A what-if scenario, checked against the dataset.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub title: Option<String>,
+    pub changes: Vec<LevelChange>,
+}
+
+/// Reads and checks a `whatif --scenario` file.
+pub fn scenario(path: &Path, ds: &Dataset) -> Result<Scenario, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let Some(t) = read(&Store::Disk, path, &mut d) else { return Err(d) };
+    let raw: RawScenario = match yaml::parse(&t.text, &t.name) {
+        Ok(r) => r,
         Err(e) => {
             d.push(e);
-            None
+            return Err(d);
         }
-    });
+    };
+    let changes = validate::scenario(&raw, &t.name, ds, &mut d);
+    if d.has_errors() { Err(d) } else { Ok(Scenario { title: raw.title, changes }) }
+}
+
+/// One rubric `swfscore rubrics` can offer, checked.
+#[derive(Debug)]
+pub struct Listed {
+    /// How to ask for it (`(default)`, `--rubric rubrics/lmti.yaml`, `--rubric lmti (built-in)`).
+    pub usage: String,
+    pub rubric: Result<Rubric, Diagnostics>,
+}
+
+/// Every rubric available from `sources`: the default, `dir/rubrics/`, then the built-in
+/// ones not shadowed by a file, each read and checked against the catalogue.
+pub fn rubrics(sources: &Sources) -> Result<Vec<Listed>, Diagnostics> {
+    let base = load(&Sources { rubric: None, ..sources.clone() });
+    let ds = base.dataset.ok_or(base.diagnostics)?;
     let mut out = Vec::new();
-    for (stem, t) in funds {
-        match yaml::parse::<RawFund>(&t.text, &t.name) {
-            Ok(raw) if catalogue.is_some() => out.extend(validate::fund(raw, &t.name, &stem, cat, d)),
-            Ok(_) => {}
-            Err(e) => d.push(e),
+    let default_file = sources.dir.join("rubric.yaml");
+    let usage = if default_file.is_file() { "(default)" } else { "(default, built-in)" };
+    out.push(Listed { usage: usage.to_string(), rubric: Ok(ds.rubric.clone()) });
+    let mut on_disk = Vec::new();
+    let rubrics_dir = sources.dir.join("rubrics");
+    if rubrics_dir.is_dir() {
+        let listing = Store::Disk.list(&rubrics_dir).map_err(|e| {
+            let mut d = Diagnostics::new();
+            d.error(&display(&rubrics_dir), None, format!("cannot read directory: {e}"));
+            d
+        })?;
+        for p in listing {
+            on_disk.push(p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
+            let shown = p.strip_prefix(".").unwrap_or(&p).display().to_string();
+            let rubric = with_rubric(&ds, sources, &p).map(|x| x.rubric);
+            out.push(Listed { usage: format!("--rubric {shown}"), rubric });
         }
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    Some(Dataset { catalogue: catalogue?, rubric: rubric?, funds: out })
+    for (name, text) in builtin_rubrics() {
+        if !on_disk.iter().any(|n| n == name) {
+            let mut d = Diagnostics::new();
+            let rubric = parse_rubric(&builtin_text(&format!("rubrics/{name}.yaml"), text), &ds.catalogue, &mut d);
+            let rubric = rubric.filter(|_| !d.has_errors()).ok_or(d);
+            out.push(Listed { usage: format!("--rubric {name}  (built-in)"), rubric });
+        }
+    }
+    Ok(out)
+}
+
+/// The rubrics in `dir/rubrics` (else the built-in ones), as `--rubric` values.
+pub fn rubric_files(dir: &Path) -> Vec<PathBuf> {
+    let on_disk = Store::Disk.list(&dir.join("rubrics")).unwrap_or_default();
+    if on_disk.is_empty() { builtin_rubrics().map(|(n, _)| PathBuf::from(n)).collect() } else { on_disk }
 }

@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 use swfscore::{cli::Cli, commands, error::Error};
 
@@ -6,6 +7,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            // clap prints help and errors; a closed stream is ignored.
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
@@ -13,11 +15,15 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            match &e {
-                // Each input problem was already printed with its location.
-                Error::Input(_) => eprintln!("swfscore: {e}; nothing was written"),
-                _ => eprintln!("swfscore: {e}"),
-            }
+            let mut err = std::io::stderr().lock();
+            // Diagnostics go to stderr in one place; a closed stderr is not a reason to panic.
+            let _ = match &e {
+                Error::Input(d) => {
+                    commands::print_diagnostics(d);
+                    writeln!(err, "swfscore: {e}; nothing was written")
+                }
+                _ => writeln!(err, "swfscore: {e}"),
+            };
             ExitCode::from(e.exit_code())
         }
     }

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// How far a fund discloses something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -463,8 +464,8 @@ pub type LevelChange = (String, String, Level);
 pub struct Dataset {
     pub catalogue: Catalogue,
     pub rubric: Rubric,
-    /// Sorted by id.
-    pub funds: Vec<Fund>,
+    /// Sorted by id; shared between the views of one loading (other rubrics, profiles).
+    pub funds: Arc<Vec<Fund>>,
 }
 
 impl Dataset {
@@ -472,12 +473,17 @@ impl Dataset {
         self.funds.iter().find(|f| f.id == id)
     }
 
+    /// The same catalogue and funds (shared, not copied) under another rubric.
+    pub fn with_rubric(&self, rubric: Rubric) -> Dataset {
+        Dataset { catalogue: self.catalogue.clone(), rubric, funds: Arc::clone(&self.funds) }
+    }
+
     /// A copy with some levels changed, as hypotheses: `(fund, disclosure, level)`.
     /// A changed level is dated from the fund's assessment year and carries no evidence.
     pub fn with_levels(&self, changes: &[LevelChange]) -> Dataset {
         let mut ds = self.clone();
         for (fund, disclosure, level) in changes {
-            if let Some(f) = ds.funds.iter_mut().find(|f| &f.id == fund) {
+            if let Some(f) = Arc::make_mut(&mut ds.funds).iter_mut().find(|f| &f.id == fund) {
                 let start = (*level != Level::Unknown).then_some(Start::Since(f.assessed.year));
                 f.disclosures.insert(
                     disclosure.clone(),

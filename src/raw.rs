@@ -306,3 +306,24 @@ pub struct RawProfile {
     #[schemars(with = "Option<f64>")]
     pub commercial_factor: Option<Spanned<f64>>,
 }
+
+/// A scenario file: changes to one or more funds.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    #[schemars(with = "Vec<RawChange>")]
+    pub changes: Vec<Spanned<RawChange>>,
+}
+
+/// The levels to set for one fund.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawChange {
+    #[schemars(with = "String")]
+    pub fund: Spanned<String>,
+    /// Disclosure id to level.
+    #[schemars(with = "BTreeMap<String, RawLevel>")]
+    pub set: HashMap<Spanned<String>, Spanned<RawLevel>>,
+}

@@ -57,11 +57,11 @@ pub fn build(ds: &Dataset, views: &[(String, Dataset)]) -> Vec<File> {
     }
     if let Some(g) = &gap {
         md.push('\n');
-        md.push_str(&crate::render::analysis::gap(g, Format::Markdown, false));
+        md.push_str(&Format::Markdown.renderer().view(g, &cx));
     }
     if let Some(c) = &rubrics {
         md.push('\n');
-        md.push_str(&crate::render::analysis::rubric_comparison(c, Format::Markdown, false));
+        md.push_str(&Format::Markdown.renderer().view(c, &cx));
     }
     vec![
         File { name: "transparency.md", text: md },

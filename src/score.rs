@@ -215,7 +215,7 @@ pub struct ItemResult {
     pub lost: f64,
 }
 
-fn ordered_map<S: Serializer, V: Serialize>(v: &[(String, V)], s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn ordered_map<S: Serializer, V: Serialize>(v: &[(String, V)], s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(v.iter().map(|(k, v)| (k, v)))
 }
 
@@ -366,7 +366,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
     let rubric = &ds.rubric;
     let total_w: f64 = rubric.categories.iter().map(|c| c.weight).sum();
     let mut results: Vec<FundResult> = Vec::new();
-    for fund in &ds.funds {
+    for fund in ds.funds.iter() {
         if !opts.funds.is_empty() && !opts.funds.contains(&fund.id) {
             continue;
         }
@@ -657,7 +657,7 @@ mod tests {
                 let mut ds = ds.clone();
                 ds.rubric.unknown = rule;
                 for year in [None, Some(2001), Some(2010), Some(2024)] {
-                    for f in &ds.funds {
+                    for f in ds.funds.iter() {
                         let (raw, b) = (raw_score(&ds.rubric, f, year), raw_bounds(&ds.rubric, f, year));
                         assert!(
                             b.low - 1e-9 <= raw && raw <= b.high + 1e-9,

@@ -474,7 +474,7 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
 
 /// A level whose newest evidence is older than [`REVIEW_AFTER_YEARS`] before its fund's
 /// assessment: worth a fresh look, and still standing until a source shows a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Review {
     pub fund: String,
     pub disclosure: String,
@@ -484,10 +484,19 @@ pub struct Review {
     pub years: i64,
 }
 
+/// The research queue (`validate --review`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReviewQueue {
+    /// Evidence older than this many years before the assessment puts a level in the queue.
+    pub after_years: i64,
+    /// Oldest evidence first.
+    pub levels: Vec<Review>,
+}
+
 /// The research queue: full and partial levels with only old evidence, oldest first.
-pub fn review_queue(ds: &Dataset) -> Vec<Review> {
+pub fn review_queue(ds: &Dataset) -> ReviewQueue {
     let mut out = Vec::new();
-    for f in &ds.funds {
+    for f in ds.funds.iter() {
         for (id, a) in &f.disclosures {
             let Some(newest) = a.evidence.iter().filter_map(|e| e.date).max() else { continue };
             let months = newest.months_until(&f.assessed);
@@ -503,5 +512,36 @@ pub fn review_queue(ds: &Dataset) -> Vec<Review> {
         }
     }
     out.sort_by(|a, b| (a.newest, &a.fund, &a.disclosure).cmp(&(b.newest, &b.fund, &b.disclosure)));
+    ReviewQueue { after_years: REVIEW_AFTER_YEARS, levels: out }
+}
+
+/// Checks a scenario's changes against the dataset: funds and disclosures must exist.
+pub fn scenario(raw: &RawScenario, file: &str, ds: &Dataset, d: &mut Diagnostics) -> Vec<LevelChange> {
+    let mut out: Vec<LevelChange> = Vec::new();
+    for c in &raw.changes {
+        let fund = &c.value.fund;
+        if ds.fund(&fund.value).is_none() {
+            d.error(file, Some(pos(fund)), format!("unknown fund `{}`", fund.value))
+                .suggest(&fund.value, ds.funds.iter().map(|f| f.id.as_str()));
+            continue;
+        }
+        let mut sets: Vec<(&Spanned<String>, &Spanned<RawLevel>)> = c.value.set.iter().collect();
+        sets.sort_by_key(|(k, _)| pos(k));
+        for (k, v) in sets {
+            if ds.catalogue.get(&k.value).is_none() {
+                d.error(file, Some(pos(k)), format!("unknown disclosure `{}`", k.value))
+                    .suggest(&k.value, ds.catalogue.ids());
+                continue;
+            }
+            if out.iter().any(|(f, x, _)| f == &fund.value && x == &k.value) {
+                d.error(file, Some(pos(k)), format!("`{}` is set twice for `{}`", k.value, fund.value));
+                continue;
+            }
+            out.push((fund.value.clone(), k.value.clone(), level(v.value)));
+        }
+    }
+    if raw.changes.is_empty() {
+        d.error(file, None, "the scenario has no changes");
+    }
     out
 }

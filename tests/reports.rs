@@ -216,13 +216,13 @@ fn the_html_page_renders_in_headless_chromium() {
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     assert_eq!(dom.matches("class=\"cell\"").count(), n * disclosures, "one heatmap cell per fund and disclosure");
-    for f in &ds.funds {
+    for f in ds.funds.iter() {
         assert!(dom.contains(&format!("id=\"fund-{}\"", f.id)), "{} has a card", f.id);
         assert!(dom.contains(&f.name.replace('&', "&amp;")), "{} appears by name", f.name);
     }
     // Every evidence link resolves to an evidence URL in the data, and every current evidence URL is linked.
     let mut urls = std::collections::BTreeSet::new();
-    for f in &ds.funds {
+    for f in ds.funds.iter() {
         for a in f.disclosures.values() {
             urls.extend(a.evidence.iter().filter_map(|e| e.url.clone()));
         }

@@ -63,7 +63,7 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
         || base.rubric.scale != current.rubric.scale
         || base.rubric.unknown != current.rubric.unknown;
     let mut funds = Vec::new();
-    for nf in &current.funds {
+    for nf in current.funds.iter() {
         let Some(of) = base.fund(&nf.id) else { continue };
         let o = old.results.iter().find(|r| r.fund == nf.id);
         let n = new.results.iter().find(|r| r.fund == nf.id);

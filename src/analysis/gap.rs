@@ -2,7 +2,7 @@
 //! (every gain is a full re-score), and the shortest set of disclosures that reaches a target.
 
 use crate::model::{Dataset, Fund, Level, Rule};
-use crate::raw::{Sensitivity, UnknownRule};
+use crate::model::{Sensitivity, UnknownRule};
 use crate::score::{
     self, FundResult, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score, round_to,
 };
@@ -88,17 +88,43 @@ fn rank_with(others: &[f64], score: f64) -> u32 {
     1 + others.iter().filter(|o| **o > score).count() as u32
 }
 
-/// Builds the roadmap; `Err` names an unknown fund.
+/// Why a roadmap cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum GapError {
+    #[error("unknown fund `{0}`")]
+    UnknownFund(String),
+    #[error("`{0}` has no score")]
+    NotScored(String),
+    #[error("target score {target} is outside the scale ({floor} to {scale})")]
+    ScoreOutOfScale { target: f64, floor: f64, scale: f64 },
+    #[error("target rank {rank} is out of range: ranks run from 1 to {funds}")]
+    RankOutOfRange { rank: u32, funds: usize },
+}
+
+/// Builds the roadmap for `fund_id` toward `goal`.
 pub fn gap(
     ds: &Dataset,
     fund_id: &str,
     goal: Option<&Goal>,
     skip_commercial: bool,
     profile: Option<String>,
-) -> Result<Gap, String> {
-    let fund = ds.fund(fund_id).ok_or_else(|| format!("unknown fund `{fund_id}`"))?;
+) -> Result<Gap, GapError> {
+    let fund = ds.fund(fund_id).ok_or_else(|| GapError::UnknownFund(fund_id.to_string()))?;
     let now = score::score(ds, &Options::default());
-    let me = now.results.iter().find(|r| r.fund == fund_id).ok_or("fund not scored")?;
+    let me = now
+        .results
+        .iter()
+        .find(|r| r.fund == fund_id && r.score.is_some())
+        .ok_or_else(|| GapError::NotScored(fund_id.to_string()))?;
+    match goal {
+        Some(Goal::Score(s)) if !(s.is_finite() && *s >= ds.rubric.floor && *s <= ds.rubric.scale) => {
+            return Err(GapError::ScoreOutOfScale { target: *s, floor: ds.rubric.floor, scale: ds.rubric.scale });
+        }
+        Some(Goal::Rank(r)) if *r == 0 || *r as usize > now.results.len() => {
+            return Err(GapError::RankOutOfRange { rank: *r, funds: now.results.len() });
+        }
+        _ => {}
+    }
     let (score_now, rank_now) = (me.score.unwrap_or(0.0), me.rank.unwrap_or(0));
     let others: Vec<f64> = now.results.iter().filter(|r| r.fund != fund_id).filter_map(|r| r.score).collect();
     let base_raw = raw_score(&ds.rubric, fund, None);
@@ -113,8 +139,8 @@ pub fn gap(
             Some(("rank", format!("rank {r}"), need))
         }
         Some(Goal::Fund(f)) => {
-            let other = now.results.iter().find(|x| &x.fund == f).ok_or_else(|| format!("unknown fund `{f}`"))?;
-            let s = other.score.ok_or_else(|| format!("`{f}` has no score"))?;
+            let other = now.results.iter().find(|x| &x.fund == f).ok_or_else(|| GapError::UnknownFund(f.clone()))?;
+            let s = other.score.ok_or_else(|| GapError::NotScored(f.clone()))?;
             Some(("fund", format!("{}'s score ({s:.1})", other.label), s))
         }
     }

@@ -2,6 +2,7 @@
 //! scenarios and how much the choice of rubric decides a ranking.
 
 pub mod correlation;
+pub mod coverage;
 pub mod diff;
 pub mod gap;
 pub mod history;

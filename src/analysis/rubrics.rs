@@ -23,6 +23,7 @@ pub struct View {
     pub id: String,
     pub title: String,
     pub scale: f64,
+    pub floor: f64,
     /// What the rubric is, where it only approximates a framework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
@@ -91,6 +92,7 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
                 id: id.clone(),
                 title: ds.rubric.title.clone(),
                 scale: ds.rubric.scale,
+                floor: ds.rubric.floor,
                 caveat: ds.rubric.caveat.clone(),
             })
             .collect(),

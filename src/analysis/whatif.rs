@@ -1,33 +1,8 @@
 //! What-if: re-score with some levels changed and show who moved.
 
-use crate::diag::Diagnostics;
 use crate::model::{Dataset, Level, LevelChange};
-use crate::raw::RawLevel;
 use crate::score::{self, FundResult, Options, Results, RubricInfo};
-use crate::yaml::{self, Spanned, pos};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-
-/// A scenario file: changes to one or more funds.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawScenario {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    #[schemars(with = "Vec<RawChange>")]
-    pub changes: Vec<Spanned<RawChange>>,
-}
-
-/// The levels to set for one fund.
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawChange {
-    #[schemars(with = "String")]
-    pub fund: Spanned<String>,
-    /// Disclosure id to level.
-    #[schemars(with = "std::collections::BTreeMap<String, RawLevel>")]
-    pub set: HashMap<Spanned<String>, Spanned<RawLevel>>,
-}
+use serde::Serialize;
 
 /// One change, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,8 +23,12 @@ pub struct Moved {
     pub new_score: Option<f64>,
     pub old_rank: Option<u32>,
     pub new_rank: Option<u32>,
-    /// Category id, old score, new score.
-    pub categories: Vec<(String, Option<f64>, Option<f64>)>,
+    /// Category id to score before the changes, in rubric order (a JSON object, as in `score`).
+    #[serde(serialize_with = "crate::score::ordered_map")]
+    pub old_categories: Vec<(String, Option<f64>)>,
+    /// Category id to score after the changes.
+    #[serde(serialize_with = "crate::score::ordered_map")]
+    pub new_categories: Vec<(String, Option<f64>)>,
 }
 
 /// The outcome of a scenario.
@@ -59,68 +38,42 @@ pub struct WhatIf {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     pub title: Option<String>,
+    /// The rubric's category ids, in order.
+    pub categories: Vec<String>,
     pub changes: Vec<Change>,
     /// The changed funds first, then every other fund whose rank moved.
     pub funds: Vec<Moved>,
 }
 
+/// Why a `--set` argument was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SetError {
+    #[error("`--set {arg}`: expected DISCLOSURE=LEVEL")]
+    Shape { arg: String },
+    #[error("`--set {arg}`: unknown disclosure `{disclosure}`{}", .suggestion.as_ref().map(|b| format!(" (did you mean `{b}`?)")).unwrap_or_default())]
+    UnknownDisclosure { arg: String, disclosure: String, suggestion: Option<String> },
+    #[error("`--set {arg}`: unknown level `{level}` (expected full, partial, none, not_applicable or unknown)")]
+    UnknownLevel { arg: String, level: String },
+    #[error("`--set` gives `{disclosure}` twice")]
+    Twice { disclosure: String },
+}
+
 /// Parses `--set DISCLOSURE=LEVEL` arguments for `fund`.
-pub fn from_args(ds: &Dataset, fund: &str, sets: &[String]) -> Result<Vec<LevelChange>, String> {
-    let mut out = Vec::new();
+pub fn from_args(ds: &Dataset, fund: &str, sets: &[String]) -> Result<Vec<LevelChange>, SetError> {
+    let mut out: Vec<LevelChange> = Vec::new();
     for s in sets {
-        let (d, l) = s.split_once('=').ok_or_else(|| format!("`--set {s}`: expected DISCLOSURE=LEVEL"))?;
+        let (d, l) = s.split_once('=').ok_or_else(|| SetError::Shape { arg: s.clone() })?;
         if ds.catalogue.get(d).is_none() {
-            let hint = crate::diag::did_you_mean(d, ds.catalogue.ids())
-                .map(|b| format!(" (did you mean `{b}`?)"))
-                .unwrap_or_default();
-            return Err(format!("`--set {s}`: unknown disclosure `{d}`{hint}"));
+            let suggestion = crate::diag::did_you_mean(d, ds.catalogue.ids()).map(str::to_string);
+            return Err(SetError::UnknownDisclosure { arg: s.clone(), disclosure: d.to_string(), suggestion });
         }
-        let level = Level::parse(l).ok_or_else(|| {
-            format!("`--set {s}`: unknown level `{l}` (expected full, partial, none, not_applicable or unknown)")
-        })?;
+        let level = Level::parse(l).ok_or_else(|| SetError::UnknownLevel { arg: s.clone(), level: l.to_string() })?;
+        if out.iter().any(|(_, x, _)| x == d) {
+            return Err(SetError::Twice { disclosure: d.to_string() });
+        }
         out.push((fund.to_string(), d.to_string(), level));
     }
     Ok(out)
-}
-
-/// Reads a scenario file; problems are reported with file, line and column.
-pub fn from_file(
-    ds: &Dataset,
-    text: &str,
-    file: &str,
-    d: &mut Diagnostics,
-) -> Option<(Option<String>, Vec<LevelChange>)> {
-    let raw: RawScenario = match yaml::parse(text, file) {
-        Ok(r) => r,
-        Err(e) => {
-            d.push(e);
-            return None;
-        }
-    };
-    let mut out = Vec::new();
-    for c in &raw.changes {
-        let fund = &c.value.fund;
-        if ds.fund(&fund.value).is_none() {
-            d.error(file, Some(pos(fund)), format!("unknown fund `{}`", fund.value))
-                .suggest(&fund.value, ds.funds.iter().map(|f| f.id.as_str()));
-            continue;
-        }
-        let mut sets: Vec<(&Spanned<String>, &Spanned<RawLevel>)> = c.value.set.iter().collect();
-        sets.sort_by_key(|(k, _)| pos(k));
-        for (k, v) in sets {
-            if ds.catalogue.get(&k.value).is_none() {
-                d.error(file, Some(pos(k)), format!("unknown disclosure `{}`", k.value))
-                    .suggest(&k.value, ds.catalogue.ids());
-                continue;
-            }
-            let level = crate::validate::level(v.value);
-            out.push((fund.value.clone(), k.value.clone(), level));
-        }
-    }
-    if raw.changes.is_empty() {
-        d.error(file, None, "the scenario has no changes");
-    }
-    (!d.has_errors()).then_some((raw.title, out))
 }
 
 fn moved(old: &FundResult, new: &FundResult, changed: bool) -> Moved {
@@ -132,7 +85,8 @@ fn moved(old: &FundResult, new: &FundResult, changed: bool) -> Moved {
         new_score: new.score,
         old_rank: old.rank,
         new_rank: new.rank,
-        categories: old.categories.iter().zip(&new.categories).map(|((id, a), (_, b))| (id.clone(), *a, *b)).collect(),
+        old_categories: old.categories.clone(),
+        new_categories: new.categories.clone(),
     }
 }
 
@@ -155,5 +109,6 @@ pub fn whatif(ds: &Dataset, title: Option<String>, changes: &[LevelChange], prof
         }
     }
     funds.sort_by_key(|m| (!m.changed, m.new_rank, m.fund.clone()));
-    WhatIf { rubric: RubricInfo::of(&ds.rubric), profile, title, changes: list, funds }
+    let categories = ds.rubric.categories.iter().map(|c| c.id.clone()).collect();
+    WhatIf { rubric: RubricInfo::of(&ds.rubric), profile, title, categories, changes: list, funds }
 }

@@ -1,4 +1,5 @@
-//! Comma-separated values (RFC 4180 quoting), for spreadsheets and pipelines.
+//! Comma-separated values, for spreadsheets and pipelines. Every CSV the program writes goes
+//! through [`records`] (the csv crate's RFC 4180 writer): no hand quoting.
 
 use super::*;
 
@@ -6,9 +7,15 @@ use super::*;
 #[derive(Debug)]
 pub struct Csv;
 
-/// Quotes a field when it needs it.
-pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// Rows as CSV text, one line per row (`\n` endings), quoting only where needed.
+pub fn records(rows: &[Vec<String>]) -> String {
+    let mut w =
+        ::csv::WriterBuilder::new().flexible(true).terminator(::csv::Terminator::Any(b'\n')).from_writer(vec![]);
+    for r in rows {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(r);
+    }
+    w.into_inner().ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default()
 }
 
 fn num(x: Option<f64>) -> String {
@@ -16,12 +23,14 @@ fn num(x: Option<f64>) -> String {
 }
 
 fn row(out: &mut String, fields: &[String]) {
-    let f: Vec<String> = fields.iter().map(|s| field(s)).collect();
-    out.push_str(&f.join(","));
-    out.push('\n');
+    out.push_str(&records(&[fields.to_vec()]));
 }
 
 impl Renderer for Csv {
+    fn view(&self, v: &dyn View, _cx: &Context) -> String {
+        records(&v.records())
+    }
+
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         let mut out = String::new();
         let mut h: Vec<String> =

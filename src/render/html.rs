@@ -1,6 +1,7 @@
 //! One self-contained HTML page: no scripts, no network, no external assets. Charts are
 //! inline SVG with titles and text labels, so colour is never the only signal.
 
+use super::text::Align;
 use super::*;
 use crate::analysis::gap::Gap;
 use crate::analysis::rubrics::RubricComparison;
@@ -62,7 +63,7 @@ svg text { font-family: inherit; }
 .lv { font-weight: 600; }
 .lv-full { color: var(--full); } .lv-partial { color: var(--partial); } .lv-none { color: var(--none); }
 .lv-not_applicable, .lv-unknown { color: var(--na); }
-.chart { overflow-x: auto; }
+.chart, .table-wrap { overflow-x: auto; }
 ";
 
 fn level_colour(l: Option<Level>) -> &'static str {
@@ -264,7 +265,8 @@ fn scores_table(r: &Results) -> String {
     s
 }
 
-fn card(r: &Results, f: &FundResult, cx: &Context) -> String {
+/// A fund's card; `open` unfolds its evidence.
+fn card(r: &Results, f: &FundResult, cx: &Context, open: bool) -> String {
     let mut s = String::new();
     let fund = fund_of(cx, f);
     let _ = writeln!(s, "<article class=\"card\" id=\"fund-{}\" data-fund=\"{}\">", esc(&f.fund), esc(&f.fund));
@@ -309,7 +311,8 @@ fn card(r: &Results, f: &FundResult, cx: &Context) -> String {
         }
         s.push_str("</ul>\n");
     }
-    s.push_str("<details><summary>Evidence, by points lost</summary>\n<ul>\n");
+    s.push_str(if open { "<details open>" } else { "<details>" });
+    s.push_str("<summary>Evidence, by points lost</summary>\n<ul>\n");
     let mut seen: Vec<&str> = Vec::new();
     for i in by_points_lost(f) {
         for (d, l) in &i.levels {
@@ -390,24 +393,16 @@ fn method(r: &Results, cx: &Context) -> String {
 }
 
 fn markdownish_table(headers: &[String], rows: &[Vec<String>], caption: &str) -> String {
-    let mut s = format!("<table>\n<caption>{}</caption>\n<thead><tr>", esc(caption));
-    for h in headers {
-        let _ = write!(s, "<th>{}</th>", esc(h));
-    }
-    s.push_str("</tr></thead>\n<tbody>\n");
+    let cols: Vec<(&str, Align)> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), if i == 0 { Align::Left } else { Align::Right }))
+        .collect();
+    let mut t = markup::Table::new(&cols);
     for r in rows {
-        s.push_str("<tr>");
-        for (i, c) in r.iter().enumerate() {
-            if i == 0 {
-                let _ = write!(s, "<td class=\"text\">{}</td>", esc(c));
-            } else {
-                let _ = write!(s, "<td>{}</td>", esc(c));
-            }
-        }
-        s.push_str("</tr>\n");
+        t.row(r.iter().map(markup::Cell::plain).collect());
     }
-    s.push_str("</tbody>\n</table>\n");
-    s
+    t.html(Some(caption))
 }
 
 /// The whole page: ranking, heatmap, the focus section, a card per fund, the method.
@@ -519,10 +514,20 @@ pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
     }
     s.push_str("<section id=\"funds\">\n<h2>Funds</h2>\n<div class=\"cards\">\n");
     for f in &r.results {
-        s.push_str(&card(r, f, cx));
+        s.push_str(&card(r, f, cx, false));
     }
     s.push_str("</div>\n</section>\n");
     s.push_str(&method(r, cx));
+    s.push_str("</main>\n</body>\n</html>\n");
+    s
+}
+
+/// A page holding one view's document.
+fn standalone(doc: &markup::Doc) -> String {
+    let title = doc.title.as_deref().unwrap_or("swfscore");
+    let mut s = head(&format!("{title} — swfscore"));
+    s.push_str("<main>\n");
+    s.push_str(&doc.html());
     s.push_str("</main>\n</body>\n</html>\n");
     s
 }
@@ -532,10 +537,14 @@ impl Renderer for Html {
         page(r, cx, &Extras::default())
     }
 
+    fn view(&self, v: &dyn View, _cx: &Context) -> String {
+        standalone(&v.doc())
+    }
+
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let mut s = head(&format!("{} — swfscore", f.name));
         let _ = writeln!(s, "<main>\n<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
-        s.push_str(&card(r, f, cx).replace("<details>", "<details open>"));
+        s.push_str(&card(r, f, cx, true));
         s.push_str("</main>\n</body>\n</html>\n");
         s
     }

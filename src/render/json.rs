@@ -45,6 +45,10 @@ struct Compared<'a> {
 }
 
 impl Renderer for Json {
+    fn view(&self, v: &dyn View, _cx: &Context) -> String {
+        pretty(&v.value())
+    }
+
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         pretty(r)
     }

@@ -38,6 +38,10 @@ pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, ye
 }
 
 impl Renderer for Markdown {
+    fn view(&self, v: &dyn View, _cx: &Context) -> String {
+        v.doc().markdown()
+    }
+
     fn scores(&self, r: &Results, _cx: &Context) -> String {
         let mut out = format!("## Transparency scores\n\n{}\n\n", rubric_line(r));
         let age = r.at_age.is_some();

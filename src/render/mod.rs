@@ -1,13 +1,14 @@
 //! Output formats. Each format is one file implementing [`Renderer`]; renderers take the
 //! computed [`Results`] and never compute scores themselves.
 
-pub mod analysis;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod markup;
 pub mod table;
 pub mod text;
+pub mod views;
 
 use crate::model::{Dataset, Fund, Level};
 use crate::score::{Bounds, FundResult, ItemResult, Results, RubricInfo};
@@ -20,7 +21,11 @@ pub struct Context<'a> {
     pub colour: bool,
 }
 
-/// One output format.
+/// One output format: every view of every command goes through it.
+///
+/// The ranking views (`scores`, `explain`, `compare`) have a layout of their own in each
+/// format. The analysis views are laid out once, in [`views`], as a document (text, Markdown
+/// and HTML lay it out), a record table (CSV) and a value (JSON); `view` picks one.
 pub trait Renderer {
     /// The ranking, with category scores.
     fn scores(&self, r: &Results, cx: &Context) -> String;
@@ -28,10 +33,47 @@ pub trait Renderer {
     fn explain(&self, r: &Results, fund: &FundResult, cx: &Context) -> String;
     /// Funds side by side: scores, then levels per disclosure with differences marked.
     fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String;
+    /// An analysis view: history, gap, what-if, rubric comparison, diff, coverage, review.
+    fn view(&self, v: &dyn View, cx: &Context) -> String;
 }
 
-/// The formats `score`, `explain` and `compare` can write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// An analysis result as the formats see it.
+pub trait View {
+    /// Laid out for reading.
+    fn doc(&self) -> markup::Doc;
+    /// One row per record, with a header row.
+    fn records(&self) -> views::Records;
+    /// The result itself, for JSON.
+    fn value(&self) -> serde_json::Value;
+}
+
+macro_rules! view {
+    ($t:ty, $doc:path, $records:path) => {
+        impl View for $t {
+            fn doc(&self) -> markup::Doc {
+                $doc(self)
+            }
+            fn records(&self) -> views::Records {
+                $records(self)
+            }
+            fn value(&self) -> serde_json::Value {
+                serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+            }
+        }
+    };
+}
+
+view!(crate::analysis::history::History, views::history, views::history_records);
+view!(crate::analysis::gap::Gap, views::gap, views::gap_records);
+view!(crate::analysis::whatif::WhatIf, views::whatif, views::whatif_records);
+view!(crate::analysis::rubrics::RubricComparison, views::rubrics, views::rubrics_records);
+view!(crate::analysis::diff::Diff, views::diff, views::diff_records);
+view!(crate::analysis::coverage::Coverage, views::coverage, views::coverage_records);
+view!(crate::validate::ReviewQueue, views::review, views::review_records);
+view!(views::RubricList, views::rubric_list, views::rubric_list_records);
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned columns for a terminal (colour only on a terminal, never with NO_COLOR).
     Table,

@@ -29,6 +29,10 @@ fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year:
 }
 
 impl Renderer for Table {
+    fn view(&self, v: &dyn View, cx: &Context) -> String {
+        v.doc().text(cx.colour)
+    }
+
     fn scores(&self, r: &Results, cx: &Context) -> String {
         let mut headers: Vec<(&str, Align)> = vec![("Rank", Align::Right), ("Fund", Align::Left)];
         if r.at_age.is_some() {

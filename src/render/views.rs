@@ -1,0 +1,616 @@
+//! The analysis views laid out once: each becomes a [`Doc`] (for text, Markdown and HTML)
+//! and a record table (for CSV). Renderers present these; nothing here computes a score.
+
+use super::markup::{Block, Cell, Doc, Series, Table};
+use super::text::{Align, Tone};
+use super::{caveat, fmt_num, fmt_score};
+use crate::analysis::coverage::Coverage;
+use crate::analysis::diff::Diff;
+use crate::analysis::gap::Gap;
+use crate::analysis::history::{FundHistory, History, YearScore};
+use crate::analysis::rubrics::RubricComparison;
+use crate::analysis::whatif::WhatIf;
+use crate::model::Sensitivity;
+use crate::score::RubricInfo;
+use crate::validate::{REVIEW_AFTER_YEARS, ReviewQueue};
+
+/// Records for CSV: a header row, then one row per record.
+pub type Records = Vec<Vec<String>>;
+
+fn strings(h: &[&str]) -> Vec<String> {
+    h.iter().map(|s| s.to_string()).collect()
+}
+
+/// "swfscore transparency rubric (swfscore-2026 2026.1, profile `p`), scale 0-100", and the
+/// rubric's caveat on the next line.
+pub fn rubric_name(r: &RubricInfo, profile: &Option<String>) -> String {
+    let v = r.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+    let p = profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
+    let mut s = format!("{} ({}{v}{p}), scale {}-{}", r.title, r.id, fmt_num(r.floor), r.scale);
+    if let Some(c) = caveat(r) {
+        s.push('\n');
+        s.push_str(&c);
+    }
+    s
+}
+
+fn opt_rank(r: Option<u32>) -> String {
+    r.map_or("-".into(), |r| r.to_string())
+}
+
+fn at(f: &FundHistory, y: i32) -> Option<&YearScore> {
+    f.years.iter().find(|s| s.year == y)
+}
+
+/// A year's bounds, `(38.2–52.1)`, or `(exact)` when nothing is unknown.
+fn band(s: &YearScore) -> String {
+    if s.bounds.is_tight() { "(exact)".into() } else { format!("({:.1}–{:.1})", s.bounds.low, s.bounds.high) }
+}
+
+/// `history`: a table of years × funds, and each fund's line with its range.
+pub fn history(h: &History) -> Doc {
+    let first = h.funds.iter().filter_map(|f| f.years.first()).map(|y| y.year).min();
+    let last = h.funds.iter().filter_map(|f| f.years.last()).map(|y| y.year).max();
+    let years: Vec<i32> = match (first, last) {
+        (Some(a), Some(b)) => (a..=b).collect(),
+        _ => vec![],
+    };
+    let mut doc = Doc::titled("Scores over time");
+    doc.para(format!(
+        "{}, each fund year by year: score (range if every unknown were none or full) #rank/funds scored",
+        rubric_name(&h.rubric, &h.profile)
+    ));
+    let mut headers: Vec<(&str, Align)> = vec![("Year", Align::Right)];
+    headers.extend(h.funds.iter().map(|f| (f.label.as_str(), Align::Right)));
+    let mut t = Table::new(&headers);
+    let scale = h.rubric.scale;
+    for &y in &years {
+        let mut row = vec![Cell::plain(y.to_string())];
+        for f in &h.funds {
+            row.push(match at(f, y) {
+                Some(s) => Cell::new(
+                    format!("{:.1} {} #{}/{}", s.score, band(s), s.rank, s.of),
+                    Tone::of_share(s.score / scale),
+                ),
+                None => Cell::new("-", Tone::Dim),
+            });
+        }
+        t.row(row);
+    }
+    doc.table(t);
+    let series = h
+        .funds
+        .iter()
+        .map(|f| Series {
+            label: f.label.clone(),
+            years: f.years.iter().map(|y| y.year).collect(),
+            scores: f.years.iter().map(|y| y.score).collect(),
+            lows: f.years.iter().map(|y| y.bounds.low).collect(),
+            highs: f.years.iter().map(|y| y.bounds.high).collect(),
+        })
+        .collect();
+    doc.blocks.push(Block::Series { floor: h.rubric.floor, scale, series });
+    doc
+}
+
+pub fn history_records(h: &History) -> Records {
+    let mut rows = vec![strings(&["fund", "year", "score", "low", "high", "rank", "of"])];
+    for f in &h.funds {
+        for y in &f.years {
+            rows.push(vec![
+                f.fund.clone(),
+                y.year.to_string(),
+                format!("{:.1}", y.score),
+                format!("{:.1}", y.bounds.low),
+                format!("{:.1}", y.bounds.high),
+                y.rank.to_string(),
+                y.of.to_string(),
+            ]);
+        }
+    }
+    rows
+}
+
+fn sensitivity_mark(s: Sensitivity) -> &'static str {
+    match s {
+        Sensitivity::Commercial => "commercial",
+        Sensitivity::None => "",
+    }
+}
+
+/// `gap`: the disclosure roadmap.
+pub fn gap(g: &Gap) -> Doc {
+    let mut doc = Doc::titled(format!("Disclosure roadmap: {}", g.label));
+    let mut head = format!(
+        "{}: {:.1} (rank {} of {}) under {}",
+        g.label,
+        g.score,
+        g.rank,
+        g.of,
+        rubric_name(&g.rubric, &g.profile)
+    );
+    if let Some(t) = &g.target {
+        head.push_str(&format!(
+            "\nTarget: {} = {:.1}{}",
+            t.description,
+            t.score,
+            if t.met { " (already met)" } else { "" }
+        ));
+    }
+    doc.para(head);
+    let in_path = |d: &str| g.path.as_ref().is_some_and(|p| p.disclosures.iter().any(|x| x == d));
+    let mut t = Table::new(&[
+        ("Gain", Align::Right),
+        ("Score", Align::Right),
+        ("Rank", Align::Right),
+        ("Now", Align::Left),
+        ("", Align::Left),
+        ("Disclosure", Align::Left),
+    ]);
+    for c in &g.candidates {
+        let marks = format!(
+            "{}{}",
+            if in_path(&c.disclosure) { "*" } else { "" },
+            if c.sensitivity == Sensitivity::Commercial { "c" } else { "" }
+        );
+        t.row(vec![
+            Cell::new(format!("+{:.2}", c.gain), if c.gain > 0.0 { Tone::Good } else { Tone::Dim }),
+            Cell::plain(format!("{:.1}", c.score)),
+            Cell::plain(c.rank.to_string()),
+            Cell::new(c.level.to_string(), Tone::of_level(c.level)),
+            Cell::new(marks, Tone::Highlight),
+            Cell::plain(format!("{} ({})", c.title, c.disclosure)),
+        ]);
+    }
+    doc.table(t);
+    doc.para("* = in the shortest path; c = commercially sensitive. Each gain is an exact re-score with that disclosure alone at full.");
+    let mut tail = Vec::new();
+    match (&g.target, &g.path) {
+        (Some(t), _) if t.met => tail.push("The target is already met.".to_string()),
+        (Some(_), Some(p)) => tail.push(format!(
+            "Shortest path to the target ({} disclosure(s), {}): {}\n  → score {:.1}, rank {}",
+            p.disclosures.len(),
+            p.method,
+            p.disclosures.join(", "),
+            p.score,
+            p.rank
+        )),
+        (Some(_), None) => tail.push("The target cannot be reached with the disclosures allowed.".to_string()),
+        (None, _) => {}
+    }
+    tail.push(format!("With every listed disclosure at full: {:.1}, rank {}.", g.all_full.score, g.all_full.rank));
+    doc.para(tail.join("\n"));
+    doc
+}
+
+pub fn gap_records(g: &Gap) -> Records {
+    let mut rows = vec![strings(&["disclosure", "title", "level", "sensitivity", "gain", "score", "rank", "in_path"])];
+    for c in &g.candidates {
+        let in_path = g.path.as_ref().is_some_and(|p| p.disclosures.contains(&c.disclosure));
+        rows.push(vec![
+            c.disclosure.clone(),
+            c.title.clone(),
+            c.level.to_string(),
+            sensitivity_mark(c.sensitivity).to_string(),
+            format!("{:.4}", c.gain),
+            format!("{:.1}", c.score),
+            c.rank.to_string(),
+            in_path.to_string(),
+        ]);
+    }
+    rows
+}
+
+/// `whatif`: the changes, then old and new scores and ranks.
+pub fn whatif(w: &WhatIf) -> Doc {
+    let mut doc = Doc::titled("What if");
+    let mut head = String::new();
+    if let Some(t) = &w.title {
+        head.push_str(&format!("{t}\n"));
+    }
+    head.push_str(&format!("Under {}", rubric_name(&w.rubric, &w.profile)));
+    doc.para(head);
+    let items = w.changes.iter().map(|c| format!("{} {}: {} → {}", c.fund, c.disclosure, c.from, c.to)).collect();
+    doc.list("Changes:", items);
+    let cats: Vec<&str> = w.categories.iter().map(|c| c.as_str()).collect();
+    let mut headers: Vec<(&str, Align)> = vec![("Fund", Align::Left), ("Score", Align::Right), ("Rank", Align::Right)];
+    headers.extend(cats.iter().map(|c| (*c, Align::Right)));
+    let mut t = Table::new(&headers);
+    for m in &w.funds {
+        let tone = if m.new_score > m.old_score {
+            Tone::Good
+        } else if m.new_score < m.old_score {
+            Tone::Bad
+        } else {
+            Tone::Plain
+        };
+        let mut row = vec![
+            Cell::new(m.label.clone(), Tone::Bold),
+            Cell::new(format!("{} → {}", fmt_score(m.old_score), fmt_score(m.new_score)), tone),
+            Cell::plain(format!("{} → {}", opt_rank(m.old_rank), opt_rank(m.new_rank))),
+        ];
+        for c in &cats {
+            let of = |v: &[(String, Option<f64>)]| v.iter().find(|(k, _)| k == c).and_then(|(_, s)| *s);
+            let (a, b) = (of(&m.old_categories), of(&m.new_categories));
+            row.push(if a == b {
+                Cell::new(fmt_score(a), Tone::Dim)
+            } else {
+                Cell::new(format!("{} → {}", fmt_score(a), fmt_score(b)), Tone::Highlight)
+            });
+        }
+        t.row(row);
+    }
+    doc.table(t);
+    let others = w.funds.iter().filter(|m| !m.changed).count();
+    doc.para(if others == 0 {
+        "No other fund's rank moved.".to_string()
+    } else {
+        format!("{others} other fund(s) changed rank.")
+    });
+    doc
+}
+
+pub fn whatif_records(w: &WhatIf) -> Records {
+    let mut rows = vec![strings(&["fund", "changed", "old_score", "new_score", "old_rank", "new_rank"])];
+    for m in &w.funds {
+        rows.push(vec![
+            m.fund.clone(),
+            m.changed.to_string(),
+            fmt_score(m.old_score),
+            fmt_score(m.new_score),
+            opt_rank(m.old_rank),
+            opt_rank(m.new_rank),
+        ]);
+    }
+    rows
+}
+
+/// `compare-rubrics`: ranks side by side, rank correlations, and the frameworks' caveats.
+pub fn rubrics(c: &RubricComparison) -> Doc {
+    let corr = |x: Option<f64>| x.map_or("-".into(), |x| format!("{x:.3}"));
+    let mut doc = Doc::titled("Ranks under each rubric");
+    doc.para("Rank (score) under each rubric or profile; highlighted where the rank differs from the first.");
+    let mut headers: Vec<(&str, Align)> = vec![("Fund", Align::Left)];
+    headers.extend(c.views.iter().map(|v| (v.id.as_str(), Align::Right)));
+    let mut t = Table::new(&headers);
+    for f in &c.funds {
+        let mut row = vec![Cell::new(f.label.clone(), Tone::Bold)];
+        for (i, (s, k)) in f.scores.iter().zip(&f.ranks).enumerate() {
+            let moved = i > 0 && *k != f.ranks[0];
+            row.push(Cell::new(
+                format!("{} ({})", opt_rank(*k), fmt_score(*s)),
+                if moved { Tone::Highlight } else { Tone::Plain },
+            ));
+        }
+        t.row(row);
+    }
+    doc.table(t);
+    doc.para(format!(
+        "Scales: {}.",
+        c.views.iter().map(|v| format!("{} {}-{}", v.id, fmt_num(v.floor), v.scale)).collect::<Vec<_>>().join(", ")
+    ));
+    let mut p = Table::new(&[
+        ("A", Align::Left),
+        ("B", Align::Left),
+        ("Funds", Align::Right),
+        ("Kendall tau-b", Align::Right),
+        ("Spearman rho", Align::Right),
+    ]);
+    for x in &c.pairs {
+        p.row(vec![
+            Cell::plain(x.a.clone()),
+            Cell::plain(x.b.clone()),
+            Cell::plain(x.funds.to_string()),
+            Cell::plain(corr(x.kendall_tau_b)),
+            Cell::plain(corr(x.spearman_rho)),
+        ]);
+    }
+    doc.table(p);
+    let mut seen: Vec<&str> = Vec::new();
+    let mut lines = Vec::new();
+    for v in &c.views {
+        if let Some(cv) = &v.caveat
+            && !seen.contains(&cv.as_str())
+        {
+            seen.push(cv);
+            lines.push(format!("{}: {cv}", v.id.split(':').next().unwrap_or(&v.id)));
+        }
+    }
+    if !lines.is_empty() {
+        doc.para(lines.join("\n"));
+    }
+    doc
+}
+
+pub fn rubrics_records(c: &RubricComparison) -> Records {
+    let mut h = vec!["fund".to_string()];
+    for v in &c.views {
+        h.push(format!("{}:rank", v.id));
+        h.push(format!("{}:score", v.id));
+    }
+    let mut rows = vec![h];
+    for f in &c.funds {
+        let mut r = vec![f.fund.clone()];
+        for (s, k) in f.scores.iter().zip(&f.ranks) {
+            r.push(opt_rank(*k));
+            r.push(fmt_score(*s));
+        }
+        rows.push(r);
+    }
+    rows
+}
+
+/// The causes of one fund's move in a diff, in words.
+fn causes(f: &crate::analysis::diff::FundDiff) -> Vec<String> {
+    let mut causes: Vec<String> =
+        f.changes.iter().map(|c| format!("`{}` {} → {} ({:+.2})", c.disclosure, c.old, c.new, c.effect)).collect();
+    if f.rubric_effect.abs() >= 0.00005 {
+        causes.push(format!("rubric change ({:+.2})", f.rubric_effect));
+    }
+    if f.interaction.abs() >= 0.00005 {
+        causes.push(format!("interaction ({:+.2})", f.interaction));
+    }
+    if causes.is_empty() {
+        causes.push("other funds' moves".into());
+    }
+    causes
+}
+
+/// `diff`: what changed since the base, and why.
+pub fn diff(d: &Diff) -> Doc {
+    let mut doc = Doc::titled(format!("swfscore: changes since `{}`", d.base));
+    if d.funds.is_empty() && d.added.is_empty() && d.removed.is_empty() && !d.rubric_changed {
+        doc.para("No score, rank or level changed.");
+        return doc;
+    }
+    if d.rubric_changed {
+        doc.para("The rubric changed (weights, items or credits).");
+    }
+    for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+        if !list.is_empty() {
+            doc.para(format!(
+                "{what} funds: {}.",
+                list.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    if !d.funds.is_empty() {
+        let mut t = Table::new(&[
+            ("Fund", Align::Left),
+            ("Score", Align::Right),
+            ("Rank", Align::Right),
+            ("Caused by", Align::Left),
+        ]);
+        for f in &d.funds {
+            t.row(vec![
+                Cell::plain(f.label.clone()),
+                Cell::plain(format!("{} → {}", fmt_score(f.old_score), fmt_score(f.new_score))),
+                Cell::plain(format!("{} → {}", opt_rank(f.old_rank), opt_rank(f.new_rank))),
+                Cell::plain(causes(f).join("; ")),
+            ]);
+        }
+        doc.table(t);
+        doc.para("Each cause's points are that change alone, applied to the old data under the new rubric.");
+    }
+    doc
+}
+
+pub fn diff_records(d: &Diff) -> Records {
+    let mut rows = vec![strings(&[
+        "fund",
+        "old_score",
+        "new_score",
+        "old_rank",
+        "new_rank",
+        "rubric_effect",
+        "interaction",
+        "causes",
+    ])];
+    for f in &d.funds {
+        rows.push(vec![
+            f.fund.clone(),
+            fmt_score(f.old_score),
+            fmt_score(f.new_score),
+            opt_rank(f.old_rank),
+            opt_rank(f.new_rank),
+            format!("{:.4}", f.rubric_effect),
+            format!("{:.4}", f.interaction),
+            causes(f).join("; "),
+        ]);
+    }
+    rows
+}
+
+/// `validate --coverage`: per fund, what is assessed.
+pub fn coverage(c: &Coverage) -> Doc {
+    let mut doc = Doc::titled("Coverage");
+    let mut t = Table::new(&[
+        ("Fund", Align::Left),
+        ("Assessed", Align::Right),
+        ("full", Align::Right),
+        ("partial", Align::Right),
+        ("none", Align::Right),
+        ("Unknown", Align::Right),
+        ("N/A", Align::Right),
+        ("Newest evidence", Align::Left),
+        ("Reviewed", Align::Left),
+    ]);
+    for r in &c.funds {
+        t.row(vec![
+            Cell::plain(r.fund.clone()),
+            Cell::plain(format!("{}/{}", r.full + r.partial + r.none, c.disclosures)),
+            Cell::plain(r.full.to_string()),
+            Cell::plain(r.partial.to_string()),
+            Cell::plain(r.none.to_string()),
+            Cell::plain(r.unknown.to_string()),
+            Cell::plain(r.not_applicable.to_string()),
+            Cell::plain(r.newest.map_or("-".into(), |d| d.to_string())),
+            Cell::plain(r.assessed.to_string()),
+        ]);
+    }
+    doc.table(t);
+    doc
+}
+
+pub fn coverage_records(c: &Coverage) -> Records {
+    let mut rows = vec![strings(&[
+        "fund",
+        "assessed",
+        "disclosures",
+        "full",
+        "partial",
+        "none",
+        "unknown",
+        "not_applicable",
+        "newest_evidence",
+        "reviewed",
+    ])];
+    for r in &c.funds {
+        rows.push(vec![
+            r.fund.clone(),
+            (r.full + r.partial + r.none).to_string(),
+            c.disclosures.to_string(),
+            r.full.to_string(),
+            r.partial.to_string(),
+            r.none.to_string(),
+            r.unknown.to_string(),
+            r.not_applicable.to_string(),
+            r.newest.map_or(String::new(), |d| d.to_string()),
+            r.assessed.to_string(),
+        ]);
+    }
+    rows
+}
+
+/// `validate --review`: the research queue, oldest evidence first.
+pub fn review(queue: &ReviewQueue) -> Doc {
+    let queue = &queue.levels;
+    let mut doc = Doc::titled("Research queue");
+    doc.para(format!(
+        "Research queue: {} full or partial level(s) whose newest evidence is more than {REVIEW_AFTER_YEARS} years older than the assessment.\nEach level stands until a source shows a change; a newer source would confirm it.",
+        queue.len()
+    ));
+    let mut t = Table::new(&[
+        ("Newest evidence", Align::Left),
+        ("Years", Align::Right),
+        ("Fund", Align::Left),
+        ("Disclosure", Align::Left),
+        ("Level", Align::Left),
+    ]);
+    for r in queue {
+        t.row(vec![
+            Cell::plain(r.newest.to_string()),
+            Cell::plain(r.years.to_string()),
+            Cell::plain(r.fund.clone()),
+            Cell::plain(r.disclosure.clone()),
+            Cell::plain(r.level.to_string()),
+        ]);
+    }
+    doc.table(t);
+    doc
+}
+
+pub fn review_records(queue: &ReviewQueue) -> Records {
+    let queue = &queue.levels;
+    let mut rows = vec![strings(&["newest_evidence", "years", "fund", "disclosure", "level"])];
+    for r in queue {
+        rows.push(vec![
+            r.newest.to_string(),
+            r.years.to_string(),
+            r.fund.clone(),
+            r.disclosure.clone(),
+            r.level.to_string(),
+        ]);
+    }
+    rows
+}
+
+/// `swfscore rubrics`: every rubric on offer, each checked against the catalogue.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RubricList {
+    pub rubrics: Vec<ListedRubric>,
+}
+
+/// One rubric on offer.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListedRubric {
+    /// How to ask for it.
+    pub usage: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub items: usize,
+    pub scale: Option<f64>,
+    pub profiles: Vec<String>,
+    /// The problems that make it unusable, if any.
+    pub errors: Vec<String>,
+}
+
+impl From<Vec<crate::load::Listed>> for RubricList {
+    fn from(listed: Vec<crate::load::Listed>) -> Self {
+        let rubrics = listed
+            .into_iter()
+            .map(|l| match l.rubric {
+                Ok(r) => ListedRubric {
+                    usage: l.usage,
+                    id: Some(r.id.clone()),
+                    title: Some(r.title.clone()),
+                    items: r.items().count(),
+                    scale: Some(r.scale),
+                    profiles: r.profiles.iter().map(|p| p.id.clone()).collect(),
+                    errors: vec![],
+                },
+                Err(d) => ListedRubric {
+                    usage: l.usage,
+                    id: None,
+                    title: None,
+                    items: 0,
+                    scale: None,
+                    profiles: vec![],
+                    errors: d.sorted().iter().map(|x| x.to_string()).collect(),
+                },
+            })
+            .collect();
+        RubricList { rubrics }
+    }
+}
+
+/// `rubrics`: one row per rubric.
+pub fn rubric_list(l: &RubricList) -> Doc {
+    let mut doc = Doc::titled("Rubrics");
+    let mut t = Table::new(&[
+        ("Rubric", Align::Left),
+        ("Title", Align::Left),
+        ("Items", Align::Right),
+        ("Scale", Align::Right),
+        ("Profiles", Align::Left),
+        ("Use", Align::Left),
+    ]);
+    for r in &l.rubrics {
+        t.row(vec![
+            Cell::plain(r.id.clone().unwrap_or_else(|| "(invalid)".into())),
+            Cell::plain(r.title.clone().unwrap_or_else(|| r.errors.first().cloned().unwrap_or_default())),
+            Cell::plain(if r.errors.is_empty() { r.items.to_string() } else { String::new() }),
+            Cell::plain(r.scale.map(fmt_num).unwrap_or_default()),
+            Cell::plain(if r.profiles.is_empty() { "-".into() } else { r.profiles.join(", ") }),
+            Cell::plain(r.usage.clone()),
+        ]);
+    }
+    doc.table(t);
+    doc
+}
+
+pub fn rubric_list_records(l: &RubricList) -> Records {
+    let mut rows = vec![strings(&["id", "title", "items", "scale", "profiles", "use", "errors"])];
+    for r in &l.rubrics {
+        rows.push(vec![
+            r.id.clone().unwrap_or_default(),
+            r.title.clone().unwrap_or_default(),
+            r.items.to_string(),
+            r.scale.map(fmt_num).unwrap_or_default(),
+            r.profiles.join(" "),
+            r.usage.clone(),
+            r.errors.join("; "),
+        ]);
+    }
+    rows
+}
