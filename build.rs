@@ -10,7 +10,8 @@ fn yaml_files(dir: &Path) -> Vec<(String, String)> {
     if let Ok(entries) = fs::read_dir(dir) {
         for e in entries.flatten() {
             let p = e.path();
-            if p.extension().is_some_and(|x| x == "yaml") {
+            // The loader reads `.yaml` and `.yml`; embed both.
+            if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
                 let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
                 out.push((stem, p.canonicalize().unwrap().to_string_lossy().into_owned()));
             }

@@ -145,10 +145,10 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
         /// Score each fund as its disclosures stood in this year.
-        #[arg(long, value_name = "YEAR", conflicts_with = "at_age")]
+        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
         /// Score each fund as it stood N years after its establishment.
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
         at_age: Option<i32>,
         /// Only these funds (repeatable); ranks are among them.
         #[arg(long = "fund", id = "fund_ids", value_name = "ID")]
@@ -162,7 +162,7 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         as_of: Option<i32>,
     },
     /// Compare funds side by side: scores, categories and levels, differences marked.
@@ -174,7 +174,7 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         as_of: Option<i32>,
     },
     /// Check every input and print every problem; exit 1 if any.
@@ -212,7 +212,7 @@ pub enum Command {
         #[arg(id = "history_funds", value_name = "FUND", num_args = 1.., required = true)]
         funds: Vec<String>,
         /// Start in this year instead of at establishment.
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         from: Option<i32>,
         #[command(flatten)]
         inputs: Inputs,
@@ -289,7 +289,7 @@ pub enum Command {
 #[derive(Debug, Args, Clone, Default)]
 pub struct Target {
     /// Reach this score.
-    #[arg(long, value_name = "S", conflicts_with_all = ["target_rank", "target_fund"])]
+    #[arg(long, value_name = "S", conflicts_with_all = ["target_rank", "target_fund"], allow_negative_numbers = true)]
     pub target_score: Option<f64>,
     /// Reach this rank (or better) among all funds.
     #[arg(long, value_name = "R", conflicts_with = "target_fund")]

@@ -167,17 +167,17 @@ fn compare_rubrics(cfg: &Config, rubrics: &[PathBuf], profiles: &[String]) -> Re
 }
 
 fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> {
+    let dir = out.unwrap_or_else(|| cfg.sources.dir.join("reports"));
+    if check && !dir.is_dir() {
+        return Err(Error::CheckFailed(format!(
+            "{} does not exist: there are no published reports to check; run `swfscore report` to write them",
+            load::display(&dir)
+        )));
+    }
     let ds = dataset(cfg)?;
     let views = default_views(cfg, &ds)?;
     let files = report::build(&ds, &views);
-    let dir = out.unwrap_or_else(|| cfg.sources.dir.join("reports"));
     if check {
-        if !dir.is_dir() {
-            return Err(Error::CheckFailed(format!(
-                "{} does not exist: there are no published reports to check; run `swfscore report` to write them",
-                load::display(&dir)
-            )));
-        }
         let mut stale = Vec::new();
         let mut diffs = String::new();
         for f in &files {
@@ -213,9 +213,12 @@ fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
         // The same overrides on both sides, relative to each side's folder.
         let here = &cfg.sources.dir;
         let mirror = |p: &Option<PathBuf>| {
-            p.as_ref().map(|p| match p.strip_prefix(here) {
-                Ok(rel) if here.as_os_str() != "." || p.is_relative() => as_dir.join(rel),
-                _ => p.clone(),
+            p.as_ref().map(|p| {
+                if here == Path::new(".") && p.is_relative() {
+                    as_dir.join(p)
+                } else {
+                    p.strip_prefix(here).map_or_else(|_| p.clone(), |rel| as_dir.join(rel))
+                }
             })
         };
         Sources {
@@ -327,7 +330,7 @@ fn default_views(cfg: &Config, base: &Dataset) -> Result<Vec<(String, Dataset)>,
     for p in &base.rubric.profiles {
         views.push((format!("{}:{}", base.rubric.id, p.id), profiled(base, &p.id)?));
     }
-    for spec in load::rubric_files(&cfg.sources.dir) {
+    for spec in load::rubric_files(&cfg.sources) {
         let ds = load::with_rubric(base, &cfg.sources, &spec).map_err(Error::Input)?;
         views.push((ds.rubric.id.clone(), policy(ds, cfg)));
     }

@@ -468,8 +468,16 @@ pub fn rubrics(sources: &Sources) -> Result<Vec<Listed>, Diagnostics> {
     Ok(out)
 }
 
-/// The rubrics in `dir/rubrics` (else the built-in ones), as `--rubric` values.
-pub fn rubric_files(dir: &Path) -> Vec<PathBuf> {
-    let on_disk = Store::Disk.list(&dir.join("rubrics")).unwrap_or_default();
-    if on_disk.is_empty() { builtin_rubrics().map(|(n, _)| PathBuf::from(n)).collect() } else { on_disk }
+/// The other rubrics to compare with, as `--rubric` values: those in `dir/rubrics`, else the
+/// built-in ones when the catalogue is the built-in one too (they are written over it).
+pub fn rubric_files(sources: &Sources) -> Vec<PathBuf> {
+    let on_disk = Store::Disk.list(&sources.dir.join("rubrics")).unwrap_or_default();
+    let builtin_catalogue = sources.disclosures.is_none() && !sources.dir.join("disclosures.yaml").is_file();
+    if !on_disk.is_empty() {
+        on_disk
+    } else if builtin_catalogue {
+        builtin_rubrics().map(|(n, _)| PathBuf::from(n)).collect()
+    } else {
+        vec![]
+    }
 }

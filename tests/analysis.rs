@@ -92,7 +92,7 @@ fn since_known_since_evidence_and_history_drive_every_year_with_bounds() {
     assert_eq!(start("fund_size"), serde_json::json!({"kind": "known_since", "year": 2008}));
     assert_eq!(start("holdings_list"), Value::Null);
     let unknowns: Vec<&str> =
-        e["result"]["unknowns"].as_array().unwrap().iter().map(|u| u["disclosure"].as_str().unwrap()).collect();
+        e["results"][0]["unknowns"].as_array().unwrap().iter().map(|u| u["disclosure"].as_str().unwrap()).collect();
     assert_eq!(unknowns, ["holdings_list"]);
 }
 

@@ -4,6 +4,7 @@
 mod util;
 
 mod analysis;
+mod architecture;
 
 mod builtin;
 mod cli;

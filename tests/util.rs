@@ -100,3 +100,97 @@ pub fn replace_block(file: &Path, id: &str, body: &str) {
     }
     std::fs::write(file, format!("{}{body}{}", &text[..start], &rest[end..])).unwrap();
 }
+
+/// One run of the binary, set up and checked step by step:
+/// `Test::mini().arg("score").stdout_has("Alpha").status(0).run()`.
+#[derive(Debug)]
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    status: Option<i32>,
+    stdout: Vec<String>,
+    stderr: Vec<String>,
+}
+
+impl Test {
+    /// In a copy of the hand-computable fixture.
+    pub fn mini() -> Self {
+        Test::in_dir(mini())
+    }
+
+    /// In a copy of the repository's data.
+    pub fn data() -> Self {
+        Test::in_dir(data_copy())
+    }
+
+    /// In an empty folder (the built-in data is used).
+    pub fn empty() -> Self {
+        Test::in_dir(tempfile::tempdir().unwrap())
+    }
+
+    fn in_dir(dir: tempfile::TempDir) -> Self {
+        Test { dir, args: vec![], status: None, stdout: vec![], stderr: vec![] }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn arg(mut self, a: &str) -> Self {
+        self.args.push(a.to_string());
+        self
+    }
+
+    pub fn args(mut self, a: &[&str]) -> Self {
+        self.args.extend(a.iter().map(|s| s.to_string()));
+        self
+    }
+
+    /// Writes a file under the test folder (creating folders).
+    pub fn write(self, path: &str, contents: &str) -> Self {
+        let p = self.dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+        self
+    }
+
+    /// Replaces the one occurrence of `from` in a file under the test folder.
+    pub fn edit(self, path: &str, from: &str, to: &str) -> Self {
+        edit(&self.dir.path().join(path), from, to);
+        self
+    }
+
+    pub fn status(mut self, code: i32) -> Self {
+        self.status = Some(code);
+        self
+    }
+
+    /// stdout must contain this.
+    pub fn stdout_has(mut self, s: &str) -> Self {
+        self.stdout.push(s.to_string());
+        self
+    }
+
+    /// stderr must contain this.
+    pub fn stderr_has(mut self, s: &str) -> Self {
+        self.stderr.push(s.to_string());
+        self
+    }
+
+    /// Runs the binary in the folder and checks every expectation.
+    #[track_caller]
+    pub fn run(self) -> (Run, tempfile::TempDir) {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let r = swfscore(self.dir.path(), &args);
+        if let Some(code) = self.status {
+            assert_eq!(r.code, code, "swfscore {args:?}: exit code\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+        }
+        for s in &self.stdout {
+            assert!(r.stdout.contains(s.as_str()), "swfscore {args:?}: stdout lacks {s:?}:\n{}", r.stdout);
+        }
+        for s in &self.stderr {
+            assert!(r.stderr.contains(s.as_str()), "swfscore {args:?}: stderr lacks {s:?}:\n{}", r.stderr);
+        }
+        (r, self.dir)
+    }
+}

@@ -30,7 +30,8 @@ struct Explained<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     profile: &'a Option<String>,
     as_of: Option<i32>,
-    result: &'a FundResult,
+    /// The one fund explained, in the same shape as `score`'s results.
+    results: [&'a FundResult; 1],
     evidence: Vec<Standing<'a>>,
 }
 
@@ -63,7 +64,7 @@ impl Renderer for Json {
                 Some(Standing { disclosure: d, level: st.level, start: st.start, note: st.note, evidence: st.evidence })
             })
             .collect();
-        pretty(&Explained { rubric: &r.rubric, profile: &r.profile, as_of: r.as_of, result: f, evidence })
+        pretty(&Explained { rubric: &r.rubric, profile: &r.profile, as_of: r.as_of, results: [f], evidence })
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], _cx: &Context) -> String {

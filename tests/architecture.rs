@@ -1,0 +1,202 @@
+//! The bugs the architecture review found, each seen through the binary.
+
+use crate::util::*;
+use std::process::Command;
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// The fixture as a git repository with one commit, and an extra rubric in rubrics/.
+fn repo_with_rubric() -> Test {
+    let t = Test::mini();
+    let rubric = std::fs::read_to_string(t.path().join("rubric.yaml")).unwrap().replace("id: mini", "id: alt");
+    let t = t.write("rubrics/alt.yaml", &rubric.replace("weight: 3", "weight: 5"));
+    git(t.path(), &["init", "-q"]);
+    git(t.path(), &["add", "."]);
+    git(t.path(), &["commit", "-q", "-m", "base"]);
+    t
+}
+
+#[test]
+fn diff_against_a_git_base_uses_the_same_rubric_and_overrides_on_both_sides() {
+    let (r, _) = repo_with_rubric().args(&["diff", "--base", "HEAD", "--rubric", "rubrics/alt.yaml"]).status(0).run();
+    assert!(r.stdout.contains("No score, rank or level changed."), "{}", r.stdout);
+    assert!(!r.stdout.contains("rubric changed"), "{}", r.stdout);
+    // A level changed on the working side shows with its cause.
+    let t =
+        repo_with_rubric().edit("funds/gamma.yaml", "    note: Not confirmed.\n  audited", "    note: x\n  audited");
+    let t = t.edit("funds/gamma.yaml", "  holdings_list:\n    level: unknown", "  holdings_list:\n    level: none");
+    let (r, _) =
+        t.args(&["diff", "--base", "HEAD", "--rubric", "rubrics/alt.yaml", "--format", "json"]).status(0).run();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["rubric_changed"], false);
+    assert_eq!(v["funds"][0]["changes"][0]["disclosure"], "holdings_list");
+}
+
+#[test]
+fn diff_against_a_folder_base_reads_the_rubric_there() {
+    let base = repo_with_rubric();
+    let t = Test::mini();
+    let rubric = std::fs::read_to_string(t.path().join("rubric.yaml")).unwrap().replace("id: mini", "id: alt");
+    let t = t.write("rubrics/alt.yaml", &rubric);
+    let (r, _) = t
+        .args(&["diff", "--base", base.path().to_str().unwrap(), "--rubric", "rubrics/alt.yaml", "--format", "json"])
+        .status(0)
+        .run();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["rubric_changed"], true, "the base's rubrics/alt.yaml weighs reporting 5, the working one 3");
+}
+
+#[test]
+fn diff_with_a_profile_the_base_lacks_is_an_error() {
+    let t = repo_with_rubric().edit("rubric.yaml", "  - id: reporting_only", "  - id: reporting_first");
+    git(t.path(), &["commit", "-qam", "rename profile"]);
+    let t = t.edit("rubric.yaml", "  - id: reporting_first", "  - id: reporting_only");
+    t.args(&["diff", "--base", "HEAD", "--profile", "reporting_only"])
+        .status(2)
+        .stderr_has("no profile `reporting_only` in rubric `mini`")
+        .run();
+}
+
+#[test]
+fn a_base_starting_with_a_dash_never_reaches_git() {
+    let t = repo_with_rubric();
+    let out = t.path().join("pwned");
+    let arg = format!("--base=--output={}", out.display());
+    let (_, dir) = t.args(&["diff", &arg]).status(2).stderr_has("cannot start with `-`").run();
+    assert!(!dir.path().join("pwned").exists() && !out.exists());
+}
+
+#[test]
+fn colour_never_goes_into_a_file() {
+    let (_, dir) = Test::mini().args(&["score", "--color", "always", "--output", "out.txt"]).status(0).run();
+    let text = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    assert!(!text.contains('\x1b'), "escape codes in the file:\n{text}");
+    let (r, _) = Test::mini().args(&["score", "--color", "always"]).status(0).run();
+    assert!(r.stdout.contains('\x1b'), "asked for colour on stdout");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    for cmd in ["validate --coverage --review", "score --format json", "report --check", "history nbim temasek gic"] {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!("set -o pipefail; {} {cmd} | head -c 1 >/dev/null", env!("CARGO_BIN_EXE_swfscore")))
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(matches!(code, Some(0) | Some(1)), "{cmd}: exit {code:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{cmd}");
+    }
+}
+
+#[test]
+fn a_rubric_name_prefers_the_folder_s_rubrics_over_the_built_in_one() {
+    let t = Test::data().edit(
+        "rubrics/lmti.yaml",
+        "title: Linaburg-Maduell Transparency Index (approximation)",
+        "title: Edited LMTI",
+    );
+    let (r, _) = t.args(&["score", "--rubric", "lmti"]).status(0).stdout_has("Edited LMTI").run();
+    assert!(!r.stderr.contains("built-in"), "{}", r.stderr);
+}
+
+#[test]
+fn years_outside_the_data_are_refused() {
+    Test::mini().args(&["score", "--as-of", "2099"]).status(2).stderr_has("2099 is after the latest assessment").run();
+    Test::mini().args(&["score", "--as-of", "1500"]).status(2).stderr_has("before any fund was established").run();
+    Test::mini().args(&["score", "--at-age", "-1"]).status(2).stderr_has("an age runs from 0").run();
+    Test::mini().args(&["history", "alpha", "--from", "2099"]).status(2).run();
+}
+
+#[test]
+fn funds_are_found_by_id_or_label_in_any_case() {
+    Test::data().args(&["explain", "GPFG"]).status(0).stdout_has("(nbim)").run();
+    Test::data().args(&["score", "--fund", "HKIC", "--fund", "temasek"]).status(0).stdout_has("HKIC").run();
+    Test::data()
+        .args(&["explain", "temasec"])
+        .status(2)
+        .stderr_has("unknown fund `temasec` (did you mean `temasek`?)")
+        .run();
+}
+
+#[test]
+fn json_shapes_agree_between_commands() {
+    let (r, _) = Test::mini().args(&["explain", "alpha", "--format", "json"]).status(0).run();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["results"][0]["fund"], "alpha");
+    assert!(v["results"][0]["categories"].is_object());
+    let (r, _) = Test::mini().args(&["whatif", "alpha", "--set", "fund_size=full", "--format", "json"]).status(0).run();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["funds"][0]["old_categories"].is_object() && v["funds"][0]["new_categories"].is_object());
+}
+
+#[test]
+fn report_check_without_reports_says_so() {
+    let (r, _) = Test::mini().args(&["report", "--check"]).status(1).stderr_has("does not exist").run();
+    assert!(r.stdout.is_empty(), "no diff is printed: {}", r.stdout);
+}
+
+#[test]
+fn gap_targets_outside_the_scale_are_refused() {
+    Test::mini()
+        .args(&["gap", "alpha", "--target-score", "150"])
+        .status(2)
+        .stderr_has("outside the scale (0 to 100)")
+        .run();
+    Test::mini().args(&["gap", "alpha", "--target-score", "NaN"]).status(2).stderr_has("outside the scale").run();
+    Test::mini().args(&["gap", "alpha", "--target-rank", "0"]).status(2).stderr_has("ranks run from 1").run();
+}
+
+#[test]
+fn whatif_refuses_a_disclosure_set_twice() {
+    Test::mini()
+        .args(&["whatif", "alpha", "--set", "fund_size=full", "--set", "fund_size=none"])
+        .status(2)
+        .stderr_has("`--set` gives `fund_size` twice")
+        .run();
+}
+
+#[test]
+fn every_view_works_in_every_format() {
+    let views: [&[&str]; 7] = [
+        &["score"],
+        &["explain", "alpha"],
+        &["compare", "alpha", "beta"],
+        &["history", "alpha", "beta"],
+        &["gap", "alpha"],
+        &["whatif", "alpha", "--set", "fund_size=full"],
+        &["compare-rubrics", "--profile", "reporting_only"],
+    ];
+    for v in views {
+        for f in ["table", "markdown", "csv", "json", "html"] {
+            let (r, _) = Test::mini().args(v).args(&["--format", f]).status(0).run();
+            assert!(!r.stdout.trim().is_empty(), "{v:?} {f}: empty");
+            match f {
+                "json" => assert!(serde_json::from_str::<serde_json::Value>(&r.stdout).is_ok(), "{v:?}: JSON"),
+                "html" => assert!(r.stdout.starts_with("<!DOCTYPE html>") && r.stdout.ends_with("</html>\n"), "{v:?}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn the_package_includes_what_the_build_reads() {
+    let toml = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    for needed in ["\"build.rs\"", "\"funds/*.yml\"", "\"rubrics/*.yml\""] {
+        assert!(toml.contains(needed), "Cargo.toml include lacks {needed}");
+    }
+    let build = std::fs::read_to_string(repo().join("build.rs")).unwrap();
+    assert!(build.contains("x == \"yml\""), "build.rs embeds .yml files too");
+}
