@@ -81,7 +81,7 @@ fn colour_never_goes_into_a_file() {
     let (_, dir) = Test::mini().args(&["score", "--color", "always", "--output", "out.txt"]).status(0).run();
     let text = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
     assert!(!text.contains('\x1b'), "escape codes in the file:\n{text}");
-    let (r, _) = Test::mini().args(&["score", "--color", "always"]).status(0).run();
+    let (r, _) = Test::mini().arg("score").arg("--color").arg("always").status(0).run();
     assert!(r.stdout.contains('\x1b'), "asked for colour on stdout");
 }
 

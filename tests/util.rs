@@ -123,11 +123,6 @@ impl Test {
         Test::in_dir(data_copy())
     }
 
-    /// In an empty folder (the built-in data is used).
-    pub fn empty() -> Self {
-        Test::in_dir(tempfile::tempdir().unwrap())
-    }
-
     fn in_dir(dir: tempfile::TempDir) -> Self {
         Test { dir, args: vec![], status: None, stdout: vec![], stderr: vec![] }
     }
