@@ -121,7 +121,8 @@ for n in "${SIZES[@]}"; do
             tail -n 20 "$log" >&2
             die "${LABELS[$b]}: 'validate --dir $dir' failed on the generated data (full output: $log)"
         fi
-        note "${LABELS[$b]}: $n funds validate ($(grep -c 'warning' "$log" || true) warning line(s)): $dir"
+        warns=$(grep -oE '[0-9]+ warning\(s\)' "$log" | tail -n 1 || true)
+        note "${LABELS[$b]}: $n funds validate (${warns:-no warnings reported}): $dir"
     done
 done
 

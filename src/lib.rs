@@ -6,14 +6,14 @@
 pub mod analysis;
 pub mod cli;
 pub mod commands;
-pub mod config;
+mod config;
 pub mod diag;
 pub mod error;
 pub mod load;
 pub mod model;
 pub mod raw;
 pub mod render;
-pub mod report;
+mod report;
 pub mod score;
 pub mod validate;
 pub mod yaml;

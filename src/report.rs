@@ -9,17 +9,17 @@ use crate::score::{self, Options, Results};
 use std::fmt::Write as _;
 
 /// The funds the December 2025 debate is about, compared side by side when present.
-pub const FOCUS: [&str; 3] = ["hkic", "temasek", "adia"];
+pub(crate) const FOCUS: [&str; 3] = ["hkic", "temasek", "adia"];
 
 /// One generated file: its name under the report folder, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
+pub(crate) struct File {
     pub name: &'static str,
     pub text: String,
 }
 
 /// Builds every report file. `views` are extra rubrics for the rank comparison (may be empty).
-pub fn build(ds: &Dataset, views: &[(String, Dataset)]) -> Vec<File> {
+pub(crate) fn build(ds: &Dataset, views: &[(String, Dataset)]) -> Vec<File> {
     let cx = Context { dataset: ds, colour: false };
     let r = score::score(ds, &Options::default());
     let focus: Vec<&str> = FOCUS.iter().copied().filter(|id| ds.fund(id).is_some()).collect();
@@ -122,7 +122,7 @@ fn matrix(r: &Results, cx: &Context) -> String {
 }
 
 /// Unified diffs between the files on disk (`old`) and the regenerated ones; empty if equal.
-pub fn diff(name: &str, on_disk: Option<&str>, fresh: &str) -> String {
+pub(crate) fn diff(name: &str, on_disk: Option<&str>, fresh: &str) -> String {
     if on_disk == Some(fresh) {
         return String::new();
     }
