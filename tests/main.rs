@@ -1,6 +1,8 @@
 //! Integration tests: run the built binary on real and broken inputs and check stdout,
 //! stderr, exit code and files written. Snapshots live in the top-level `snapshots/`.
 
+#![allow(unreachable_pub)] // test helpers are shared between the test modules
+
 mod util;
 
 mod analysis;
