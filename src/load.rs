@@ -256,7 +256,7 @@ pub fn load(sources: &Sources) -> Loaded {
         }
         None => read(&store, &dir.join("rubric.yaml"), &mut d),
     };
-    let funds: Vec<(String, Text)> = match &sources.funds {
+    let funds: Vec<(String, Input)> = match &sources.funds {
         Some(p) if !store.is_dir(p) => {
             d.error(&store.name(p), None, "no such funds directory")
                 .help("pass a folder of <id>.yaml files to --funds");
@@ -268,7 +268,7 @@ pub fn load(sources: &Sources) -> Loaded {
             builtins.push("funds/");
             builtin::FUNDS
                 .iter()
-                .map(|(stem, text)| (stem.to_string(), builtin_text(&format!("funds/{stem}.yaml"), text)))
+                .map(|(stem, text)| (stem.to_string(), Input::Text(builtin_text(&format!("funds/{stem}.yaml"), text))))
                 .collect()
         }
         None => read_funds(&store, &dir.join("funds"), &mut d),
@@ -304,12 +304,23 @@ pub fn with_rubric(ds: &Dataset, sources: &Sources, spec: &Path) -> Result<Datas
 pub fn from_texts(disclosures: &str, rubric: &str, funds: &[(&str, &str)]) -> Loaded {
     let mut d = Diagnostics::new();
     let t = |name: &str, text: &str| Text { name: name.to_string(), text: text.to_string() };
-    let funds = funds.iter().map(|(stem, text)| (stem.to_string(), t(&format!("funds/{stem}.yaml"), text))).collect();
+    let funds = funds
+        .iter()
+        .map(|(stem, text)| (stem.to_string(), Input::Text(t(&format!("funds/{stem}.yaml"), text))))
+        .collect();
     let dataset = check(Some(t("disclosures.yaml", disclosures)), Some(t("rubric.yaml", rubric)), funds, &mut d);
     Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes: vec![] }
 }
 
-fn read_funds(store: &Store, dir: &Path, d: &mut Diagnostics) -> Vec<(String, Text)> {
+/// A fund descriptor to parse: its text already in memory, or a file on disk read by the
+/// thread that parses it.
+#[derive(Debug)]
+enum Input {
+    Text(Text),
+    File(PathBuf),
+}
+
+fn read_funds(store: &Store, dir: &Path, d: &mut Diagnostics) -> Vec<(String, Input)> {
     let paths = match store.list(dir) {
         Ok(p) => p,
         Err(e) => {
@@ -317,16 +328,23 @@ fn read_funds(store: &Store, dir: &Path, d: &mut Diagnostics) -> Vec<(String, Te
             return vec![];
         }
     };
-    let mut out: Vec<(String, Text)> = Vec::new();
+    let mut out: Vec<(String, Input)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for p in paths {
         let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        if let Some((_, first)) = out.iter().find(|(s, _)| *s == stem) {
+        if let Some(first) = seen.get(&stem) {
             d.error(&store.name(&p), None, format!("duplicate fund id `{stem}`"))
-                .help(format!("also defined by {}", first.name));
+                .help(format!("also defined by {}", store.name(first)));
             continue;
         }
-        if let Some(t) = read(store, &p, d) {
-            out.push((stem, t));
+        seen.insert(stem.clone(), p.clone());
+        match store {
+            Store::Disk => out.push((stem, Input::File(p))),
+            Store::Git { .. } => {
+                if let Some(t) = read(store, &p, d) {
+                    out.push((stem, Input::Text(t)));
+                }
+            }
         }
     }
     if out.is_empty() && !d.has_errors() {
@@ -345,11 +363,22 @@ fn parse_rubric(t: &Text, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<
     }
 }
 
-/// Parses and checks fund descriptors on every core; the result and the diagnostics are in
-/// file order whatever the number of threads.
-fn parse_funds(funds: Vec<(String, Text)>, catalogue: Option<&Catalogue>) -> (Vec<Fund>, Diagnostics) {
-    let one = |(stem, t): &(String, Text)| {
+/// Reads, parses and checks fund descriptors on every core; the result and the diagnostics
+/// are in file order whatever the number of threads.
+fn parse_funds(funds: Vec<(String, Input)>, catalogue: Option<&Catalogue>) -> (Vec<Fund>, Diagnostics) {
+    let one = |(stem, input): &(String, Input)| {
         let mut d = Diagnostics::new();
+        let owned;
+        let t = match input {
+            Input::Text(t) => t,
+            Input::File(p) => match read(&Store::Disk, p, &mut d) {
+                Some(t) => {
+                    owned = t;
+                    &owned
+                }
+                None => return (None, d),
+            },
+        };
         let fund = match yaml::parse::<RawFund>(&t.text, &t.name) {
             Ok(raw) => catalogue.and_then(|cat| validate::fund(raw, &t.name, stem, cat, &mut d)),
             Err(e) => {
@@ -382,7 +411,7 @@ fn parse_funds(funds: Vec<(String, Text)>, catalogue: Option<&Catalogue>) -> (Ve
 fn check(
     disclosures: Option<Text>,
     rubric: Option<Text>,
-    funds: Vec<(String, Text)>,
+    funds: Vec<(String, Input)>,
     d: &mut Diagnostics,
 ) -> Option<Dataset> {
     let catalogue: Option<Catalogue> = disclosures.and_then(|t| match yaml::parse::<RawCatalogue>(&t.text, &t.name) {

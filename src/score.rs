@@ -445,9 +445,11 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
 
 /// Competition ranking on the rounded score; sorts by rank then fund id, unscored last.
 pub fn rank(results: &mut [FundResult]) {
-    let scores: Vec<f64> = results.iter().filter_map(|r| r.score).collect();
+    // Scores sorted high to low; a fund's rank is one more than the number of higher scores.
+    let mut scores: Vec<f64> = results.iter().filter_map(|r| r.score).collect();
+    scores.sort_by(|a, b| b.total_cmp(a));
     for r in results.iter_mut() {
-        r.rank = r.score.map(|s| 1 + scores.iter().filter(|o| **o > s).count() as u32);
+        r.rank = r.score.map(|s| 1 + scores.partition_point(|o| *o > s) as u32);
     }
     results.sort_by(|a, b| (a.rank.is_none(), a.rank, &a.fund).cmp(&(b.rank.is_none(), b.rank, &b.fund)));
 }
