@@ -133,7 +133,7 @@ cpu_busy() { # % of all CPUs used by other processes over 0.5 s
     local a b
     a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat); sleep 0.5
     b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat)
-    awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," "); t=y[1]-x[1]; printf "%d", t>0 ? 100*(t-(y[2]-x[2]))/t : 0}'
+    awk -v a="$a" -v b="$b" 'BEGIN{split(a,x," "); split(b,y," "); t=y[1]-x[1]; printf "%d", (t>0 ? 100*(t-(y[2]-x[2]))/t : 0)}'
 }
 wait_idle() { # wait up to IDLE_WAIT s for the machine to be quiet; returns 1 if it never was
     local start=$SECONDS busy
