@@ -270,6 +270,38 @@ pub enum Command {
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
     },
+    /// How robust the ranking is: rank intervals over other reasonable modelling choices, and
+    /// (with --sobol) which choice drives the ranking most.
+    Robustness {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
+        /// Monte Carlo samples (with --sobol: base samples N; the run takes N × (d + 2)).
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        samples: usize,
+        /// Seed of the random streams; the same seed gives the same bytes on any machine.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Weights are multiplied by a factor uniform in [1-F, 1+F].
+        #[arg(long, value_name = "F", default_value_t = 0.25)]
+        weight_noise: f64,
+        /// Also compute Sobol first- and total-order indices of each assumption.
+        #[arg(long)]
+        sobol: bool,
+        /// Hold an assumption at its nominal value (repeatable).
+        #[arg(long, value_enum, value_name = "ASSUMPTION")]
+        fix: Vec<AssumptionArg>,
+        /// Funds compared pairwise (repeatable) [default: hkic, temasek, adia when present].
+        #[arg(long = "fund", id = "robust_funds", value_name = "ID")]
+        funds: Vec<String>,
+        /// Score the funds as they stood in this year.
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        as_of: Option<i32>,
+        /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
+        #[arg(long, value_name = "FILE")]
+        export_model: Option<PathBuf>,
+    },
     /// Each fund's rank under several rubrics or profiles, with rank correlations.
     CompareRubrics {
         #[command(flatten)]
@@ -283,6 +315,31 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+}
+
+/// An assumption `robustness --fix` holds at its nominal value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AssumptionArg {
+    Weights,
+    PartialCredit,
+    UnknownRule,
+    Aggregation,
+    Profile,
+    LeaveOneOut,
+}
+
+impl From<AssumptionArg> for crate::analysis::robustness::Assumption {
+    fn from(a: AssumptionArg) -> Self {
+        use crate::analysis::robustness::Assumption as A;
+        match a {
+            AssumptionArg::Weights => A::Weights,
+            AssumptionArg::PartialCredit => A::PartialCredit,
+            AssumptionArg::UnknownRule => A::UnknownRule,
+            AssumptionArg::Aggregation => A::Aggregation,
+            AssumptionArg::Profile => A::Profile,
+            AssumptionArg::LeaveOneOut => A::LeaveOneOut,
+        }
+    }
 }
 
 /// What `gap` aims for (at most one target).

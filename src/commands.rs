@@ -12,7 +12,7 @@ use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
 use crate::render::{Context, View};
 use crate::report;
 use crate::score::{self, FundResult, Options, Results};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Runs the parsed command line.
@@ -41,6 +41,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Diff { base, inputs, format, output } => {
             let cfg = Config::new(&inputs, None).with_output(format.into(), output, crate::cli::ColourChoice::Never);
             diff(&cfg, &base)
+        }
+        Command::Robustness { inputs, out, samples, seed, weight_noise, sobol, fix, funds, as_of, export_model } => {
+            let cfg = Config::new(&inputs, Some(&out));
+            let fixed = fix.into_iter().map(Into::into).collect();
+            let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, export_model };
+            robustness(&cfg, opts)
         }
         Command::CompareRubrics { data, rubrics, profiles, out } => {
             let cfg = Config::for_data(&data).with_output(out.format.into(), out.output.clone(), out.color);
@@ -164,6 +170,72 @@ fn compare_rubrics(cfg: &Config, rubrics: &[PathBuf], profiles: &[String]) -> Re
     }
     let c = analysis::rubrics::compare(&views);
     emit_view(cfg, &base, &c)
+}
+
+/// `robustness` arguments.
+struct Robust {
+    samples: usize,
+    seed: u64,
+    weight_noise: f64,
+    sobol: bool,
+    fixed: Vec<crate::analysis::robustness::Assumption>,
+    funds: Vec<String>,
+    as_of: Option<i32>,
+    export_model: Option<PathBuf>,
+}
+
+fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
+    use crate::analysis::robustness::{self as rb, Progress, Settings};
+    if !(1..=10_000_000).contains(&o.samples) {
+        return Err(Error::Usage(format!("--samples {}: give 1 to 10,000,000", o.samples)));
+    }
+    if !(o.weight_noise.is_finite() && (0.0..1.0).contains(&o.weight_noise)) {
+        return Err(Error::Usage(format!("--weight-noise {}: give a number in [0, 1)", o.weight_noise)));
+    }
+    // The profile is one of the assumptions: load the rubric's own weights, name the nominal one.
+    let base = dataset(&Config { profile: None, ..cfg.clone() })?;
+    if let Some(p) = &cfg.profile {
+        profiled(&base, p)?;
+    }
+    check_year(&base, o.as_of)?;
+    let pairs = if o.funds.is_empty() {
+        report::FOCUS.iter().filter(|id| base.fund(id).is_some()).map(|s| s.to_string()).collect()
+    } else {
+        resolve_funds(&base, &o.funds)?
+    };
+    if let Some(path) = &o.export_model {
+        let m = rb::Model::new(&base, o.as_of, cfg.profile.as_deref());
+        let text = serde_json::to_string(&rb::model_json(&m)).unwrap_or_default()
+            + "
+";
+        write_files(&[(path.clone(), text.as_bytes())])?;
+    }
+    let runs = if o.sobol { o.samples * 2 } else { o.samples };
+    let bar = (std::io::stderr().is_terminal() && runs >= 50_000).then(|| {
+        let b = indicatif::ProgressBar::with_draw_target(Some(runs as u64), indicatif::ProgressDrawTarget::stderr());
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} samples, {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let progress = bar.clone().map(|b| Progress(std::sync::Arc::new(move |n| b.inc(n))));
+    let settings = Settings {
+        samples: o.samples,
+        seed: o.seed,
+        weight_noise: o.weight_noise,
+        fixed: o.fixed,
+        sobol: o.sobol,
+        pairs,
+        as_of: o.as_of,
+        profile: cfg.profile.clone(),
+        progress,
+    };
+    let r = rb::robustness(&base, &settings);
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    emit_view(cfg, &base, &r)
 }
 
 fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> {

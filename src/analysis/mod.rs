@@ -6,5 +6,6 @@ pub mod coverage;
 pub mod diff;
 pub mod gap;
 pub mod history;
+pub mod robustness;
 pub mod rubrics;
 pub mod whatif;

@@ -71,6 +71,7 @@ view!(crate::analysis::diff::Diff, views::diff, views::diff_records);
 view!(crate::analysis::coverage::Coverage, views::coverage, views::coverage_records);
 view!(crate::validate::ReviewQueue, views::review, views::review_records);
 view!(views::RubricList, views::rubric_list, views::rubric_list_records);
+view!(crate::analysis::robustness::Robustness, views::robustness, views::robustness_records);
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

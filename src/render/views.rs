@@ -614,3 +614,133 @@ pub fn rubric_list_records(l: &RubricList) -> Records {
     }
     rows
 }
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// `robustness`: rank intervals under other reasonable choices, and what drives them.
+pub fn robustness(r: &crate::analysis::robustness::Robustness) -> Doc {
+    let mut doc = Doc::titled("How robust is the ranking");
+    let when = r.as_of.map_or("latest assessments".to_string(), |y| format!("as of {y}"));
+    doc.para(format!(
+        "{}, {when}\n{} Monte Carlo samples (seed {}) over the assumptions below; ranks are competition ranks on scores rounded to one decimal.",
+        rubric_name(&r.rubric, &r.profile),
+        r.samples,
+        r.seed
+    ));
+    let mut a = Table::new(&[("Assumption", Align::Left), ("Status", Align::Left), ("What varies", Align::Left)]);
+    for x in &r.assumptions {
+        let status = match x.status {
+            "inert" => "inert (cannot change any result here)",
+            s => s,
+        };
+        a.row(vec![Cell::plain(x.assumption.as_str()), Cell::plain(status), Cell::plain(x.description.clone())]);
+    }
+    doc.table(a);
+    let mut t = Table::new(&[
+        ("Rank", Align::Right),
+        ("Fund", Align::Left),
+        ("Score", Align::Right),
+        ("Median rank", Align::Right),
+        ("90% rank interval", Align::Right),
+        ("P(nominal rank)", Align::Right),
+        ("Score 5–95%", Align::Right),
+    ]);
+    for f in &r.funds {
+        let p_nominal = f.rank_probabilities.get(f.nominal_rank as usize - 1).copied().unwrap_or(0.0);
+        let [lo, hi] = f.rank_interval;
+        t.row(vec![
+            Cell::plain(f.nominal_rank.to_string()),
+            Cell::new(f.label.clone(), Tone::Bold),
+            Cell::plain(format!("{:.1}", f.nominal_score)),
+            Cell::plain(f.median_rank.to_string()),
+            Cell::new(
+                if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") },
+                if hi - lo >= 3 { Tone::Highlight } else { Tone::Plain },
+            ),
+            Cell::plain(pct(p_nominal)),
+            Cell::plain(format!("{:.1}–{:.1}", f.score_quantiles[0], f.score_quantiles[4])),
+        ]);
+    }
+    doc.table(t);
+    if !r.pairs.is_empty() {
+        let label = |id: &str| r.funds.iter().find(|f| f.fund == id).map_or(id.to_string(), |f| f.label.clone());
+        let lines: Vec<String> = r
+            .pairs
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ranks above {} in {} of samples{}.",
+                    label(&p.fund),
+                    label(&p.other),
+                    pct(p.above),
+                    if p.tied > 0.0 { format!(" (tied in {})", pct(p.tied)) } else { String::new() }
+                )
+            })
+            .collect();
+        doc.para(lines.join("\n"));
+    }
+    if let Some(s) = &r.sensitivity {
+        let mut t = Table::new(&[
+            ("Assumption", Align::Left),
+            ("First order", Align::Right),
+            ("95% interval", Align::Right),
+            ("Total order", Align::Right),
+            ("95% interval", Align::Right),
+        ]);
+        for i in &s.indices {
+            t.row(vec![
+                Cell::plain(i.assumption.as_str()),
+                Cell::plain(format!("{:.3}", i.first_order)),
+                Cell::plain(format!("{:.3}–{:.3}", i.first_order_interval[0], i.first_order_interval[1])),
+                Cell::plain(format!("{:.3}", i.total_order)),
+                Cell::plain(format!("{:.3}–{:.3}", i.total_order_interval[0], i.total_order_interval[1])),
+            ]);
+        }
+        doc.para(format!(
+            "Sobol sensitivity of the {} ({} base samples, {} model runs; Saltelli 2010 first order, Jansen total order, bootstrap 95% intervals):",
+            s.output, s.base_samples, s.evaluations
+        ));
+        doc.table(t);
+        if let Some(m) = s.most_influential {
+            doc.para(format!("The assumption that drives the ranking most: {}.", m.as_str()));
+        }
+    }
+    doc
+}
+
+pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Records {
+    let mut rows = vec![strings(&[
+        "fund",
+        "nominal_score",
+        "nominal_rank",
+        "median_rank",
+        "rank_p5",
+        "rank_p95",
+        "p_nominal_rank",
+        "score_p5",
+        "score_p25",
+        "score_p50",
+        "score_p75",
+        "score_p95",
+    ])];
+    for f in &r.funds {
+        let q = f.score_quantiles;
+        rows.push(vec![
+            f.fund.clone(),
+            format!("{:.1}", f.nominal_score),
+            f.nominal_rank.to_string(),
+            f.median_rank.to_string(),
+            f.rank_interval[0].to_string(),
+            f.rank_interval[1].to_string(),
+            format!("{:.6}", f.rank_probabilities.get(f.nominal_rank as usize - 1).copied().unwrap_or(0.0)),
+            format!("{:.4}", q[0]),
+            format!("{:.4}", q[1]),
+            format!("{:.4}", q[2]),
+            format!("{:.4}", q[3]),
+            format!("{:.4}", q[4]),
+        ]);
+    }
+    rows
+}

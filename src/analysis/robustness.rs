@@ -1,0 +1,882 @@
+//! How much of a ranking survives other reasonable choices: a Monte Carlo over the modelling
+//! assumptions (weights, the credit for `partial`, the unknown rule, the aggregation across
+//! categories, the weight profile, leaving one item out) with rank intervals, and Sobol
+//! sensitivity indices (Saltelli 2010 first order, Jansen total order) of each assumption on
+//! the mean absolute rank shift, as the OECD/JRC handbook on composite indicators describes.
+//!
+//! Determinism: samples are drawn in fixed chunks, each from its own ChaCha8 stream of the
+//! seed; chunk results are combined in chunk order, so the bytes do not depend on the number
+//! of threads.
+
+use crate::model::{Dataset, Level, Rule, UnknownRule};
+use crate::score::{RubricInfo, round_score};
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Samples per chunk: the unit of work and of random streams.
+const CHUNK: usize = 512;
+
+/// One modelling choice the Monte Carlo varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assumption {
+    /// Every category and item weight times a factor uniform in [1−F, 1+F].
+    Weights,
+    /// The credit for `partial`, uniform in [0.25, 0.75] (per-item overrides scale with it).
+    PartialCredit,
+    /// Unknown as none, excluded, or credited uniformly in [0, 1] (one draw per sample).
+    UnknownRule,
+    /// Categories combined by a weighted arithmetic or geometric mean.
+    Aggregation,
+    /// The rubric's weights, or one of its profiles.
+    Profile,
+    /// One item left out (or none).
+    LeaveOneOut,
+}
+
+impl Assumption {
+    pub const ALL: [Assumption; 6] = [
+        Assumption::Weights,
+        Assumption::PartialCredit,
+        Assumption::UnknownRule,
+        Assumption::Aggregation,
+        Assumption::Profile,
+        Assumption::LeaveOneOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Assumption::Weights => "weights",
+            Assumption::PartialCredit => "partial_credit",
+            Assumption::UnknownRule => "unknown_rule",
+            Assumption::Aggregation => "aggregation",
+            Assumption::Profile => "profile",
+            Assumption::LeaveOneOut => "leave_one_out",
+        }
+    }
+}
+
+/// The geometric mean's guard: a category score below this share of the scale counts as it.
+pub const GEOMETRIC_FLOOR: f64 = 0.01;
+
+/// What to vary and how much.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub samples: usize,
+    pub seed: u64,
+    /// F: weights are multiplied by a factor uniform in [1−F, 1+F].
+    pub weight_noise: f64,
+    /// Assumptions held at their nominal value.
+    pub fixed: Vec<Assumption>,
+    pub sobol: bool,
+    /// Funds compared pairwise.
+    pub pairs: Vec<String>,
+    pub as_of: Option<i32>,
+    /// The profile scored nominally (`None` = the rubric's own weights).
+    pub profile: Option<String>,
+    /// Told the number of samples done, from any thread.
+    pub progress: Option<Progress>,
+}
+
+/// A callback for progress reports.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(u64) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+/// One item as the model sees it.
+#[derive(Debug, Clone)]
+struct ItemModel {
+    category: usize,
+    rule: Combine,
+    full: f64,
+    partial: f64,
+    none: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Combine {
+    Min,
+    Max,
+    Mean,
+}
+
+/// The rubric and every fund's levels, compiled for fast re-scoring.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub funds: Vec<String>,
+    pub labels: Vec<String>,
+    categories: usize,
+    items: Vec<ItemModel>,
+    /// Category and item weights under the rubric (index 0) and each profile.
+    weight_sets: Vec<(Vec<f64>, Vec<f64>)>,
+    pub weight_set_names: Vec<String>,
+    nominal_set: usize,
+    /// For fund f and item i, the levels of the item's disclosures: `levels[offsets[f*n+i]..offsets[f*n+i+1]]`.
+    levels: Vec<Level>,
+    offsets: Vec<usize>,
+    default_partial: f64,
+    unknown: UnknownRule,
+    floor: f64,
+    scale: f64,
+}
+
+/// The values of every assumption for one model run.
+#[derive(Debug, Clone)]
+struct Params {
+    cat_factor: Vec<f64>,
+    item_factor: Vec<f64>,
+    partial: f64,
+    unknown: Unknown,
+    geometric: bool,
+    weight_set: usize,
+    leave_out: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Unknown {
+    None,
+    Exclude,
+    Credit(f64),
+}
+
+impl Model {
+    /// Compiles the funds scored in `as_of` (those established by then) under `ds.rubric`.
+    pub fn new(ds: &Dataset, as_of: Option<i32>, profile: Option<&str>) -> Model {
+        let rubric = &ds.rubric;
+        let mut items = Vec::new();
+        for (ci, c) in rubric.categories.iter().enumerate() {
+            for i in &c.items {
+                let rule = match i.rule {
+                    Rule::One(_) | Rule::AllOf(_) => Combine::Min,
+                    Rule::AnyOf(_) => Combine::Max,
+                    Rule::MeanOf(_) => Combine::Mean,
+                };
+                items.push(ItemModel {
+                    category: ci,
+                    rule,
+                    full: i.credits.full,
+                    partial: i.credits.partial,
+                    none: i.credits.none,
+                });
+            }
+        }
+        let base = (
+            rubric.categories.iter().map(|c| c.weight).collect::<Vec<_>>(),
+            rubric.items().map(|(_, i)| i.weight).collect::<Vec<_>>(),
+        );
+        let mut weight_sets = vec![base];
+        let mut names = vec![rubric.id.clone()];
+        for p in &rubric.profiles {
+            if let Some(r) = rubric.with_profile(&p.id, &ds.catalogue) {
+                weight_sets.push((
+                    r.categories.iter().map(|c| c.weight).collect(),
+                    r.items().map(|(_, i)| i.weight).collect(),
+                ));
+                names.push(format!("{}:{}", rubric.id, p.id));
+            }
+        }
+        let nominal_set = profile.and_then(|p| rubric.profiles.iter().position(|x| x.id == p)).map_or(0, |i| i + 1);
+        let mut funds = Vec::new();
+        let mut labels = Vec::new();
+        let mut levels = Vec::new();
+        let mut offsets = vec![0];
+        for f in ds.funds.iter() {
+            if as_of.is_some_and(|y| y < f.established) {
+                continue;
+            }
+            funds.push(f.id.clone());
+            labels.push(f.label().to_string());
+            for (_, i) in rubric.items() {
+                for d in i.rule.disclosures() {
+                    levels.push(f.standing(d, as_of).level);
+                }
+                offsets.push(levels.len());
+            }
+        }
+        Model {
+            funds,
+            labels,
+            categories: rubric.categories.len(),
+            items,
+            weight_sets,
+            weight_set_names: names,
+            nominal_set,
+            levels,
+            offsets,
+            default_partial: rubric.credits.partial,
+            unknown: rubric.unknown,
+            floor: rubric.floor,
+            scale: rubric.scale,
+        }
+    }
+
+    fn nominal(&self) -> Params {
+        Params {
+            cat_factor: vec![1.0; self.categories],
+            item_factor: vec![1.0; self.items.len()],
+            partial: self.default_partial,
+            unknown: match self.unknown {
+                UnknownRule::None => Unknown::None,
+                UnknownRule::Exclude => Unknown::Exclude,
+            },
+            geometric: false,
+            weight_set: self.nominal_set,
+            leave_out: None,
+        }
+    }
+
+    /// Whether varying `a` could change any score.
+    fn matters(&self, a: Assumption) -> bool {
+        let any_level = |l: Level| self.levels.contains(&l);
+        match a {
+            Assumption::Weights => self.items.len() > 1,
+            Assumption::PartialCredit => any_level(Level::Partial),
+            Assumption::UnknownRule => any_level(Level::Unknown),
+            Assumption::Aggregation => self.categories > 1,
+            Assumption::Profile => self.weight_sets.len() > 1,
+            Assumption::LeaveOneOut => self.items.len() > 1,
+        }
+    }
+
+    /// Every fund's unrounded score under `p`, into `out`.
+    fn scores(&self, p: &Params, out: &mut [f64]) {
+        let n = self.items.len();
+        let (cw, iw) = &self.weight_sets[p.weight_set];
+        // Per item, once per run: its weight and the credit of each level (NaN = left out).
+        let mut weight = vec![0.0; n];
+        let mut credit = vec![[f64::NAN; 5]; n];
+        for (i, item) in self.items.iter().enumerate() {
+            weight[i] = if p.leave_out == Some(i) { 0.0 } else { iw[i] * p.item_factor[i] };
+            let partial =
+                if self.default_partial > 0.0 { item.partial * p.partial / self.default_partial } else { p.partial }
+                    .clamp(item.none.min(item.full), item.full.max(item.none));
+            let unknown = match p.unknown {
+                Unknown::None => item.none,
+                Unknown::Exclude => f64::NAN,
+                Unknown::Credit(c) => c,
+            };
+            credit[i] = [item.full, partial, item.none, f64::NAN, unknown];
+        }
+        let slot = |l: Level| match l {
+            Level::Full => 0,
+            Level::Partial => 1,
+            Level::None => 2,
+            Level::NotApplicable => 3,
+            Level::Unknown => 4,
+        };
+        let mut sw = vec![0.0; self.categories];
+        let mut swc = vec![0.0; self.categories];
+        let span = self.scale - self.floor;
+        for (f, o) in out.iter_mut().enumerate() {
+            sw.iter_mut().for_each(|x| *x = 0.0);
+            swc.iter_mut().for_each(|x| *x = 0.0);
+            for (i, item) in self.items.iter().enumerate() {
+                let w = weight[i];
+                if w <= 0.0 {
+                    continue;
+                }
+                let k = f * n + i;
+                let levels = &self.levels[self.offsets[k]..self.offsets[k + 1]];
+                let c = if let [l] = levels {
+                    credit[i][slot(*l)]
+                } else {
+                    let mut acc = match item.rule {
+                        Combine::Min => f64::INFINITY,
+                        Combine::Max => f64::NEG_INFINITY,
+                        Combine::Mean => 0.0,
+                    };
+                    let mut count = 0u32;
+                    for l in levels {
+                        let c = credit[i][slot(*l)];
+                        if c.is_nan() {
+                            continue;
+                        }
+                        count += 1;
+                        acc = match item.rule {
+                            Combine::Min => acc.min(c),
+                            Combine::Max => acc.max(c),
+                            Combine::Mean => acc + c,
+                        };
+                    }
+                    match (count, item.rule) {
+                        (0, _) => f64::NAN,
+                        (_, Combine::Mean) => acc / f64::from(count),
+                        _ => acc,
+                    }
+                };
+                if c.is_nan() {
+                    continue;
+                }
+                sw[item.category] += w;
+                swc[item.category] += w * c;
+            }
+            let (mut total_w, mut sum) = (0.0, 0.0);
+            for c in 0..self.categories {
+                if sw[c] <= 0.0 {
+                    continue;
+                }
+                let w = cw[c] * p.cat_factor[c];
+                if w <= 0.0 {
+                    continue;
+                }
+                let s = swc[c] / sw[c];
+                total_w += w;
+                sum += if p.geometric { w * s.max(GEOMETRIC_FLOOR).ln() } else { w * s };
+            }
+            let share = if total_w <= 0.0 {
+                0.0
+            } else if p.geometric {
+                (sum / total_w).exp()
+            } else {
+                sum / total_w
+            };
+            *o = self.floor + span * share;
+        }
+    }
+
+    /// Maps uniforms in [0, 1) to assumption values; `u` has [`Model::dims`] entries.
+    fn params(&self, u: &[f64], noise: f64, fixed: &[Assumption]) -> Params {
+        let mut p = self.nominal();
+        let nw = self.categories + self.items.len();
+        let on = |a: Assumption| !fixed.contains(&a) && self.matters(a);
+        if on(Assumption::Weights) {
+            for (k, x) in u[..nw].iter().enumerate() {
+                let factor = 1.0 - noise + 2.0 * noise * x;
+                if k < self.categories {
+                    p.cat_factor[k] = factor;
+                } else {
+                    p.item_factor[k - self.categories] = factor;
+                }
+            }
+        }
+        let rest = &u[nw..];
+        if on(Assumption::PartialCredit) {
+            p.partial = 0.25 + 0.5 * rest[0];
+        }
+        if on(Assumption::UnknownRule) {
+            p.unknown = if rest[1] < 1.0 / 3.0 {
+                Unknown::None
+            } else if rest[1] < 2.0 / 3.0 {
+                Unknown::Exclude
+            } else {
+                Unknown::Credit(((rest[1] - 2.0 / 3.0) * 3.0).clamp(0.0, 1.0))
+            };
+        }
+        if on(Assumption::Aggregation) {
+            p.geometric = rest[2] >= 0.5;
+        }
+        if on(Assumption::Profile) {
+            p.weight_set = ((rest[3] * self.weight_sets.len() as f64) as usize).min(self.weight_sets.len() - 1);
+        }
+        if on(Assumption::LeaveOneOut) {
+            let k = ((rest[4] * (self.items.len() + 1) as f64) as usize).min(self.items.len());
+            p.leave_out = k.checked_sub(1);
+        }
+        p
+    }
+
+    /// How many uniforms one model run takes.
+    fn dims(&self) -> usize {
+        self.categories + self.items.len() + 5
+    }
+
+    /// The columns of the uniforms that belong to `a`.
+    fn columns(&self, a: Assumption) -> std::ops::Range<usize> {
+        let nw = self.categories + self.items.len();
+        match a {
+            Assumption::Weights => 0..nw,
+            Assumption::PartialCredit => nw..nw + 1,
+            Assumption::UnknownRule => nw + 1..nw + 2,
+            Assumption::Aggregation => nw + 2..nw + 3,
+            Assumption::Profile => nw + 3..nw + 4,
+            Assumption::LeaveOneOut => nw + 4..nw + 5,
+        }
+    }
+}
+
+/// Competition ranks (1, 2, 2, 4) on scores rounded to the printed precision.
+fn ranks(scores: &[f64], out: &mut [u32]) {
+    let rounded: Vec<f64> = scores.iter().map(|s| round_score(*s)).collect();
+    for (i, r) in out.iter_mut().enumerate() {
+        *r = 1 + rounded.iter().filter(|o| **o > rounded[i]).count() as u32;
+    }
+}
+
+/// A uniform in [0, 1) from 53 random bits.
+fn uniform(rng: &mut ChaCha8Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The generator for chunk `k` of a run seeded with `seed`.
+fn stream(seed: u64, k: usize, salt: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    rng.set_stream(k as u64);
+    rng
+}
+
+/// The outcome of a robustness run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Robustness {
+    pub rubric: RubricInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    pub as_of: Option<i32>,
+    pub samples: usize,
+    pub seed: u64,
+    pub weight_noise: f64,
+    /// What was varied, held fixed, or could not change any result.
+    pub assumptions: Vec<AssumptionInfo>,
+    /// Per fund, in nominal rank order.
+    pub funds: Vec<FundUncertainty>,
+    /// For the funds named, the share of samples in which each ranks above each other.
+    pub pairs: Vec<PairOdds>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
+}
+
+/// An assumption and what the run did with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssumptionInfo {
+    pub assumption: Assumption,
+    /// `varied`, `fixed` (switched off) or `inert` (cannot change any result here).
+    pub status: &'static str,
+    pub description: String,
+}
+
+/// One fund's rank and score under uncertainty.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundUncertainty {
+    pub fund: String,
+    pub label: String,
+    pub nominal_score: f64,
+    pub nominal_rank: u32,
+    pub median_rank: u32,
+    /// The 5th and 95th percentile ranks.
+    pub rank_interval: [u32; 2],
+    /// Share of samples at each rank position, from rank 1.
+    pub rank_probabilities: Vec<f64>,
+    /// Score quantiles: 5th, 25th, 50th, 75th and 95th percentiles.
+    pub score_quantiles: [f64; 5],
+}
+
+/// How often one fund ranks above another.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairOdds {
+    pub fund: String,
+    pub other: String,
+    /// Share of samples in which `fund` ranks strictly above `other`.
+    pub above: f64,
+    /// Share in which they tie.
+    pub tied: f64,
+}
+
+/// Sobol indices of each assumption on the mean absolute rank shift.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    /// N: base samples; the run took N × (d + 2) model evaluations.
+    pub base_samples: usize,
+    pub evaluations: usize,
+    pub output: &'static str,
+    pub indices: Vec<SobolIndex>,
+    /// The assumption with the largest total-order index.
+    pub most_influential: Option<Assumption>,
+}
+
+/// First-order and total-order indices with bootstrap 95% intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct SobolIndex {
+    pub assumption: Assumption,
+    pub first_order: f64,
+    pub first_order_interval: [f64; 2],
+    pub total_order: f64,
+    pub total_order_interval: [f64; 2],
+}
+
+/// Runs the Monte Carlo (and the Sobol analysis when asked) over `ds`.
+pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
+    let model = Model::new(ds, s.as_of, s.profile.as_deref());
+    let nf = model.funds.len();
+    let mut nominal_scores = vec![0.0; nf];
+    model.scores(&model.nominal(), &mut nominal_scores);
+    let mut nominal_ranks = vec![0; nf];
+    ranks(&nominal_scores, &mut nominal_ranks);
+
+    let assumptions: Vec<AssumptionInfo> = Assumption::ALL
+        .iter()
+        .map(|&a| {
+            let status = if s.fixed.contains(&a) {
+                "fixed"
+            } else if model.matters(a) {
+                "varied"
+            } else {
+                "inert"
+            };
+            AssumptionInfo { assumption: a, status, description: describe(a, &model, s.weight_noise) }
+        })
+        .collect();
+
+    // Monte Carlo: chunked, each chunk with its own stream; results in chunk order.
+    let chunks = s.samples.div_ceil(CHUNK);
+    let dims = model.dims();
+    let parts: Vec<(Vec<f64>, Vec<u32>)> = (0..chunks)
+        .into_par_iter()
+        .map(|k| {
+            let n = CHUNK.min(s.samples - k * CHUNK);
+            let mut rng = stream(s.seed, k, 1);
+            let mut u = vec![0.0; dims];
+            let mut sc = vec![0.0; nf];
+            let mut rk = vec![0u32; nf];
+            let (mut scores, mut rks) = (Vec::with_capacity(n * nf), Vec::with_capacity(n * nf));
+            for _ in 0..n {
+                u.iter_mut().for_each(|x| *x = uniform(&mut rng));
+                model.scores(&model.params(&u, s.weight_noise, &s.fixed), &mut sc);
+                ranks(&sc, &mut rk);
+                scores.extend_from_slice(&sc);
+                rks.extend_from_slice(&rk);
+            }
+            if let Some(p) = &s.progress {
+                (p.0)(n as u64);
+            }
+            (scores, rks)
+        })
+        .collect();
+    let mut per_fund_scores = vec![Vec::with_capacity(s.samples); nf];
+    let mut hist = vec![vec![0u64; nf]; nf];
+    let names: Vec<usize> = s.pairs.iter().filter_map(|p| model.funds.iter().position(|f| f == p)).collect();
+    let mut above = vec![vec![0u64; nf]; nf];
+    let mut tied = vec![vec![0u64; nf]; nf];
+    for (scores, rks) in &parts {
+        for (row, rk) in scores.chunks(nf).zip(rks.chunks(nf)) {
+            for f in 0..nf {
+                per_fund_scores[f].push(row[f]);
+                hist[f][rk[f] as usize - 1] += 1;
+            }
+            for &a in &names {
+                for &b in &names {
+                    if rk[a] < rk[b] {
+                        above[a][b] += 1;
+                    } else if a != b && rk[a] == rk[b] {
+                        tied[a][b] += 1;
+                    }
+                }
+            }
+        }
+    }
+    let total = s.samples.max(1) as f64;
+    let rank_at = |h: &[u64], q: f64| {
+        let want = (q * s.samples as f64).ceil().max(1.0) as u64;
+        let mut acc = 0;
+        for (i, c) in h.iter().enumerate() {
+            acc += c;
+            if acc >= want {
+                return i as u32 + 1;
+            }
+        }
+        h.len() as u32
+    };
+    let mut funds: Vec<FundUncertainty> = (0..nf)
+        .map(|f| {
+            let mut v = std::mem::take(&mut per_fund_scores[f]);
+            v.sort_by(f64::total_cmp);
+            let q = |p: f64| {
+                if v.is_empty() {
+                    return 0.0;
+                }
+                let x = p * (v.len() - 1) as f64;
+                let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
+                crate::score::round_to(v[lo] + (v[hi] - v[lo]) * (x - lo as f64), 4)
+            };
+            FundUncertainty {
+                fund: model.funds[f].clone(),
+                label: model.labels[f].clone(),
+                nominal_score: round_score(nominal_scores[f]),
+                nominal_rank: nominal_ranks[f],
+                median_rank: rank_at(&hist[f], 0.5),
+                rank_interval: [rank_at(&hist[f], 0.05), rank_at(&hist[f], 0.95)],
+                rank_probabilities: hist[f].iter().map(|c| crate::score::round_to(*c as f64 / total, 6)).collect(),
+                score_quantiles: [q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)],
+            }
+        })
+        .collect();
+    funds.sort_by(|a, b| (a.nominal_rank, &a.fund).cmp(&(b.nominal_rank, &b.fund)));
+    let mut pairs = Vec::new();
+    for &a in &names {
+        for &b in &names {
+            if a != b {
+                pairs.push(PairOdds {
+                    fund: model.funds[a].clone(),
+                    other: model.funds[b].clone(),
+                    above: crate::score::round_to(above[a][b] as f64 / total, 6),
+                    tied: crate::score::round_to(tied[a][b] as f64 / total, 6),
+                });
+            }
+        }
+    }
+    let sensitivity = s.sobol.then(|| sobol(&model, s, &nominal_ranks, &assumptions));
+    Robustness {
+        rubric: RubricInfo::of(&ds.rubric),
+        profile: s.profile.clone(),
+        as_of: s.as_of,
+        samples: s.samples,
+        seed: s.seed,
+        weight_noise: s.weight_noise,
+        assumptions,
+        funds,
+        pairs,
+        sensitivity,
+    }
+}
+
+fn describe(a: Assumption, m: &Model, noise: f64) -> String {
+    match a {
+        Assumption::Weights => format!(
+            "{} category and {} item weights, each times a factor uniform in [{:.2}, {:.2}]",
+            m.categories,
+            m.items.len(),
+            1.0 - noise,
+            1.0 + noise
+        ),
+        Assumption::PartialCredit => "credit for partial uniform in [0.25, 0.75]".into(),
+        Assumption::UnknownRule => "unknown as none, excluded, or credited uniformly in [0, 1]".into(),
+        Assumption::Aggregation => format!(
+            "arithmetic or geometric mean across categories (a category below {:.0}% of the scale counts as {:.0}%)",
+            GEOMETRIC_FLOOR * 100.0,
+            GEOMETRIC_FLOOR * 100.0
+        ),
+        Assumption::Profile => format!("one of: {}", m.weight_set_names.join(", ")),
+        Assumption::LeaveOneOut => format!("none or one of the {} items left out", m.items.len()),
+    }
+}
+
+/// Mean absolute rank shift from the nominal ranks.
+fn rank_shift(model: &Model, p: &Params, nominal: &[u32], sc: &mut [f64], rk: &mut [u32]) -> f64 {
+    model.scores(p, sc);
+    ranks(sc, rk);
+    let n = nominal.len().max(1) as f64;
+    rk.iter().zip(nominal).map(|(a, b)| (f64::from(*a) - f64::from(*b)).abs()).sum::<f64>() / n
+}
+
+fn sobol(model: &Model, s: &Settings, nominal: &[u32], assumptions: &[AssumptionInfo]) -> Sensitivity {
+    let varied: Vec<Assumption> = assumptions.iter().filter(|a| a.status == "varied").map(|a| a.assumption).collect();
+    let n = s.samples;
+    let dims = model.dims();
+    let nf = model.funds.len();
+    // Rows of A and B, then f(A), f(B) and f(A_B^g) for each varied group g.
+    let rows: Vec<(f64, f64, Vec<f64>)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .flat_map_iter(|k| {
+            let m = CHUNK.min(n - k * CHUNK);
+            let mut rng = stream(s.seed, k, 2);
+            let (mut a, mut b) = (vec![0.0; dims], vec![0.0; dims]);
+            let (mut sc, mut rk) = (vec![0.0; nf], vec![0u32; nf]);
+            let mut out = Vec::with_capacity(m);
+            for _ in 0..m {
+                a.iter_mut().for_each(|x| *x = uniform(&mut rng));
+                b.iter_mut().for_each(|x| *x = uniform(&mut rng));
+                let f = |u: &[f64], sc: &mut [f64], rk: &mut [u32]| {
+                    rank_shift(model, &model.params(u, s.weight_noise, &s.fixed), nominal, sc, rk)
+                };
+                let ya = f(&a, &mut sc, &mut rk);
+                let yb = f(&b, &mut sc, &mut rk);
+                let yab = varied
+                    .iter()
+                    .map(|g| {
+                        let mut ab = a.clone();
+                        let cols = model.columns(*g);
+                        ab[cols.clone()].copy_from_slice(&b[cols]);
+                        f(&ab, &mut sc, &mut rk)
+                    })
+                    .collect();
+                out.push((ya, yb, yab));
+            }
+            if let Some(p) = &s.progress {
+                (p.0)(m as u64);
+            }
+            out
+        })
+        .collect();
+    let ya: Vec<f64> = rows.iter().map(|r| r.0).collect();
+    let yb: Vec<f64> = rows.iter().map(|r| r.1).collect();
+    let yab: Vec<Vec<f64>> = (0..varied.len()).map(|g| rows.iter().map(|r| r.2[g]).collect()).collect();
+    let est = sobol_indices(&ya, &yb, &yab, 200, s.seed);
+    let indices: Vec<SobolIndex> = varied
+        .iter()
+        .zip(est)
+        .map(|(a, e)| SobolIndex {
+            assumption: *a,
+            first_order: e.first_order,
+            first_order_interval: e.first_order_interval,
+            total_order: e.total_order,
+            total_order_interval: e.total_order_interval,
+        })
+        .collect();
+    let most = indices.iter().max_by(|a, b| a.total_order.total_cmp(&b.total_order)).map(|i| i.assumption);
+    Sensitivity {
+        base_samples: n,
+        evaluations: n * (varied.len() + 2),
+        output: "mean absolute rank shift from the nominal ranking",
+        indices,
+        most_influential: most,
+    }
+}
+
+/// Sobol indices of one input group, with bootstrap 95% intervals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub first_order: f64,
+    pub first_order_interval: [f64; 2],
+    pub total_order: f64,
+    pub total_order_interval: [f64; 2],
+}
+
+fn point(ya: &[f64], yb: &[f64], yab: &[f64], idx: &[usize]) -> (f64, f64) {
+    let n = idx.len() as f64;
+    let mean = idx.iter().map(|&i| ya[i] + yb[i]).sum::<f64>() / (2.0 * n);
+    let var = idx.iter().map(|&i| (ya[i] - mean).powi(2) + (yb[i] - mean).powi(2)).sum::<f64>() / (2.0 * n - 1.0);
+    if var <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let s1 = idx.iter().map(|&i| yb[i] * (yab[i] - ya[i])).sum::<f64>() / n / var;
+    let st = idx.iter().map(|&i| (ya[i] - yab[i]).powi(2)).sum::<f64>() / (2.0 * n) / var;
+    (s1, st)
+}
+
+/// First-order (Saltelli 2010) and total-order (Jansen) indices from f(A), f(B) and f(A_B^i)
+/// for each input i, with percentile bootstrap 95% intervals over `resamples` resamples.
+pub fn sobol_indices(ya: &[f64], yb: &[f64], yab: &[Vec<f64>], resamples: usize, seed: u64) -> Vec<Estimate> {
+    let n = ya.len();
+    let all: Vec<usize> = (0..n).collect();
+    let mut rng = stream(seed, 0, 3);
+    let boots: Vec<Vec<usize>> =
+        (0..resamples).map(|_| (0..n).map(|_| (rng.next_u64() % n.max(1) as u64) as usize).collect()).collect();
+    yab.iter()
+        .map(|y| {
+            let (s1, st) = point(ya, yb, y, &all);
+            let (mut b1, mut bt): (Vec<f64>, Vec<f64>) = boots.iter().map(|b| point(ya, yb, y, b)).unzip();
+            b1.sort_by(f64::total_cmp);
+            bt.sort_by(f64::total_cmp);
+            let pct = |v: &[f64], p: f64| v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+            let r = |x: f64| crate::score::round_to(x, 4);
+            Estimate {
+                first_order: r(s1),
+                first_order_interval: [r(pct(&b1, 0.025)), r(pct(&b1, 0.975))],
+                total_order: r(st),
+                total_order_interval: [r(pct(&bt, 0.025)), r(pct(&bt, 0.975))],
+            }
+        })
+        .collect()
+}
+
+/// The compiled model as JSON, so another implementation (the benchmark's NumPy and SALib
+/// peers) can run the same Monte Carlo.
+pub fn model_json(m: &Model) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = m
+        .items
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "category": i.category,
+                "rule": match i.rule { Combine::Min => "min", Combine::Max => "max", Combine::Mean => "mean" },
+                "full": i.full, "partial": i.partial, "none": i.none,
+            })
+        })
+        .collect();
+    let n = m.items.len();
+    let levels: Vec<Vec<Vec<&str>>> = (0..m.funds.len())
+        .map(|f| {
+            (0..n)
+                .map(|i| m.levels[m.offsets[f * n + i]..m.offsets[f * n + i + 1]].iter().map(|l| l.as_str()).collect())
+                .collect()
+        })
+        .collect();
+    serde_json::json!({
+        "funds": m.funds,
+        "categories": m.categories,
+        "items": items,
+        "weight_sets": m.weight_sets,
+        "nominal_set": m.nominal_set,
+        "default_partial": m.default_partial,
+        "unknown": m.unknown,
+        "floor": m.floor,
+        "scale": m.scale,
+        "geometric_floor": GEOMETRIC_FLOOR,
+        "levels": levels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::from_texts;
+
+    #[test]
+    fn the_nominal_model_run_is_the_engine_s_score() {
+        let funds = [
+            ("alpha", include_str!("../../tests/fixtures/mini/funds/alpha.yaml")),
+            ("beta", include_str!("../../tests/fixtures/mini/funds/beta.yaml")),
+            ("gamma", include_str!("../../tests/fixtures/mini/funds/gamma.yaml")),
+        ];
+        let ds = from_texts(
+            include_str!("../../tests/fixtures/mini/disclosures.yaml"),
+            include_str!("../../tests/fixtures/mini/rubric.yaml"),
+            &funds,
+        )
+        .dataset
+        .unwrap();
+        for year in [None, Some(2007), Some(2020)] {
+            for profile in [None, Some("reporting_only")] {
+                let m = Model::new(&ds, year, profile);
+                let mut out = vec![0.0; m.funds.len()];
+                m.scores(&m.nominal(), &mut out);
+                let rubric = profile.map_or(ds.rubric.clone(), |p| ds.rubric.with_profile(p, &ds.catalogue).unwrap());
+                for (id, s) in m.funds.iter().zip(&out) {
+                    let f = ds.fund(id).unwrap();
+                    let engine = crate::score::raw_score(&rubric, f, year);
+                    assert!((engine - s).abs() < 1e-9, "{id} {year:?} {profile:?}: {engine} vs {s}");
+                }
+            }
+        }
+    }
+
+    fn ishigami(x: &[f64]) -> f64 {
+        let (a, b) = (7.0, 0.1);
+        x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin()
+    }
+
+    #[test]
+    fn sobol_estimators_recover_the_ishigami_indices() {
+        let n = 1 << 14;
+        let mut rng = stream(7, 0, 9);
+        let pi = std::f64::consts::PI;
+        let mut draw = || (0..3).map(|_| -pi + 2.0 * pi * uniform(&mut rng)).collect::<Vec<f64>>();
+        let (mut ya, mut yb) = (Vec::new(), Vec::new());
+        let mut yab = vec![Vec::new(); 3];
+        for _ in 0..n {
+            let (a, b) = (draw(), draw());
+            ya.push(ishigami(&a));
+            yb.push(ishigami(&b));
+            for (i, y) in yab.iter_mut().enumerate() {
+                let mut ab = a.clone();
+                ab[i] = b[i];
+                y.push(ishigami(&ab));
+            }
+        }
+        let est = sobol_indices(&ya, &yb, &yab, 200, 1);
+        let s1 = [0.3139, 0.4424, 0.0];
+        let st = [0.5576, 0.4424, 0.2437];
+        for i in 0..3 {
+            let e = est[i];
+            let within = |x: f64, iv: [f64; 2]| iv[0] - 1e-3 <= x && x <= iv[1] + 1e-3;
+            assert!(within(s1[i], e.first_order_interval), "S1[{i}] = {s1:?} vs {e:?}", s1 = s1[i]);
+            assert!(within(st[i], e.total_order_interval), "ST[{i}] = {st:?} vs {e:?}", st = st[i]);
+            assert!(e.first_order_interval[1] - e.first_order_interval[0] < 0.1, "intervals are informative: {e:?}");
+        }
+    }
+}
