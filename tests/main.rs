@@ -13,3 +13,4 @@ mod cli;
 mod errors;
 mod readme;
 mod reports;
+mod robustness;
