@@ -278,7 +278,7 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
         /// Monte Carlo samples (with --sobol: base samples N; the run takes N × (d + 2)).
-        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        #[arg(long, value_name = "N", default_value_t = crate::report::ROBUSTNESS_SAMPLES)]
         samples: usize,
         /// Seed of the random streams; the same seed gives the same bytes on any machine.
         #[arg(long, value_name = "S", default_value_t = 1)]

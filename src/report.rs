@@ -8,6 +8,9 @@ use crate::render::{Context, Format, markdown};
 use crate::score::{self, Options, Results};
 use std::fmt::Write as _;
 
+/// Samples of the report's robustness run (the `robustness` command's default).
+pub(crate) const ROBUSTNESS_SAMPLES: usize = 10_000;
+
 /// The funds the December 2025 debate is about, compared side by side when present.
 pub(crate) const FOCUS: [&str; 3] = ["hkic", "temasek", "adia"];
 
@@ -31,7 +34,28 @@ pub(crate) fn build(ds: &Dataset, views: &[(String, Dataset)]) -> Vec<File> {
         _ => None,
     };
     let rubrics = (views.len() >= 2).then(|| analysis::rubrics::compare(views));
-    let extras = Extras { focus: focus.clone(), at_age: at_age.as_ref(), gap: gap.as_ref(), rubrics: rubrics.as_ref() };
+    // The same run as `swfscore robustness` with its defaults, so the README can quote it.
+    let robust = analysis::robustness::robustness(
+        ds,
+        &analysis::robustness::Settings {
+            samples: ROBUSTNESS_SAMPLES,
+            seed: 1,
+            weight_noise: 0.25,
+            fixed: vec![],
+            sobol: false,
+            pairs: focus.iter().map(|s| s.to_string()).collect(),
+            as_of: None,
+            profile: None,
+            progress: None,
+        },
+    );
+    let extras = Extras {
+        focus: focus.clone(),
+        at_age: at_age.as_ref(),
+        gap: gap.as_ref(),
+        rubrics: rubrics.as_ref(),
+        robustness: Some(&robust),
+    };
     let mut md = String::new();
     let _ = writeln!(md, "# How transparent are sovereign wealth funds?\n");
     let _ = writeln!(
@@ -63,6 +87,8 @@ pub(crate) fn build(ds: &Dataset, views: &[(String, Dataset)]) -> Vec<File> {
         md.push('\n');
         md.push_str(&Format::Markdown.renderer().view(c, &cx));
     }
+    md.push('\n');
+    md.push_str(&Format::Markdown.renderer().view(&robust, &cx));
     vec![
         File { name: "transparency.md", text: md },
         File { name: "transparency.html", text: html::page(&r, &cx, &extras) },

@@ -194,6 +194,7 @@ fn the_html_page_renders_in_headless_chromium() {
     assert!(dom.contains("</svg>") && dom.contains("id=\"ranking-chart\""), "the charts are in the rendered DOM");
     assert_eq!(dom.matches("class=\"bar\"").count(), n, "one bar per fund");
     assert_eq!(dom.matches("class=\"col\"").count(), n, "one heatmap column per fund");
+    assert_eq!(dom.matches("class=\"rank-interval\"").count(), n, "a rank interval beside every bar");
     // Every bar carries its score's range as a whisker, with the bounds of the ranking.
     let r = swfscore::score::score(&ds, &swfscore::score::Options::default());
     for f in &r.results {
@@ -240,5 +241,16 @@ fn the_html_page_renders_in_headless_chromium() {
         .filter_map(|e| e.url.as_ref());
     for u in linked_evidence {
         assert!(links.contains(u), "evidence {u} is not linked");
+    }
+}
+
+#[test]
+fn the_readme_quotes_the_committed_report_s_robustness_odds() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let report = std::fs::read_to_string(repo().join("reports/transparency.md")).unwrap();
+    let odds: Vec<&str> = readme.lines().filter(|l| l.contains(" ranks above ") && l.ends_with('.')).collect();
+    assert!(odds.len() >= 6, "the README gives the odds for each pair of HKIC, Temasek and ADIA");
+    for line in odds {
+        assert!(report.contains(line), "reports/transparency.md lacks the README's {line:?}");
     }
 }

@@ -21,7 +21,8 @@ fn the_same_seed_gives_the_same_bytes_with_one_or_two_threads() {
     let one = run_with_threads(&repo(), "1", &args);
     let two = run_with_threads(&repo(), "2", &args);
     assert_eq!(one, two, "RAYON_NUM_THREADS must not change the result");
-    let other_seed = run_with_threads(&repo(), "2", &["robustness", "--samples", "3000", "--seed", "43", "--format", "json"]);
+    let other_seed =
+        run_with_threads(&repo(), "2", &["robustness", "--samples", "3000", "--seed", "43", "--format", "json"]);
     assert_ne!(one, other_seed);
 }
 
@@ -65,16 +66,23 @@ fn fixed_and_inert_assumptions_are_reported_not_sampled() {
         .status(0)
         .run();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let status = |a: &str| {
-        v["assumptions"].as_array().unwrap().iter().find(|x| x["assumption"] == a).unwrap()["status"].clone()
-    };
+    let status =
+        |a: &str| v["assumptions"].as_array().unwrap().iter().find(|x| x["assumption"] == a).unwrap()["status"].clone();
     assert_eq!(status("weights"), "fixed");
     assert_eq!(status("profile"), "fixed");
     assert_eq!(status("aggregation"), "varied");
     // Without unknown levels, the unknown rule cannot change anything.
-    let t = Test::mini().edit("funds/gamma.yaml", "  annual_report:\n    level: unknown", "  annual_report:\n    level: none");
+    let t = Test::mini().edit(
+        "funds/gamma.yaml",
+        "  annual_report:\n    level: unknown",
+        "  annual_report:\n    level: none",
+    );
     let t = t.edit("funds/gamma.yaml", "  holdings_list:\n    level: unknown", "  holdings_list:\n    level: none");
-    let t = t.edit("funds/gamma.yaml", "  audited_financial_statements:\n    level: unknown", "  audited_financial_statements:\n    level: none");
+    let t = t.edit(
+        "funds/gamma.yaml",
+        "  audited_financial_statements:\n    level: unknown",
+        "  audited_financial_statements:\n    level: none",
+    );
     let (r, _) = t.args(&["robustness", "--samples", "300", "--format", "json"]).status(0).run();
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let unknown = v["assumptions"].as_array().unwrap().iter().find(|x| x["assumption"] == "unknown_rule").unwrap();

@@ -23,6 +23,8 @@ pub struct Extras<'a> {
     pub gap: Option<&'a Gap>,
     /// Ranks under every rubric.
     pub rubrics: Option<&'a RubricComparison>,
+    /// Rank intervals under other reasonable modelling choices.
+    pub robustness: Option<&'a crate::analysis::robustness::Robustness>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -99,18 +101,25 @@ pub fn data_date(cx: &Context) -> Option<Date> {
     cx.dataset.funds.iter().map(|f| f.assessed).max()
 }
 
-/// The ranked bar chart: one `g.bar` per scored fund.
-pub fn bar_chart(r: &Results) -> String {
+/// The ranked bar chart: one `g.bar` per scored fund, and with `robust` a panel of rank
+/// intervals (5th to 95th percentile, median dot) beside the bars.
+pub fn bar_chart(r: &Results, robust: Option<&crate::analysis::robustness::Robustness>) -> String {
     let scored: Vec<&FundResult> = r.results.iter().filter(|f| f.score.is_some()).collect();
     let (label_w, bar_w, row_h) = (190.0, 560.0, 26.0);
     let height = 30.0 + row_h * scored.len() as f64;
-    let width = label_w + bar_w + 70.0;
+    let (panel_x, panel_w) = (label_w + bar_w + 90.0, 200.0);
+    let width = if robust.is_some() { panel_x + panel_w + 20.0 } else { label_w + bar_w + 70.0 };
     let mut s = String::new();
     let _ = write!(
         s,
-        "<svg id=\"ranking-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"ranking-title ranking-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n<title id=\"ranking-title\">Transparency score by fund, ranked</title>\n<desc id=\"ranking-desc\">One bar per fund; the bar's length is the score on a scale of {} to {}. A thin line across each bar shows the range the score could take if every unknown disclosure were none or full.</desc>\n",
+        "<svg id=\"ranking-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"ranking-title ranking-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n<title id=\"ranking-title\">Transparency score by fund, ranked</title>\n<desc id=\"ranking-desc\">One bar per fund; the bar's length is the score on a scale of {} to {}. A thin line across each bar shows the range the score could take if every unknown disclosure were none or full.{}</desc>\n",
         fmt_num(r.rubric.floor),
-        r.rubric.scale
+        r.rubric.scale,
+        if robust.is_some() {
+            " On the right, a purple line per fund spans the ranks it takes in 90% of the robustness samples, with a dot at the median rank."
+        } else {
+            ""
+        }
     );
     for tick in 0..=4 {
         let x = label_w + bar_w * tick as f64 / 4.0;
@@ -136,9 +145,24 @@ pub fn bar_chart(r: &Results) -> String {
             my - 5.0,
             my + 5.0
         );
+        let interval = robust
+            .and_then(|rb| rb.funds.iter().find(|x| x.fund == f.fund).map(|x| (x, rb.funds.len().max(2))))
+            .map(|(x, n)| {
+                let rx = |k: u32| panel_x + panel_w * f64::from(k - 1) / (n - 1) as f64;
+                let [lo, hi] = x.rank_interval;
+                format!(
+                    "<g class=\"rank-interval\" data-low=\"{lo}\" data-high=\"{hi}\" data-median=\"{med}\"><title>90% of samples rank {label} between {lo} and {hi} (median {med})</title><line x1=\"{:.1}\" y1=\"{my:.1}\" x2=\"{:.1}\" y2=\"{my:.1}\" stroke=\"#8250df\" stroke-width=\"3\"/><circle cx=\"{:.1}\" cy=\"{my:.1}\" r=\"4\" fill=\"#8250df\"/></g>",
+                    rx(lo),
+                    rx(hi),
+                    rx(x.median_rank),
+                    med = x.median_rank,
+                    label = esc(&f.label),
+                )
+            })
+            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\"><title>{name}: {score:.1}, range {low:.1}–{high:.1} (rank {rank})</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"13\" text-anchor=\"end\">{rank}. {label}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" fill=\"#0969da\"/>{whisker}<text x=\"{vx:.1}\" y=\"{ty:.1}\" font-size=\"13\">{score:.1}</text></g>",
+            "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\"><title>{name}: {score:.1}, range {low:.1}–{high:.1} (rank {rank})</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"13\" text-anchor=\"end\">{rank}. {label}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" fill=\"#0969da\"/>{whisker}<text x=\"{vx:.1}\" y=\"{ty:.1}\" font-size=\"13\">{score:.1}</text>{interval}</g>",
             low = b.low,
             high = b.high,
             id = esc(&f.fund),
@@ -149,6 +173,26 @@ pub fn bar_chart(r: &Results) -> String {
             ty = y + 14.0,
             bh = row_h - 8.0,
             vx = (label_w + w).max(x2) + 6.0,
+        );
+    }
+    if let Some(rb) = robust {
+        let n = rb.funds.len().max(2);
+        for k in 1..=n {
+            let x = panel_x + panel_w * (k - 1) as f64 / (n - 1) as f64;
+            let _ = writeln!(
+                s,
+                "<line x1=\"{x:.1}\" y1=\"18\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#eaeef2\"/>",
+                height - 14.0
+            );
+        }
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"12\" font-size=\"11\" fill=\"#59636e\">rank 1</text><text x=\"{:.1}\" y=\"12\" font-size=\"11\" text-anchor=\"end\" fill=\"#59636e\">{n}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\">90% rank interval, {} samples</text>",
+            panel_x,
+            panel_x + panel_w,
+            panel_x + panel_w / 2.0,
+            height - 2.0,
+            rb.samples
         );
     }
     s.push_str("</svg>\n");
@@ -417,7 +461,7 @@ pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
         );
     }
     s.push_str("</header>\n<main>\n<section id=\"ranking\">\n<h2>Ranking</h2>\n");
-    s.push_str(&bar_chart(r));
+    s.push_str(&bar_chart(r, extras.robustness));
     s.push_str(&scores_table(r));
     s.push_str("</section>\n<section id=\"matrix\">\n<h2>What each fund discloses</h2>\n<div class=\"chart\">\n");
     s.push_str(&heatmap(r, cx));
@@ -511,6 +555,11 @@ pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
             .collect();
         s.push_str(&markdownish_table(&headers, &rows, "Rank under each rubric or weight profile"));
         s.push_str("</section>\n");
+    }
+    if let Some(rb) = extras.robustness {
+        s.push_str("<div id=\"robustness\">\n");
+        s.push_str(&crate::render::views::robustness(rb).html());
+        s.push_str("</div>\n");
     }
     s.push_str("<section id=\"funds\">\n<h2>Funds</h2>\n<div class=\"cards\">\n");
     for f in &r.results {
