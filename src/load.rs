@@ -97,7 +97,20 @@ impl Store {
 
     fn read(&self, p: &Path) -> Result<String, String> {
         match self {
-            Store::Disk => std::fs::read_to_string(p).map_err(|e| e.to_string()),
+            Store::Disk => {
+                let bytes = std::fs::metadata(p).map_err(|e| e.to_string())?.len();
+                if bytes > yaml::max_file_bytes() {
+                    let d = yaml::too_large(&display(p), bytes);
+                    return Err(format!("{} ({})", d.message, d.help.unwrap_or_default()));
+                }
+                let raw = std::fs::read(p).map_err(|e| e.to_string())?;
+                String::from_utf8(raw).map_err(|e| {
+                    let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+                    let col = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+                    format!("not valid UTF-8 at line {line}, column {col} (save the file as UTF-8)")
+                })
+            }
             Store::Git { repo, rev, prefix } => {
                 let rel = p.strip_prefix(repo).unwrap_or(p);
                 git(repo, &["show", &format!("{rev}:{}", Self::tree_path(prefix, rel))])
@@ -238,6 +251,7 @@ pub fn load(sources: &Sources) -> Loaded {
         return Loaded { dataset: None, diagnostics: d, notes: vec![] };
     };
     let on_disk = matches!(store, Store::Disk);
+    let mut notes = Vec::new();
     let disclosures = match &sources.disclosures {
         Some(p) => read(&store, p, &mut d),
         None if store.is_file(&dir.join("disclosures.yaml")) => read(&store, &dir.join("disclosures.yaml"), &mut d),
@@ -262,8 +276,8 @@ pub fn load(sources: &Sources) -> Loaded {
                 .help("pass a folder of <id>.yaml files to --funds");
             vec![]
         }
-        Some(p) => read_funds(&store, p, &mut d),
-        None if store.is_dir(&dir.join("funds")) => read_funds(&store, &dir.join("funds"), &mut d),
+        Some(p) => read_funds(&store, p, &mut d, &mut notes),
+        None if store.is_dir(&dir.join("funds")) => read_funds(&store, &dir.join("funds"), &mut d, &mut notes),
         None if on_disk => {
             builtins.push("funds/");
             builtin::FUNDS
@@ -271,10 +285,9 @@ pub fn load(sources: &Sources) -> Loaded {
                 .map(|(stem, text)| (stem.to_string(), Input::Text(builtin_text(&format!("funds/{stem}.yaml"), text))))
                 .collect()
         }
-        None => read_funds(&store, &dir.join("funds"), &mut d),
+        None => read_funds(&store, &dir.join("funds"), &mut d, &mut notes),
     };
 
-    let mut notes = Vec::new();
     if !builtins.is_empty() {
         notes.push(format!(
             "using the built-in copy of {} (none found in {})",
@@ -320,8 +333,57 @@ enum Input {
     File(PathBuf),
 }
 
-fn read_funds(store: &Store, dir: &Path, d: &mut Diagnostics) -> Vec<(String, Input)> {
-    let paths = match store.list(dir) {
+/// The descriptor files in a funds folder on disk. Entries named like a descriptor that
+/// cannot be read as one (a folder, a broken or looping symlink, a name that is not UTF-8)
+/// are errors; other files are skipped with a note.
+fn list_funds(dir: &Path, d: &mut Diagnostics, notes: &mut Vec<String>) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            d.error(&display(&path), None, "the file name is not valid UTF-8").help("rename it to <id>.yaml");
+            continue;
+        };
+        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        if !yaml {
+            if !name.starts_with('.') {
+                skipped.push(name);
+            }
+            continue;
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => out.push(path),
+            Ok(_) => {
+                d.error(&display(&path), None, "named like a fund descriptor but is not a file")
+                    .help("a descriptor is a YAML file; move or rename this entry");
+            }
+            Err(e) => {
+                d.error(&display(&path), None, format!("cannot read: {e}"))
+                    .help("a broken or looping symlink? point it at a descriptor or remove it");
+            }
+        }
+    }
+    if !skipped.is_empty() {
+        skipped.sort();
+        notes.push(format!(
+            "skipped {} file(s) in {} that are not .yaml or .yml: {}",
+            skipped.len(),
+            display(dir),
+            skipped.join(", ")
+        ));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn read_funds(store: &Store, dir: &Path, d: &mut Diagnostics, notes: &mut Vec<String>) -> Vec<(String, Input)> {
+    let listed = match store {
+        Store::Disk => list_funds(dir, d, notes),
+        Store::Git { .. } => store.list(dir),
+    };
+    let paths = match listed {
         Ok(p) => p,
         Err(e) => {
             d.error(&store.name(dir), None, format!("cannot read directory: {e}"));

@@ -234,9 +234,9 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             (_, Some(s), _) => Some(Start::Since(s.value)),
             (_, None, Some(k)) => Some(Start::KnownSince(k.value)),
             (Level::None | Level::NotApplicable, None, None) => Some(Start::Establishment),
-            (_, None, None) => {
-                earliest.or(assessed_year).map(|y| Start::KnownSince(y.clamp(established, assessed_year.unwrap_or(y))))
-            }
+            (_, None, None) => earliest
+                .or(assessed_year)
+                .map(|y| Start::KnownSince(y.max(established).min(assessed_year.unwrap_or(y)))),
         };
         disclosures.insert(key.value, Assessment { level: lvl, start, history, note: r.note, evidence: ev });
     }

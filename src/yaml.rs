@@ -16,15 +16,85 @@ pub fn pos<T>(s: &Spanned<T>) -> Pos {
     Pos::new(s.referenced.line(), s.referenced.column())
 }
 
-/// Parses `text` (the contents of `file`) into `T`, or explains why it cannot.
+/// The largest input file read, in bytes (real descriptors are under 100 KB); the
+/// environment variable [`MAX_FILE_BYTES_VAR`] raises or lowers it.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Environment variable that overrides [`MAX_FILE_BYTES`].
+pub const MAX_FILE_BYTES_VAR: &str = "SWFSCORE_MAX_FILE_BYTES";
+/// The most nodes that alias expansion may produce in one file (a "billion laughs" file
+/// stops here); [`MAX_ALIAS_NODES_VAR`] overrides it.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+/// Environment variable that overrides [`MAX_ALIAS_NODES`].
+pub const MAX_ALIAS_NODES_VAR: &str = "SWFSCORE_MAX_ALIAS_NODES";
+/// The deepest nesting of mappings and sequences accepted.
+pub const MAX_DEPTH: usize = 64;
+
+fn limit<T: std::str::FromStr>(var: &str, default: T) -> T {
+    std::env::var(var).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+}
+
+/// The file size limit in force.
+pub fn max_file_bytes() -> u64 {
+    limit(MAX_FILE_BYTES_VAR, MAX_FILE_BYTES)
+}
+
+/// An error for a file over the size limit.
+pub fn too_large(file: &str, bytes: u64) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        file: file.to_string(),
+        pos: None,
+        message: format!("the file is {bytes} bytes, over the input size limit of {} bytes", max_file_bytes()),
+        help: Some(format!("a real descriptor is under 100 KB; to read larger files set {MAX_FILE_BYTES_VAR}=BYTES")),
+    }
+}
+
+/// Parses `text` (the contents of `file`) into `T`, or explains why it cannot. A UTF-8 byte
+/// order mark is skipped; CRLF line endings are accepted.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostic> {
-    let options = serde_saphyr::options! { with_snippet: false };
+    if text.len() as u64 > max_file_bytes() {
+        return Err(too_large(file, text.len() as u64));
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let aliases = limit(MAX_ALIAS_NODES_VAR, MAX_ALIAS_NODES);
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = aliases;
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
         let pos = e.location().filter(|l| l.line() > 0).map(|l| Pos::new(l.line(), l.column()));
-        let raw = e.without_snippet().to_string();
-        let (message, help) = humanise(strip_location(&raw));
+        let (message, help) = match &e {
+            serde_saphyr::Error::Budget { breach, .. } => budget_message(breach, aliases),
+            serde_saphyr::Error::AliasReplayLimitExceeded { .. } => alias_message(aliases),
+            _ => humanise(strip_location(&e.without_snippet().to_string())),
+        };
         Diagnostic { severity: Severity::Error, file: file.to_string(), pos, message, help }
     })
+}
+
+fn alias_message(aliases: usize) -> (String, Option<String>) {
+    (
+        format!("alias expansion exceeds the limit of {aliases} replayed nodes (an alias bomb?)"),
+        Some(format!("real descriptors use no aliases; to allow more set {MAX_ALIAS_NODES_VAR}=N")),
+    )
+}
+
+/// Which parser limit a file hit, and how to raise it where that makes sense.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach, aliases: usize) -> (String, Option<String>) {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Depth { .. } => (
+            format!("the file nests deeper than the limit of {MAX_DEPTH} levels"),
+            Some("real descriptors nest five levels deep".into()),
+        ),
+        B::Aliases { .. } | B::Anchors { .. } => alias_message(aliases),
+        other => (
+            format!("the file exceeds a parser limit ({other:?})"),
+            Some(format!("real descriptors are far below it; files over {MAX_FILE_BYTES_VAR} bytes are refused")),
+        ),
+    }
 }
 
 /// The parser appends " at line L, column C"; the position is reported separately.
@@ -37,6 +107,18 @@ fn strip_location(msg: &str) -> &str {
 
 /// Rewrites the parser's wording into what a data editor needs to read, with a suggestion.
 fn humanise(msg: &str) -> (String, Option<String>) {
+    if msg == "unexpected end of input" {
+        return (
+            "the file ends before any content (empty, or only comments)".into(),
+            Some("write the mapping this file should hold, e.g. start with `id:`".into()),
+        );
+    }
+    if msg == "recursion limit exceeded" {
+        return (
+            "the file nests too deeply for the parser".into(),
+            Some("real descriptors nest five levels deep; is this the right file?".into()),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once("`, expected one of ") {
             let fields: Vec<&str> = expected.split(", ").map(|s| s.trim_matches('`')).collect();

@@ -1,0 +1,307 @@
+//! The inputs people really send: odd folder entries, exported files, hostile files. Each
+//! case exits 2 from `score` (1 from `validate`), names the path, writes nothing, and its
+//! message is snapshotted.
+
+use crate::util::*;
+use std::path::Path;
+
+/// Sets up a copy of the fixture with `setup`, then checks `score --output` and `validate`.
+#[track_caller]
+fn refused(name: &str, what: &str, setup: impl Fn(&Path), at: &str) {
+    let t = mini();
+    setup(t.path());
+    let score = swfscore(t.path(), &["score", "--format", "markdown", "--output", "out.md"]);
+    assert_eq!(score.code, 2, "{name}: score exit code; stderr:\n{}", score.stderr);
+    assert!(score.stderr.contains(at), "{name}: score stderr lacks {at:?}:\n{}", score.stderr);
+    assert!(!t.path().join("out.md").exists(), "{name}: score wrote a file");
+    assert!(!score.stderr.contains("panicked"), "{name}");
+    let validate = swfscore(t.path(), &["validate"]);
+    assert_eq!(validate.code, 1, "{name}: validate exit code; stderr:\n{}", validate.stderr);
+    let mut settings = settings();
+    settings.set_description(format!("`swfscore validate` on the mini fixture with {what}"));
+    settings.bind(|| insta::assert_snapshot!(format!("hard_{name}"), validate.stderr));
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    std::fs::write(dir.join(rel), text).unwrap();
+}
+
+#[test]
+fn a_folder_named_like_a_descriptor() {
+    refused(
+        "folder_named_yaml",
+        "a folder funds/x.yaml/",
+        |d| std::fs::create_dir(d.join("funds/x.yaml")).unwrap(),
+        "funds/x.yaml: named like a fund descriptor but is not a file",
+    );
+}
+
+#[test]
+fn a_symlink_loop() {
+    refused(
+        "symlink_loop",
+        "funds/loop.yaml a symlink to itself",
+        |d| std::os::unix::fs::symlink("loop.yaml", d.join("funds/loop.yaml")).unwrap(),
+        "funds/loop.yaml: cannot read:",
+    );
+}
+
+#[test]
+fn a_dangling_symlink() {
+    refused(
+        "dangling_symlink",
+        "funds/gone.yaml a symlink to a missing file",
+        |d| std::os::unix::fs::symlink("nowhere.yaml", d.join("funds/gone.yaml")).unwrap(),
+        "funds/gone.yaml: cannot read:",
+    );
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    refused(
+        "name_not_utf8",
+        "a descriptor whose name is not UTF-8",
+        |d| {
+            let name = std::ffi::OsStr::from_bytes(b"\xff\xfe.yaml");
+            std::fs::write(d.join("funds").join(name), "id: x\n").unwrap();
+        },
+        "the file name is not valid UTF-8",
+    );
+}
+
+#[test]
+fn an_empty_descriptor() {
+    refused(
+        "empty_file",
+        "funds/alpha.yaml emptied",
+        |d| write(d, "funds/alpha.yaml", ""),
+        "funds/alpha.yaml:1:1: the file ends before any content",
+    );
+}
+
+#[test]
+fn a_descriptor_of_only_comments() {
+    refused(
+        "only_comments",
+        "funds/alpha.yaml only comments",
+        |d| write(d, "funds/alpha.yaml", "# nothing\n# here\n"),
+        "funds/alpha.yaml:3:1: the file ends before any content",
+    );
+}
+
+#[test]
+fn a_descriptor_over_the_size_limit() {
+    refused(
+        "too_large",
+        "a 100 MB funds/big.yaml",
+        |d| {
+            let f = std::fs::File::create(d.join("funds/big.yaml")).unwrap();
+            f.set_len(100 * 1024 * 1024).unwrap();
+        },
+        "funds/big.yaml: cannot read: the file is 104857600 bytes, over the input size limit of 8388608 bytes",
+    );
+}
+
+#[test]
+fn the_size_limit_names_how_to_raise_it() {
+    let t = mini();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
+        .args(["validate"])
+        .current_dir(t.path())
+        .env("SWFSCORE_MAX_FILE_BYTES", "100")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("over the input size limit of 100 bytes"), "{err}");
+}
+
+#[test]
+fn nesting_a_hundred_thousand_deep() {
+    refused(
+        "deep_nesting",
+        "100,000 nested brackets in funds/alpha.yaml",
+        |d| write(d, "funds/alpha.yaml", &"[".repeat(100_000)),
+        "funds/alpha.yaml:1:",
+    );
+}
+
+#[test]
+fn an_alias_bomb() {
+    refused(
+        "alias_bomb",
+        "an alias bomb in funds/alpha.yaml",
+        |d| {
+            let mut bomb = String::from("id: alpha\nname: &a [x, x, x, x, x, x, x, x, x, x]\n");
+            for (i, prev) in ["a", "b", "c", "d", "e", "f"].iter().enumerate() {
+                let next = ["b", "c", "d", "e", "f", "g"][i];
+                bomb.push_str(&format!(
+                    "x{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+                ));
+            }
+            write(d, "funds/alpha.yaml", &bomb);
+        },
+        "funds/alpha.yaml:",
+    );
+}
+
+#[test]
+fn invalid_utf8_content_names_the_line() {
+    refused(
+        "invalid_utf8",
+        "a byte that is not UTF-8 on line 3 of funds/alpha.yaml",
+        |d| {
+            let mut bytes = std::fs::read(d.join("funds/alpha.yaml")).unwrap();
+            let third = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(1).unwrap().0 + 1;
+            bytes.insert(third + 2, 0xff);
+            std::fs::write(d.join("funds/alpha.yaml"), bytes).unwrap();
+        },
+        "not valid UTF-8 at line 3, column 3",
+    );
+}
+
+#[test]
+fn established_after_assessed() {
+    refused(
+        "established_after_assessed",
+        "`established: 2030` in funds/beta.yaml",
+        |d| {
+            let p = d.join("funds/beta.yaml");
+            let text = std::fs::read_to_string(&p).unwrap().replace("established: 2015", "established: 2030");
+            std::fs::write(p, text).unwrap();
+        },
+        "funds/beta.yaml:6:14: established year 2030 is out of range",
+    );
+}
+
+#[test]
+fn a_rubric_whose_every_weight_is_zero() {
+    refused(
+        "all_weights_zero",
+        "every weight in rubric.yaml set to 0",
+        |d| {
+            let p = d.join("rubric.yaml");
+            let text = std::fs::read_to_string(&p).unwrap();
+            let text = text
+                .replace("weight: 3", "weight: 0")
+                .replace("weight: 2", "weight: 0")
+                .replace("weight: 1", "weight: 0");
+            std::fs::write(p, text).unwrap();
+        },
+        "rubric.yaml:",
+    );
+}
+
+#[test]
+fn a_profile_naming_an_unknown_category() {
+    refused(
+        "profile_unknown_category",
+        "a profile weighting category `reportng`",
+        |d| {
+            let p = d.join("rubric.yaml");
+            let text = std::fs::read_to_string(&p)
+                .unwrap()
+                .replace("categories: { reporting: 9 }", "categories: { reportng: 9 }");
+            std::fs::write(p, text).unwrap();
+        },
+        "reportng",
+    );
+}
+
+#[test]
+fn crlf_line_endings_and_a_byte_order_mark_are_accepted() {
+    let t = mini();
+    for f in ["funds/alpha.yaml", "rubric.yaml", "disclosures.yaml"] {
+        let p = t.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap().replace('\n', "\r\n");
+        std::fs::write(&p, format!("\u{feff}{text}")).unwrap();
+    }
+    let plain = swfscore(mini().path(), &["score", "--format", "json"]);
+    let r = swfscore(t.path(), &["score", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, plain.stdout, "the same scores from CRLF files with a BOM");
+}
+
+#[test]
+fn files_that_are_not_yaml_are_skipped_with_a_note() {
+    let t = mini();
+    write(t.path(), "funds/README.md", "notes");
+    write(t.path(), "funds/alpha.yaml.bak", "old");
+    let r = swfscore(t.path(), &["validate"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("skipped 2 file(s) in funds that are not .yaml or .yml: README.md, alpha.yaml.bak"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_unreadable_file_names_its_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = mini();
+    let p = t.path().join("funds/alpha.yaml");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let r = swfscore(t.path(), &["validate"]);
+    if std::fs::read(&p).is_ok() {
+        // Running as root: permissions do not stop reading, so the file is simply read.
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    } else {
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("funds/alpha.yaml: cannot read: Permission denied"), "{}", r.stderr);
+    }
+}
+
+/// A scenario file, written beside the fixture, refused with its location.
+#[track_caller]
+fn scenario_refused(name: &str, text: &str, at: &str) {
+    let t = mini();
+    write(t.path(), "scenario.yaml", text);
+    let r = swfscore(t.path(), &["whatif", "--scenario", "scenario.yaml", "--output", "out.txt"]);
+    assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+    assert!(r.stderr.contains(at), "{name}: stderr lacks {at:?}:\n{}", r.stderr);
+    assert!(!t.path().join("out.txt").exists());
+    let mut settings = settings();
+    settings.set_description(format!("`swfscore whatif --scenario` with a scenario: {text:?}"));
+    settings.bind(|| insta::assert_snapshot!(format!("hard_scenario_{name}"), r.stderr));
+}
+
+#[test]
+fn scenarios_with_errors() {
+    scenario_refused(
+        "unknown_fund",
+        "changes:\n  - fund: alpah\n    set: { fund_size: full }\n",
+        "scenario.yaml:2:11: unknown fund `alpah` (did you mean `alpha`?)",
+    );
+    scenario_refused(
+        "unknown_disclosure",
+        "changes:\n  - fund: alpha\n    set: { fund_sise: full }\n",
+        "scenario.yaml:3:12: unknown disclosure `fund_sise` (did you mean `fund_size`?)",
+    );
+    scenario_refused("bad_level", "changes:\n  - fund: alpha\n    set: { fund_size: ful }\n", "scenario.yaml:3:");
+    scenario_refused("no_changes", "title: nothing\nchanges: []\n", "the scenario has no changes");
+    scenario_refused(
+        "set_twice",
+        "changes:\n  - fund: alpha\n    set: { fund_size: full }\n  - fund: alpha\n    set: { fund_size: none }\n",
+        "`fund_size` is set twice for `alpha`",
+    );
+    scenario_refused("syntax", "changes:\n  - fund: [alpha\n", "scenario.yaml:");
+    scenario_refused("missing_file", "", "scenario.yaml");
+}
+
+#[test]
+fn hostile_arguments_are_refused_cleanly() {
+    for args in [
+        &["score", "--at-age", "2147483647"][..],
+        &["score", "--as-of", "-5"],
+        &["gap", "alpha", "--target-rank", "0"],
+        &["gap", "alpha", "--target-score", "inf"],
+        &["history", "alpha", "--from", "99999"],
+        &["explain", "nobody-like-this-at-all"],
+    ] {
+        let r = swfscore(mini().path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked") && !r.stderr.is_empty(), "{args:?}");
+    }
+}
