@@ -248,20 +248,21 @@ fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> 
     }
     let ds = dataset(cfg)?;
     let views = default_views(cfg, &ds)?;
-    let files = report::build(&ds, &views);
+    let rep = report::Report::new(&ds, &views);
+    drop(views);
     if check {
         let mut stale = Vec::new();
         let mut diffs = String::new();
-        for f in &files {
-            let on_disk = std::fs::read_to_string(dir.join(f.name)).ok();
-            let d = report::diff(&load::display(&dir.join(f.name)), on_disk.as_deref(), &f.text);
+        for name in report::NAMES {
+            let on_disk = std::fs::read_to_string(dir.join(name)).ok();
+            let d = report::diff(&load::display(&dir.join(name)), on_disk.as_deref(), &rep.render(name));
             if !d.is_empty() {
                 diffs.push_str(&d);
-                stale.push(f.name);
+                stale.push(name);
             }
         }
         if stale.is_empty() {
-            note(&format!("{} is up to date ({} files)", load::display(&dir), files.len()));
+            note(&format!("{} is up to date ({} files)", load::display(&dir), report::NAMES.len()));
             return Ok(());
         }
         write_stdout(&diffs)?;
@@ -272,9 +273,14 @@ fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> 
         )));
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
-    let named: Vec<(PathBuf, &[u8])> = files.iter().map(|f| (dir.join(f.name), f.text.as_bytes())).collect();
-    write_files(&named)?;
-    note(&format!("wrote {} files to {}", files.len(), load::display(&dir)));
+    // Each file is rendered and staged in turn (one in memory at a time), then all are renamed.
+    let mut staging = Staging::default();
+    for name in report::NAMES {
+        let text = rep.render(name);
+        staging.stage(&dir.join(name), text.as_bytes())?;
+    }
+    staging.commit()?;
+    note(&format!("wrote {} files to {}", report::NAMES.len(), load::display(&dir)));
     Ok(())
 }
 
@@ -524,36 +530,55 @@ fn write_stdout(text: &str) -> Result<(), Error> {
 /// this run, and only when every one is staged are they renamed into place. Anything that
 /// is not a regular file (a device, a FIFO) is written through; symlinks are followed.
 pub fn write_files(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
+    let mut staging = Staging::default();
     for (path, bytes) in files {
-        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        let special = std::fs::metadata(&target).is_ok_and(|m| !m.is_file());
-        if special {
-            if let Err(e) = std::fs::OpenOptions::new().write(true).open(&target).and_then(|mut f| f.write_all(bytes)) {
-                cleanup(&staged);
-                return Err(Error::Write { path: path.clone(), source: e });
-            }
-            continue;
+        staging.stage(path, bytes)?;
+    }
+    staging.commit()
+}
+
+/// Files staged for an all-or-nothing write; dropping it without `commit` removes them.
+#[derive(Debug, Default)]
+struct Staging {
+    /// (temporary file, target), in the order staged.
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Staging {
+    /// Writes `bytes` to a temporary file beside `path` (or straight through, when `path` is
+    /// not a regular file).
+    fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(|e| Error::Write { path: path.to_path_buf(), source: e });
         }
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = target.with_file_name(format!(".{name}.{}.swfscore-tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, bytes) {
-            let _ = std::fs::remove_file(&tmp);
-            cleanup(&staged);
-            return Err(Error::Write { path: path.clone(), source: e });
-        }
-        staged.push((tmp, target));
+        self.staged.push((tmp.clone(), target));
+        std::fs::write(&tmp, bytes).map_err(|e| Error::Write { path: path.to_path_buf(), source: e })
     }
-    for (i, (tmp, target)) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, target) {
-            cleanup(&staged[i..]);
-            return Err(Error::Write { path: target.clone(), source: e });
+
+    /// Renames every staged file into place.
+    fn commit(mut self) -> Result<(), Error> {
+        let staged = std::mem::take(&mut self.staged);
+        for (i, (tmp, target)) in staged.iter().enumerate() {
+            if let Err(e) = std::fs::rename(tmp, target) {
+                self.staged = staged[i..].to_vec();
+                return Err(Error::Write { path: target.clone(), source: e });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.staged {
+            let _ = std::fs::remove_file(tmp);
         }
     }
-    Ok(())
 }

@@ -9,6 +9,8 @@ pub mod commands;
 mod config;
 pub mod diag;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod load;
 pub mod model;
 pub mod raw;

@@ -505,6 +505,13 @@ pub struct Scenario {
 pub fn scenario(path: &Path, ds: &Dataset) -> Result<Scenario, Diagnostics> {
     let mut d = Diagnostics::new();
     let Some(t) = read(&Store::Disk, path, &mut d) else { return Err(d) };
+    scenario_text(&t.text, &t.name, ds)
+}
+
+/// Checks a scenario given as text (`name` is for messages).
+pub fn scenario_text(text: &str, name: &str, ds: &Dataset) -> Result<Scenario, Diagnostics> {
+    let mut d = Diagnostics::new();
+    let t = Text { name: name.to_string(), text: text.to_string() };
     let raw: RawScenario = match yaml::parse(&t.text, &t.name) {
         Ok(r) => r,
         Err(e) => {

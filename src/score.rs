@@ -38,6 +38,8 @@ pub struct Options {
     pub profile: Option<String>,
     /// Also work out, for each unknown disclosure, the score if it alone were none or full.
     pub unknown_effects: bool,
+    /// Leave out the item-by-item results (for callers that need only scores and ranks).
+    pub without_items: bool,
 }
 
 /// Everything a report shows: the rubric, and each fund's scores, ranked.
@@ -425,7 +427,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             bounds: Some(bounds),
             coverage,
             unknowns: if opts.unknown_effects { unknown_effects(rubric, fund, year) } else { vec![] },
-            items,
+            items: if opts.without_items { vec![] } else { items },
         });
     }
     rank(&mut results);

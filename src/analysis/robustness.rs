@@ -404,8 +404,14 @@ impl Model {
 /// Competition ranks (1, 2, 2, 4) on scores rounded to the printed precision.
 fn ranks(scores: &[f64], out: &mut [u32]) {
     let rounded: Vec<f64> = scores.iter().map(|s| round_score(*s)).collect();
-    for (i, r) in out.iter_mut().enumerate() {
-        *r = 1 + rounded.iter().filter(|o| **o > rounded[i]).count() as u32;
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|a, b| rounded[*b].total_cmp(&rounded[*a]));
+    let mut rank = 1;
+    for (pos, &i) in order.iter().enumerate() {
+        if pos > 0 && rounded[i] != rounded[order[pos - 1]] {
+            rank = pos as u32 + 1;
+        }
+        out[i] = rank;
     }
 }
 
@@ -522,53 +528,51 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
         })
         .collect();
 
-    // Monte Carlo: chunked, each chunk with its own stream; results in chunk order.
-    let chunks = s.samples.div_ceil(CHUNK);
+    // Monte Carlo: chunked, each chunk with its own stream, writing its own rows of the
+    // score table; rank counts are integer sums, so their order of reduction does not matter.
     let dims = model.dims();
-    let parts: Vec<(Vec<f64>, Vec<u32>)> = (0..chunks)
-        .into_par_iter()
-        .map(|k| {
-            let n = CHUNK.min(s.samples - k * CHUNK);
+    let names: Vec<usize> = s.pairs.iter().filter_map(|p| model.funds.iter().position(|f| f == p)).collect();
+    let np = names.len();
+    let mut table = vec![0.0; s.samples * nf];
+    let zero = || (vec![0u64; nf * nf], vec![0u64; np * np], vec![0u64; np * np]);
+    let add = |mut a: (Vec<u64>, Vec<u64>, Vec<u64>), b: (Vec<u64>, Vec<u64>, Vec<u64>)| {
+        a.0.iter_mut().zip(&b.0).for_each(|(x, y)| *x += y);
+        a.1.iter_mut().zip(&b.1).for_each(|(x, y)| *x += y);
+        a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x += y);
+        a
+    };
+    let (hist, above, tied) = table
+        .par_chunks_mut((CHUNK * nf).max(1))
+        .enumerate()
+        .map(|(k, rows)| {
             let mut rng = stream(s.seed, k, 1);
             let mut u = vec![0.0; dims];
-            let mut sc = vec![0.0; nf];
             let mut rk = vec![0u32; nf];
-            let (mut scores, mut rks) = (Vec::with_capacity(n * nf), Vec::with_capacity(n * nf));
-            for _ in 0..n {
+            let (mut hist, mut above, mut tied) = zero();
+            let n = rows.len() / nf.max(1);
+            for row in rows.chunks_mut(nf.max(1)) {
                 u.iter_mut().for_each(|x| *x = uniform(&mut rng));
-                model.scores(&model.params(&u, s.weight_noise, &s.fixed), &mut sc);
-                ranks(&sc, &mut rk);
-                scores.extend_from_slice(&sc);
-                rks.extend_from_slice(&rk);
+                model.scores(&model.params(&u, s.weight_noise, &s.fixed), row);
+                ranks(row, &mut rk);
+                for (f, r) in rk.iter().enumerate() {
+                    hist[f * nf + *r as usize - 1] += 1;
+                }
+                for (ia, &a) in names.iter().enumerate() {
+                    for (ib, &b) in names.iter().enumerate() {
+                        if rk[a] < rk[b] {
+                            above[ia * np + ib] += 1;
+                        } else if a != b && rk[a] == rk[b] {
+                            tied[ia * np + ib] += 1;
+                        }
+                    }
+                }
             }
             if let Some(p) = &s.progress {
                 (p.0)(n as u64);
             }
-            (scores, rks)
+            (hist, above, tied)
         })
-        .collect();
-    let mut per_fund_scores = vec![Vec::with_capacity(s.samples); nf];
-    let mut hist = vec![vec![0u64; nf]; nf];
-    let names: Vec<usize> = s.pairs.iter().filter_map(|p| model.funds.iter().position(|f| f == p)).collect();
-    let mut above = vec![vec![0u64; nf]; nf];
-    let mut tied = vec![vec![0u64; nf]; nf];
-    for (scores, rks) in &parts {
-        for (row, rk) in scores.chunks(nf).zip(rks.chunks(nf)) {
-            for f in 0..nf {
-                per_fund_scores[f].push(row[f]);
-                hist[f][rk[f] as usize - 1] += 1;
-            }
-            for &a in &names {
-                for &b in &names {
-                    if rk[a] < rk[b] {
-                        above[a][b] += 1;
-                    } else if a != b && rk[a] == rk[b] {
-                        tied[a][b] += 1;
-                    }
-                }
-            }
-        }
-    }
+        .reduce(zero, add);
     let total = s.samples.max(1) as f64;
     let rank_at = |h: &[u64], q: f64| {
         let want = (q * s.samples as f64).ceil().max(1.0) as u64;
@@ -583,7 +587,8 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
     };
     let mut funds: Vec<FundUncertainty> = (0..nf)
         .map(|f| {
-            let mut v = std::mem::take(&mut per_fund_scores[f]);
+            let h = &hist[f * nf..(f + 1) * nf];
+            let mut v: Vec<f64> = table.iter().skip(f).step_by(nf).copied().collect();
             v.sort_by(f64::total_cmp);
             let q = |p: f64| {
                 if v.is_empty() {
@@ -598,23 +603,23 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
                 label: model.labels[f].clone(),
                 nominal_score: round_score(nominal_scores[f]),
                 nominal_rank: nominal_ranks[f],
-                median_rank: rank_at(&hist[f], 0.5),
-                rank_interval: [rank_at(&hist[f], 0.05), rank_at(&hist[f], 0.95)],
-                rank_probabilities: hist[f].iter().map(|c| crate::score::round_to(*c as f64 / total, 6)).collect(),
+                median_rank: rank_at(h, 0.5),
+                rank_interval: [rank_at(h, 0.05), rank_at(h, 0.95)],
+                rank_probabilities: h.iter().map(|c| crate::score::round_to(*c as f64 / total, 6)).collect(),
                 score_quantiles: [q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)],
             }
         })
         .collect();
     funds.sort_by(|a, b| (a.nominal_rank, &a.fund).cmp(&(b.nominal_rank, &b.fund)));
     let mut pairs = Vec::new();
-    for &a in &names {
-        for &b in &names {
+    for (ia, &a) in names.iter().enumerate() {
+        for (ib, &b) in names.iter().enumerate() {
             if a != b {
                 pairs.push(PairOdds {
                     fund: model.funds[a].clone(),
                     other: model.funds[b].clone(),
-                    above: crate::score::round_to(above[a][b] as f64 / total, 6),
-                    tied: crate::score::round_to(tied[a][b] as f64 / total, 6),
+                    above: crate::score::round_to(above[ia * np + ib] as f64 / total, 6),
+                    tied: crate::score::round_to(tied[ia * np + ib] as f64 / total, 6),
                 });
             }
         }

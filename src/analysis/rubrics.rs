@@ -50,7 +50,8 @@ pub struct Pair {
 
 /// Scores the same funds under each `(id, dataset)` view.
 pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
-    let results: Vec<_> = views.iter().map(|(_, ds)| score::score(ds, &Options::default())).collect();
+    let opts = Options { without_items: true, ..Options::default() };
+    let results: Vec<_> = views.iter().map(|(_, ds)| score::score(ds, &opts)).collect();
     let mut ids: Vec<(String, String)> = Vec::new();
     for r in &results {
         for f in &r.results {

@@ -452,6 +452,9 @@ fn markdownish_table(headers: &[String], rows: &[Vec<String>], caption: &str) ->
 /// The whole page: ranking, heatmap, the focus section, a card per fund, the method.
 pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
     let mut s = head("Sovereign wealth fund transparency — swfscore");
+    // About 50 KB per fund (its card, row and column): reserve it, so a page for thousands of
+    // funds is not copied again and again as it grows.
+    s.reserve(r.results.len() * 50_000);
     s.push_str("<header>\n<h1>How transparent are sovereign wealth funds?</h1>\n");
     let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
     if let Some(d) = data_date(cx) {

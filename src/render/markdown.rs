@@ -43,38 +43,12 @@ impl Renderer for Markdown {
     }
 
     fn scores(&self, r: &Results, _cx: &Context) -> String {
-        let mut out = format!("## Transparency scores\n\n{}\n\n", rubric_line(r));
-        let age = r.at_age.is_some();
-        out.push_str(if age { "| Rank | Fund | Year | Score | Range |" } else { "| Rank | Fund | Score | Range |" });
-        for c in &r.categories {
-            out.push_str(&format!(" {} |", cell(&c.title)));
-        }
-        out.push_str(if age { "\n|---:|---|---:|---:|---:|" } else { "\n|---:|---|---:|---:|" });
-        for _ in &r.categories {
-            out.push_str("---:|");
-        }
-        out.push('\n');
-        for f in &r.results {
-            let score = f.score.map_or_else(|| format!("*{}*", status_text(f)), |s| format!("**{s:.1}**"));
-            let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
-            out.push_str(&format!(
-                "| {} | {} |{year} {score} | {} |",
-                f.rank.map_or("-".into(), |k| k.to_string()),
-                cell(&f.name),
-                fmt_bounds(f.bounds)
-            ));
-            for (_, s) in &f.categories {
-                out.push_str(&format!(" {} |", fmt_score(*s)));
-            }
-            out.push('\n');
-        }
-        out.push_str("\nCategory weights: ");
-        let w: Vec<String> = r.categories.iter().map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0)).collect();
-        out.push_str(&w.join(", "));
-        out.push_str(".\n\nRange: the score if every unknown disclosure were none, and if it were full.\n");
-        out
+        scores_titled(r, "Transparency scores")
     }
 
+    fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
+        compare_titled(r, funds, cx, "Comparison")
+    }
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let fund = fund_of(cx, f);
         let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r));
@@ -138,59 +112,95 @@ impl Renderer for Markdown {
         }
         out
     }
+}
 
-    fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        let mut out = format!("## Comparison\n\n{}\n\n| |", rubric_line(r));
-        for f in funds {
-            out.push_str(&format!(" {} |", cell(&f.label)));
-        }
-        out.push_str("\n|---|");
-        for _ in funds {
-            out.push_str("---:|");
-        }
-        out.push('\n');
-        out.push_str("| **Score** |");
-        for f in funds {
-            out.push_str(&format!(" **{}** |", f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}"))));
-        }
-        out.push_str("\n| Rank |");
-        for f in funds {
-            out.push_str(&format!(" {} |", f.rank.map_or("-".into(), |k| k.to_string())));
-        }
-        out.push('\n');
-        for (k, c) in r.categories.iter().enumerate() {
-            out.push_str(&format!("| {} |", cell(&c.title)));
-            for f in funds {
-                out.push_str(&format!(" {} |", fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
-            }
-            out.push('\n');
-        }
-        out.push_str("\n| Disclosure |");
-        for f in funds {
-            out.push_str(&format!(" {} |", cell(&f.label)));
-        }
-        out.push_str("\n|---|");
-        for _ in funds {
-            out.push_str("---|");
-        }
-        out.push('\n');
-        let all = rubric_disclosures(r);
-        let mut differing = 0;
-        for d in &all {
-            let diff = differs(funds, d);
-            differing += usize::from(diff);
-            let name = cell(disclosure_title(cx, d));
-            out.push_str(&if diff { format!("| **{name}** |") } else { format!("| {name} |") });
-            for f in funds {
-                let l = level_short(level_of(f, d));
-                out.push_str(&if diff { format!(" **{l}** |") } else { format!(" {l} |") });
-            }
-            out.push('\n');
-        }
-        out.push_str(&format!(
-            "\nRows in bold differ ({differing} of {}). ? = unknown, n/a = not applicable.\n",
-            all.len()
-        ));
-        out
+/// The ranking under a level-2 heading `title`.
+pub fn scores_titled(r: &Results, title: &str) -> String {
+    let mut out = format!("## {title}\n\n{}\n\n", rubric_line(r));
+
+    let age = r.at_age.is_some();
+    out.push_str(if age { "| Rank | Fund | Year | Score | Range |" } else { "| Rank | Fund | Score | Range |" });
+    for c in &r.categories {
+        out.push_str(&format!(" {} |", cell(&c.title)));
     }
+    out.push_str(if age { "\n|---:|---|---:|---:|---:|" } else { "\n|---:|---|---:|---:|" });
+    for _ in &r.categories {
+        out.push_str("---:|");
+    }
+    out.push('\n');
+    for f in &r.results {
+        let score = f.score.map_or_else(|| format!("*{}*", status_text(f)), |s| format!("**{s:.1}**"));
+        let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
+        out.push_str(&format!(
+            "| {} | {} |{year} {score} | {} |",
+            f.rank.map_or("-".into(), |k| k.to_string()),
+            cell(&f.name),
+            fmt_bounds(f.bounds)
+        ));
+        for (_, s) in &f.categories {
+            out.push_str(&format!(" {} |", fmt_score(*s)));
+        }
+        out.push('\n');
+    }
+    out.push_str("\nCategory weights: ");
+    let w: Vec<String> = r.categories.iter().map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0)).collect();
+    out.push_str(&w.join(", "));
+    out.push_str(".\n\nRange: the score if every unknown disclosure were none, and if it were full.\n");
+    out
+}
+
+/// Funds side by side under a level-2 heading `title`.
+pub fn compare_titled(r: &Results, funds: &[&FundResult], cx: &Context, title: &str) -> String {
+    let mut out = format!("## {title}\n\n{}\n\n| |", rubric_line(r));
+    for f in funds {
+        out.push_str(&format!(" {} |", cell(&f.label)));
+    }
+    out.push_str("\n|---|");
+    for _ in funds {
+        out.push_str("---:|");
+    }
+    out.push('\n');
+    out.push_str("| **Score** |");
+    for f in funds {
+        out.push_str(&format!(" **{}** |", f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}"))));
+    }
+    out.push_str("\n| Rank |");
+    for f in funds {
+        out.push_str(&format!(" {} |", f.rank.map_or("-".into(), |k| k.to_string())));
+    }
+    out.push('\n');
+    for (k, c) in r.categories.iter().enumerate() {
+        out.push_str(&format!("| {} |", cell(&c.title)));
+        for f in funds {
+            out.push_str(&format!(" {} |", fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
+        }
+        out.push('\n');
+    }
+    out.push_str("\n| Disclosure |");
+    for f in funds {
+        out.push_str(&format!(" {} |", cell(&f.label)));
+    }
+    out.push_str("\n|---|");
+    for _ in funds {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    let all = rubric_disclosures(r);
+    let mut differing = 0;
+    for d in &all {
+        let diff = differs(funds, d);
+        differing += usize::from(diff);
+        let name = cell(disclosure_title(cx, d));
+        out.push_str(&if diff { format!("| **{name}** |") } else { format!("| {name} |") });
+        for f in funds {
+            let l = level_short(level_of(f, d));
+            out.push_str(&if diff { format!(" **{l}** |") } else { format!(" {l} |") });
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\nRows in bold differ ({differing} of {}). ? = unknown, n/a = not applicable.\n",
+        all.len()
+    ));
+    out
 }
