@@ -134,7 +134,8 @@ fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        if p.is_dir() && !name.starts_with('.') && name != "target" && name != "docs" {
+        // fuzz/ holds fuzzer inputs (copies of the data and arbitrary bytes), not data files.
+        if p.is_dir() && !name.starts_with('.') && !["target", "docs", "fuzz"].contains(&name.as_str()) {
             collect_yaml(&p, out);
         } else if name.ends_with(".yaml") {
             out.push(p);
