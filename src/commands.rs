@@ -273,6 +273,7 @@ fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> 
         )));
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
+    remove_stale_staging(&dir);
     // Each file is rendered and staged in turn (one in memory at a time), then all are renamed.
     let mut staging = Staging::default();
     for name in report::NAMES {
@@ -535,6 +536,20 @@ pub fn write_files(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
         staging.stage(path, bytes)?;
     }
     staging.commit()
+}
+
+/// Removes temporary files that a killed run left in `dir` (their process is gone).
+fn remove_stale_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_suffix(".swfscore-tmp") else { continue };
+        let pid = rest.rsplit('.').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Files staged for an all-or-nothing write; dropping it without `commit` removes them.

@@ -305,3 +305,128 @@ fn hostile_arguments_are_refused_cleanly() {
         assert!(!r.stderr.contains("panicked") && !r.stderr.is_empty(), "{args:?}");
     }
 }
+
+/// A data folder with `n` funds: copies of the real descriptors under new ids.
+fn many_funds(n: usize) -> tempfile::TempDir {
+    let t = data_copy();
+    let real: Vec<(String, String)> = std::fs::read_dir(repo().join("funds"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (e.path().file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    for i in 0..n {
+        let (id, text) = &real[i % real.len()];
+        let new = format!("{id}_{i}");
+        std::fs::write(
+            t.path().join(format!("funds/{new}.yaml")),
+            text.replacen(&format!("\nid: {id}\n"), &format!("\nid: {new}\n"), 1),
+        )
+        .unwrap();
+    }
+    t
+}
+
+#[test]
+fn a_killed_report_leaves_the_previous_reports_whole_and_the_next_run_cleans_up() {
+    let t = many_funds(150);
+    let dir = t.path();
+    assert_eq!(swfscore(dir, &["report"]).code, 0);
+    let names = ["transparency.md", "transparency.html", "scores.csv", "scores.json"];
+    let read = || names.map(|n| std::fs::read(dir.join("reports").join(n)).unwrap());
+    let old = read();
+    // Change one level so the next report differs, then kill runs part way, at several points.
+    replace_block(
+        &dir.join("funds/hkic.yaml"),
+        "holdings_list",
+        "    level: full\n    evidence: [{ source: T, url: \"https://t.example\", date: 2026 }]\n",
+    );
+    assert_eq!(swfscore(dir, &["report", "--out", "fresh"]).code, 0);
+    let new = names.map(|n| std::fs::read(dir.join("fresh").join(n)).unwrap());
+    for delay_ms in [50u64, 150, 300, 600, 1200] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
+            .arg("report")
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = read();
+        for (k, n) in names.iter().enumerate() {
+            assert!(
+                now[k] == old[k] || now[k] == new[k],
+                "{n} is neither the old nor the new version after a kill at {delay_ms} ms"
+            );
+        }
+        // The renames take microseconds; outside them the folder is all old or all new.
+        let all_old = now == old;
+        let all_new = now == new;
+        assert!(all_old || all_new, "a mix of old and new reports after a kill at {delay_ms} ms");
+        if all_new {
+            // Put the old ones back for the next round.
+            for (k, n) in names.iter().enumerate() {
+                std::fs::write(dir.join("reports").join(n), &old[k]).unwrap();
+            }
+        }
+    }
+    assert_eq!(swfscore(dir, &["report"]).code, 0);
+    let left: Vec<String> = std::fs::read_dir(dir.join("reports"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".swfscore-tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    assert_eq!(swfscore(dir, &["report", "--check"]).code, 0);
+}
+
+#[test]
+fn two_reports_at_once_into_one_folder_leave_it_whole() {
+    let t = many_funds(60);
+    let dir = t.path();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
+            .arg("report")
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn(), spawn());
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success(), "both runs succeed");
+    assert_eq!(swfscore(dir, &["report", "--check"]).code, 0, "the folder holds one consistent report");
+    let left = std::fs::read_dir(dir.join("reports"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".swfscore-tmp"))
+        .count();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn output_writes_through_devices_and_follows_symlinks() {
+    let t = mini();
+    // A symlink to a file: the target is replaced, the link stays a link.
+    std::fs::write(t.path().join("real.md"), "old").unwrap();
+    std::os::unix::fs::symlink("real.md", t.path().join("link.md")).unwrap();
+    assert_eq!(swfscore(t.path(), &["score", "--format", "markdown", "-o", "link.md"]).code, 0);
+    assert!(std::fs::symlink_metadata(t.path().join("link.md")).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(t.path().join("real.md")).unwrap().contains("Alpha"));
+    // A character device is written through, not replaced.
+    assert_eq!(swfscore(t.path(), &["score", "-o", "/dev/null"]).code, 0);
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device_like());
+}
+
+trait CharDevice {
+    fn is_char_device_like(&self) -> bool;
+}
+
+impl CharDevice for std::fs::FileType {
+    fn is_char_device_like(&self) -> bool {
+        use std::os::unix::fs::FileTypeExt;
+        self.is_char_device()
+    }
+}

@@ -11,6 +11,7 @@ mod architecture;
 mod builtin;
 mod cli;
 mod errors;
+mod fuzz_regressions;
 mod hardening;
 mod readme;
 mod reports;
