@@ -13,6 +13,7 @@ mod cli;
 mod errors;
 mod fuzz_regressions;
 mod hardening;
+mod properties;
 mod readme;
 mod reports;
 mod robustness;
