@@ -45,13 +45,16 @@ pub fn catalogue(text: &str) {
     }
 }
 
-/// A what-if scenario against the built-in data.
+/// A what-if scenario against three of the built-in funds (loaded once).
 pub fn scenario(text: &str) {
-    let funds: Vec<(&str, &str)> = builtin::FUNDS.iter().take(3).copied().collect();
-    let loaded = from_texts(builtin::DISCLOSURES, builtin::RUBRIC, &funds);
-    if let Some(ds) = loaded.dataset
-        && let Ok(s) = crate::load::scenario_text(text, "scenario.yaml", &ds)
+    static DATA: std::sync::OnceLock<Option<crate::model::Dataset>> = std::sync::OnceLock::new();
+    let ds = DATA.get_or_init(|| {
+        let funds: Vec<(&str, &str)> = builtin::FUNDS.iter().take(3).copied().collect();
+        from_texts(builtin::DISCLOSURES, builtin::RUBRIC, &funds).dataset
+    });
+    if let Some(ds) = ds
+        && let Ok(s) = crate::load::scenario_text(text, "scenario.yaml", ds)
     {
-        let _ = crate::analysis::whatif::whatif(&ds, s.title, &s.changes, None);
+        let _ = crate::analysis::whatif::whatif(ds, s.title, &s.changes, None);
     }
 }
