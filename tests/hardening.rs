@@ -268,25 +268,49 @@ fn scenario_refused(name: &str, text: &str, at: &str) {
 }
 
 #[test]
-fn scenarios_with_errors() {
+fn scenario_unknown_fund() {
     scenario_refused(
         "unknown_fund",
         "changes:\n  - fund: alpah\n    set: { fund_size: full }\n",
         "scenario.yaml:2:11: unknown fund `alpah` (did you mean `alpha`?)",
     );
+}
+
+#[test]
+fn scenario_unknown_disclosure() {
     scenario_refused(
         "unknown_disclosure",
         "changes:\n  - fund: alpha\n    set: { fund_sise: full }\n",
         "scenario.yaml:3:12: unknown disclosure `fund_sise` (did you mean `fund_size`?)",
     );
+}
+
+#[test]
+fn scenario_bad_level() {
     scenario_refused("bad_level", "changes:\n  - fund: alpha\n    set: { fund_size: ful }\n", "scenario.yaml:3:");
+}
+
+#[test]
+fn scenario_no_changes() {
     scenario_refused("no_changes", "title: nothing\nchanges: []\n", "the scenario has no changes");
+}
+
+#[test]
+fn scenario_set_twice() {
     scenario_refused(
         "set_twice",
         "changes:\n  - fund: alpha\n    set: { fund_size: full }\n  - fund: alpha\n    set: { fund_size: none }\n",
         "`fund_size` is set twice for `alpha`",
     );
+}
+
+#[test]
+fn scenario_syntax() {
     scenario_refused("syntax", "changes:\n  - fund: [alpha\n", "scenario.yaml:");
+}
+
+#[test]
+fn scenario_missing_file() {
     scenario_refused("missing_file", "", "scenario.yaml");
 }
 
@@ -428,5 +452,25 @@ impl CharDevice for std::fs::FileType {
     fn is_char_device_like(&self) -> bool {
         use std::os::unix::fs::FileTypeExt;
         self.is_char_device()
+    }
+}
+
+#[test]
+fn a_full_disk_on_stdout_or_stderr_is_not_a_panic() {
+    for (args, redirect) in [
+        ("validate --coverage --review", ">/dev/full"),
+        ("score --format json", ">/dev/full"),
+        ("explain nobody", "2>/dev/full"),
+        ("validate --strict", "2>/dev/full"),
+        ("report --check", "2>/dev/full >/dev/full"),
+    ] {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("{} {args} {redirect}", env!("CARGO_BIN_EXE_swfscore")))
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        let code = out.status.code();
+        assert!(matches!(code, Some(0..=2)), "{args} {redirect}: exit {code:?}");
     }
 }
