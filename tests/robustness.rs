@@ -36,7 +36,7 @@ fn every_fund_gets_a_rank_interval_and_sobol_names_the_strongest_assumption() {
         let (lo, hi) = (f["rank_interval"][0].as_u64().unwrap(), f["rank_interval"][1].as_u64().unwrap());
         let (nominal, median) = (f["nominal_rank"].as_u64().unwrap(), f["median_rank"].as_u64().unwrap());
         assert!(1 <= lo && lo <= median && median <= hi && hi <= 15, "{f}");
-        let p: f64 = f["rank_probabilities"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).sum();
+        let p: f64 = f["rank_probabilities"].as_object().unwrap().values().map(|x| x.as_f64().unwrap()).sum();
         assert!((p - 1.0).abs() < 1e-4, "rank probabilities sum to 1: {p}");
         let q: Vec<f64> = f["score_quantiles"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
         assert!(q.windows(2).all(|w| w[0] <= w[1]), "quantiles ascend: {q:?}");

@@ -467,9 +467,23 @@ pub struct FundUncertainty {
     /// The 5th and 95th percentile ranks.
     pub rank_interval: [u32; 2],
     /// Share of samples at each rank position, from rank 1.
-    pub rank_probabilities: Vec<f64>,
+    /// Share of samples at each rank the fund takes (ranks it never takes are left out), a
+    /// JSON object from rank to share.
+    #[serde(serialize_with = "rank_map")]
+    pub rank_probabilities: Vec<(u32, f64)>,
     /// Score quantiles: 5th, 25th, 50th, 75th and 95th percentiles.
     pub score_quantiles: [f64; 5],
+}
+
+fn rank_map<S: serde::Serializer>(v: &[(u32, f64)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(v.iter().map(|(k, p)| (k.to_string(), p)))
+}
+
+impl FundUncertainty {
+    /// The share of samples in which the fund holds its nominal rank.
+    pub fn p_nominal(&self) -> f64 {
+        self.rank_probabilities.iter().find(|(r, _)| *r == self.nominal_rank).map_or(0.0, |(_, p)| *p)
+    }
 }
 
 /// How often one fund ranks above another.
@@ -533,30 +547,28 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
     let dims = model.dims();
     let names: Vec<usize> = s.pairs.iter().filter_map(|p| model.funds.iter().position(|f| f == p)).collect();
     let np = names.len();
+    // Scores and ranks of every sample, row by row (memory linear in samples × funds).
     let mut table = vec![0.0; s.samples * nf];
-    let zero = || (vec![0u64; nf * nf], vec![0u64; np * np], vec![0u64; np * np]);
-    let add = |mut a: (Vec<u64>, Vec<u64>, Vec<u64>), b: (Vec<u64>, Vec<u64>, Vec<u64>)| {
+    let mut rank_table = vec![0u32; s.samples * nf];
+    let zero = || (vec![0u64; np * np], vec![0u64; np * np]);
+    let add = |mut a: (Vec<u64>, Vec<u64>), b: (Vec<u64>, Vec<u64>)| {
         a.0.iter_mut().zip(&b.0).for_each(|(x, y)| *x += y);
         a.1.iter_mut().zip(&b.1).for_each(|(x, y)| *x += y);
-        a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x += y);
         a
     };
-    let (hist, above, tied) = table
+    let (above, tied) = table
         .par_chunks_mut((CHUNK * nf).max(1))
+        .zip(rank_table.par_chunks_mut((CHUNK * nf).max(1)))
         .enumerate()
-        .map(|(k, rows)| {
+        .map(|(k, (rows, rank_rows))| {
             let mut rng = stream(s.seed, k, 1);
             let mut u = vec![0.0; dims];
-            let mut rk = vec![0u32; nf];
-            let (mut hist, mut above, mut tied) = zero();
+            let (mut above, mut tied) = zero();
             let n = rows.len() / nf.max(1);
-            for row in rows.chunks_mut(nf.max(1)) {
+            for (row, rk) in rows.chunks_mut(nf.max(1)).zip(rank_rows.chunks_mut(nf.max(1))) {
                 u.iter_mut().for_each(|x| *x = uniform(&mut rng));
                 model.scores(&model.params(&u, s.weight_noise, &s.fixed), row);
-                ranks(row, &mut rk);
-                for (f, r) in rk.iter().enumerate() {
-                    hist[f * nf + *r as usize - 1] += 1;
-                }
+                ranks(row, rk);
                 for (ia, &a) in names.iter().enumerate() {
                     for (ib, &b) in names.iter().enumerate() {
                         if rk[a] < rk[b] {
@@ -570,24 +582,23 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
             if let Some(p) = &s.progress {
                 (p.0)(n as u64);
             }
-            (hist, above, tied)
+            (above, tied)
         })
         .reduce(zero, add);
     let total = s.samples.max(1) as f64;
-    let rank_at = |h: &[u64], q: f64| {
-        let want = (q * s.samples as f64).ceil().max(1.0) as u64;
-        let mut acc = 0;
-        for (i, c) in h.iter().enumerate() {
-            acc += c;
-            if acc >= want {
-                return i as u32 + 1;
-            }
-        }
-        h.len() as u32
+    // The rank at quantile q of a sorted column: the ceil(q·n)-th smallest.
+    let rank_at = |sorted: &[u32], q: f64| {
+        let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len().max(1));
+        sorted.get(k - 1).copied().unwrap_or(0)
     };
     let mut funds: Vec<FundUncertainty> = (0..nf)
         .map(|f| {
-            let h = &hist[f * nf..(f + 1) * nf];
+            let mut col: Vec<u32> = rank_table.iter().skip(f).step_by(nf).copied().collect();
+            col.sort_unstable();
+            let mut probabilities: Vec<(u32, f64)> = Vec::new();
+            for run in col.chunk_by(|a, b| a == b) {
+                probabilities.push((run[0], crate::score::round_to(run.len() as f64 / total, 6)));
+            }
             let mut v: Vec<f64> = table.iter().skip(f).step_by(nf).copied().collect();
             v.sort_by(f64::total_cmp);
             let q = |p: f64| {
@@ -603,9 +614,9 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
                 label: model.labels[f].clone(),
                 nominal_score: round_score(nominal_scores[f]),
                 nominal_rank: nominal_ranks[f],
-                median_rank: rank_at(h, 0.5),
-                rank_interval: [rank_at(h, 0.05), rank_at(h, 0.95)],
-                rank_probabilities: h.iter().map(|c| crate::score::round_to(*c as f64 / total, 6)).collect(),
+                median_rank: rank_at(&col, 0.5),
+                rank_interval: [rank_at(&col, 0.05), rank_at(&col, 0.95)],
+                rank_probabilities: probabilities,
                 score_quantiles: [q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)],
             }
         })

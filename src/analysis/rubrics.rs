@@ -52,10 +52,14 @@ pub struct Pair {
 pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
     let opts = Options { without_items: true, ..Options::default() };
     let results: Vec<_> = views.iter().map(|(_, ds)| score::score(ds, &opts)).collect();
+    // Every fund of any view, first seen first, and each view's results by fund id.
     let mut ids: Vec<(String, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let index: Vec<std::collections::HashMap<&str, &score::FundResult>> =
+        results.iter().map(|r| r.results.iter().map(|f| (f.fund.as_str(), f)).collect()).collect();
     for r in &results {
         for f in &r.results {
-            if !ids.iter().any(|(id, _)| id == &f.fund) {
+            if seen.insert(f.fund.as_str()) {
                 ids.push((f.fund.clone(), f.label.clone()));
             }
         }
@@ -63,7 +67,7 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
     let mut funds: Vec<FundRanks> = ids
         .iter()
         .map(|(id, label)| {
-            let found: Vec<_> = results.iter().map(|r| r.results.iter().find(|f| &f.fund == id)).collect();
+            let found: Vec<_> = index.iter().map(|m| m.get(id.as_str()).copied()).collect();
             FundRanks {
                 fund: id.clone(),
                 label: label.clone(),

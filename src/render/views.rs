@@ -648,7 +648,7 @@ pub fn robustness(r: &crate::analysis::robustness::Robustness) -> Doc {
         ("Score 5–95%", Align::Right),
     ]);
     for f in &r.funds {
-        let p_nominal = f.rank_probabilities.get(f.nominal_rank as usize - 1).copied().unwrap_or(0.0);
+        let p_nominal = f.p_nominal();
         let [lo, hi] = f.rank_interval;
         t.row(vec![
             Cell::plain(f.nominal_rank.to_string()),
@@ -734,7 +734,7 @@ pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Record
             f.median_rank.to_string(),
             f.rank_interval[0].to_string(),
             f.rank_interval[1].to_string(),
-            format!("{:.6}", f.rank_probabilities.get(f.nominal_rank as usize - 1).copied().unwrap_or(0.0)),
+            format!("{:.6}", f.p_nominal()),
             format!("{:.4}", q[0]),
             format!("{:.4}", q[1]),
             format!("{:.4}", q[2]),
