@@ -136,6 +136,87 @@ fn evidence(
     out
 }
 
+/// The fund's life, for checking years and dates.
+#[derive(Debug, Clone, Copy)]
+struct Life {
+    established: i32,
+    assessed: Option<Date>,
+}
+
+/// Checks one disclosure's assessment (`key` is its catalogue id).
+fn assessment(d: &mut Diagnostics, file: &str, life_span: Life, key: &Spanned<String>, r: RawAssessment) -> Assessment {
+    let Life { established, assessed } = life_span;
+    let assessed_year = assessed.map(|a| a.year);
+    let in_range = |y: i32| y >= established && assessed_year.is_none_or(|a| y <= a);
+    let lvl = level(r.level.value);
+    let lp = pos(&r.level);
+    if lvl.is_disclosed() && r.evidence.is_empty() {
+        d.error(file, Some(lp), format!("`{}` is `{lvl}` without evidence", key.value))
+            .help("add `evidence:` with a source, URL and date, or lower the level");
+    }
+    if lvl == Level::Unknown && r.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        d.warning(file, Some(lp), format!("`{}` is unknown with no note", key.value))
+            .help("say in `note:` what was looked for and not found");
+    }
+    let life = || format!("{established} to {}", assessed_year.map_or("?".into(), |y| y.to_string()));
+    for (name, s) in [("since", &r.since), ("known_since", &r.known_since)] {
+        if let Some(s) = s
+            && !in_range(s.value)
+        {
+            d.error(file, Some(pos(s)), format!("`{name}: {}` is outside the fund's life ({})", s.value, life()))
+                .help("a level cannot start before `established` or after `assessed`");
+        }
+    }
+    if let (Some(_), Some(k)) = (&r.since, &r.known_since) {
+        d.error(file, Some(pos(k)), format!("`{}` has both `since` and `known_since`", key.value)).help(
+            "keep `since` when a source documents the start, otherwise `known_since` for the earliest confirmed year",
+        );
+    }
+    let explicit = r.since.as_ref().map(|s| s.value).or(r.known_since.as_ref().map(|s| s.value));
+    if !r.history.is_empty() && explicit.is_none() {
+        d.error(file, Some(lp), format!("`{}` has `history` but no `since` or `known_since`", key.value))
+            .help("give the year the current level started (`since`) or was first confirmed (`known_since`)");
+    }
+    let mut history: Vec<Period> = Vec::new();
+    let mut last: Option<i32> = None;
+    for ps in r.history {
+        let pp = pos(&ps);
+        let p = ps.value;
+        let from = p.from.value;
+        if !in_range(from) {
+            d.error(file, Some(pos(&p.from)), format!("history year {from} is outside the fund's life ({})", life()));
+        }
+        if last.is_some_and(|l| from <= l) || explicit.is_some_and(|s| from >= s) {
+            d.error(file, Some(pos(&p.from)), format!("history out of order at {from}")).help(
+                "history entries go oldest first, each year later than the one before and earlier than `since`/`known_since`",
+            );
+        }
+        last = Some(from);
+        let hl = level(p.level.value);
+        if hl == Level::Unknown {
+            d.error(file, Some(pos(&p.level)), "a history level cannot be `unknown`")
+                .help("leave out the years that are not known");
+        }
+        if hl.is_disclosed() && p.evidence.is_empty() && p.note.is_none() {
+            d.warning(file, Some(pp), format!("history level `{hl}` from {from} has no evidence or note"));
+        }
+        let ev = evidence(d, file, p.evidence, established, assessed);
+        history.push(Period { from, level: hl, note: p.note, evidence: ev });
+    }
+    let ev = evidence(d, file, r.evidence, established, assessed);
+    let earliest = ev.iter().filter_map(|e| e.date).map(|e| e.year).min();
+    let start = match (lvl, &r.since, &r.known_since) {
+        (Level::Unknown, _, _) => None,
+        (_, Some(s), _) => Some(Start::Since(s.value)),
+        (_, None, Some(k)) => Some(Start::KnownSince(k.value)),
+        (Level::None | Level::NotApplicable, None, None) => Some(Start::Establishment),
+        (_, None, None) => {
+            earliest.or(assessed_year).map(|y| Start::KnownSince(y.max(established).min(assessed_year.unwrap_or(y))))
+        }
+    };
+    Assessment { level: lvl, start, history, note: r.note, evidence: ev }
+}
+
 /// Checks one fund descriptor; `stem` is its file name without extension.
 pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<Fund> {
     let errors_before = d.errors();
@@ -156,7 +237,6 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
         d.error(file, Some(pos(&raw.established)), format!("established year {established} is out of range"))
             .help("give the year the fund was founded, no later than `assessed`");
     }
-    let in_range = |y: i32| y >= established && assessed_year.is_none_or(|a| y <= a);
 
     let mut entries: Vec<(Spanned<String>, Spanned<RawAssessment>)> = raw.disclosures.into_iter().collect();
     entries.sort_by_key(|e| pos(&e.0));
@@ -167,78 +247,8 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             d.error(file, Some(kp), format!("unknown disclosure `{}`", key.value)).suggest(&key.value, catalogue.ids());
             continue;
         }
-        let r = value.value;
-        let lvl = level(r.level.value);
-        let lp = pos(&r.level);
-        if lvl.is_disclosed() && r.evidence.is_empty() {
-            d.error(file, Some(lp), format!("`{}` is `{lvl}` without evidence", key.value))
-                .help("add `evidence:` with a source, URL and date, or lower the level");
-        }
-        if lvl == Level::Unknown && r.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            d.warning(file, Some(lp), format!("`{}` is unknown with no note", key.value))
-                .help("say in `note:` what was looked for and not found");
-        }
-        let life = || format!("{established} to {}", assessed_year.map_or("?".into(), |y| y.to_string()));
-        for (name, s) in [("since", &r.since), ("known_since", &r.known_since)] {
-            if let Some(s) = s
-                && !in_range(s.value)
-            {
-                d.error(file, Some(pos(s)), format!("`{name}: {}` is outside the fund's life ({})", s.value, life()))
-                    .help("a level cannot start before `established` or after `assessed`");
-            }
-        }
-        if let (Some(_), Some(k)) = (&r.since, &r.known_since) {
-            d.error(file, Some(pos(k)), format!("`{}` has both `since` and `known_since`", key.value)).help(
-                "keep `since` when a source documents the start, otherwise `known_since` for the earliest confirmed year",
-            );
-        }
-        let explicit = r.since.as_ref().map(|s| s.value).or(r.known_since.as_ref().map(|s| s.value));
-        if !r.history.is_empty() && explicit.is_none() {
-            d.error(file, Some(lp), format!("`{}` has `history` but no `since` or `known_since`", key.value))
-                .help("give the year the current level started (`since`) or was first confirmed (`known_since`)");
-        }
-        let mut history: Vec<Period> = Vec::new();
-        let mut last: Option<i32> = None;
-        for ps in r.history {
-            let pp = pos(&ps);
-            let p = ps.value;
-            let from = p.from.value;
-            if !in_range(from) {
-                d.error(
-                    file,
-                    Some(pos(&p.from)),
-                    format!("history year {from} is outside the fund's life ({})", life()),
-                );
-            }
-            if last.is_some_and(|l| from <= l) || explicit.is_some_and(|s| from >= s) {
-                d.error(file, Some(pos(&p.from)), format!("history out of order at {from}")).help(
-                    "history entries go oldest first, each year later than the one before and earlier than `since`/`known_since`",
-                );
-            }
-            last = Some(from);
-            let hl = level(p.level.value);
-            if hl == Level::Unknown {
-                d.error(file, Some(pos(&p.level)), "a history level cannot be `unknown`")
-                    .help("leave out the years that are not known");
-            }
-            if hl.is_disclosed() && p.evidence.is_empty() && p.note.is_none() {
-                d.warning(file, Some(pp), format!("history level `{hl}` from {from} has no evidence or note"));
-            }
-            let ev = evidence(d, file, p.evidence, established, assessed);
-            history.push(Period { from, level: hl, note: p.note, evidence: ev });
-        }
-        let ev = evidence(d, file, r.evidence, established, assessed);
-        let earliest = ev.iter().filter_map(|e| e.date).map(|e| e.year).min();
-        let start = match (lvl, &r.since, &r.known_since) {
-            (Level::Unknown, _, _) => None,
-            (_, Some(s), _) => Some(Start::Since(s.value)),
-            (_, None, Some(k)) => Some(Start::KnownSince(k.value)),
-            (Level::None | Level::NotApplicable, None, None) => Some(Start::Establishment),
-            (_, None, None) => earliest
-                .or(assessed_year)
-                .map(|y| Start::KnownSince(y.max(established).min(assessed_year.unwrap_or(y)))),
-        };
-        disclosures.insert(key.value, Assessment { level: lvl, start, history, note: r.note, evidence: ev });
+        let a = assessment(d, file, Life { established, assessed }, &key, value.value);
+        disclosures.insert(key.value, a);
     }
     let missing: Vec<&str> = catalogue.ids().filter(|id| !disclosures.contains_key(*id)).collect();
     if !missing.is_empty() {

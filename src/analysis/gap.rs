@@ -273,18 +273,19 @@ fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Opt
     };
     let mut opt: Vec<(&str, f64)> = all.iter().map(|d| (*d, optimistic_gain(ds, fund, now, d))).collect();
     opt.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    let mut budget = SEARCH_BUDGET;
+    let mut search =
+        Search { opt: &opt, target, budget: SEARCH_BUDGET, chosen: Vec::new(), best: None, reaches: &reaches };
     for k in 1..greedy.len() {
-        let mut best: Option<(Vec<&str>, f64)> = None;
-        let mut chosen = Vec::new();
-        if !search(&opt, 0, k, base, target, &mut chosen, &mut best, &mut budget, &reaches) {
+        search.best = None;
+        search.chosen.clear();
+        if !search.run(0, k, base) {
             return Some((
                 greedy.iter().map(|s| s.to_string()).collect(),
                 false,
                 "greedy (exact search budget exhausted)".into(),
             ));
         }
-        if let Some((set, _)) = best {
+        if let Some((set, _)) = search.best.take() {
             return Some((
                 set.iter().map(|s| s.to_string()).collect(),
                 true,
@@ -300,47 +301,52 @@ fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Opt
     ))
 }
 
-/// Depth-first search for the best `k`-set reaching `target`, pruning on optimistic gains.
-/// Returns false when the evaluation budget runs out.
-#[allow(clippy::too_many_arguments)]
-fn search<'a>(
-    opt: &[(&'a str, f64)],
-    start: usize,
-    k: usize,
-    bound_so_far: f64,
+/// A depth-first search for the best set of disclosures reaching `target`, pruning on
+/// optimistic gains, within an evaluation budget.
+struct Search<'a, 'r> {
+    /// Disclosures with their optimistic gains, best first.
+    opt: &'r [(&'a str, f64)],
     target: f64,
-    chosen: &mut Vec<&'a str>,
-    best: &mut Option<(Vec<&'a str>, f64)>,
-    budget: &mut usize,
-    reaches: &dyn Fn(&[&str]) -> (bool, f64),
-) -> bool {
-    if chosen.len() == k {
-        if *budget == 0 {
-            return false;
+    /// Evaluations left.
+    budget: usize,
+    chosen: Vec<&'a str>,
+    /// The best set found that reaches the target, with its raw score.
+    best: Option<(Vec<&'a str>, f64)>,
+    /// Whether a set reaches the target, and its raw score (one full re-score).
+    reaches: &'r dyn Fn(&[&str]) -> (bool, f64),
+}
+
+impl<'a> Search<'a, '_> {
+    /// Extends `chosen` to `k` disclosures from `opt[start..]`; false when the budget runs out.
+    fn run(&mut self, start: usize, k: usize, bound_so_far: f64) -> bool {
+        if self.chosen.len() == k {
+            if self.budget == 0 {
+                return false;
+            }
+            self.budget -= 1;
+            let (ok, raw) = (self.reaches)(&self.chosen);
+            if ok && self.best.as_ref().is_none_or(|(_, b)| raw > *b) {
+                self.best = Some((self.chosen.clone(), raw));
+            }
+            return true;
         }
-        *budget -= 1;
-        let (ok, raw) = reaches(chosen);
-        if ok && best.as_ref().is_none_or(|(_, b)| raw > *b) {
-            *best = Some((chosen.clone(), raw));
+        let need = k - self.chosen.len();
+        for i in start..self.opt.len() {
+            if self.opt.len() - i < need {
+                break;
+            }
+            // Optimistic: this one plus the next best `need - 1` (opt is sorted descending).
+            let bound: f64 = bound_so_far + self.opt[i..i + need].iter().map(|(_, g)| g).sum::<f64>();
+            if round_score(bound + 1e-9) < self.target {
+                break;
+            }
+            self.chosen.push(self.opt[i].0);
+            let ok = self.run(i + 1, k, bound_so_far + self.opt[i].1);
+            self.chosen.pop();
+            if !ok {
+                return false;
+            }
         }
-        return true;
+        true
     }
-    let need = k - chosen.len();
-    for i in start..opt.len() {
-        if opt.len() - i < need {
-            break;
-        }
-        // Optimistic: this one plus the next best `need - 1` (opt is sorted descending).
-        let bound: f64 = bound_so_far + opt[i..i + need].iter().map(|(_, g)| g).sum::<f64>();
-        if round_score(bound + 1e-9) < target {
-            break;
-        }
-        chosen.push(opt[i].0);
-        let ok = search(opt, i + 1, k, bound_so_far + opt[i].1, target, chosen, best, budget, reaches);
-        chosen.pop();
-        if !ok {
-            return false;
-        }
-    }
-    true
 }
