@@ -474,3 +474,45 @@ fn a_full_disk_on_stdout_or_stderr_is_not_a_panic() {
         assert!(matches!(code, Some(0..=2)), "{args} {redirect}: exit {code:?}");
     }
 }
+
+#[test]
+fn a_killed_robustness_run_leaves_the_previous_output_whole() {
+    let t = mini();
+    let dir = t.path();
+    let args = ["robustness", "--samples", "200", "--format", "json", "-o", "out.json"];
+    assert_eq!(swfscore(dir, &args).code, 0);
+    let old = std::fs::read(dir.join("out.json")).unwrap();
+    for delay_ms in [20u64, 100, 400] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
+            .args([
+                "robustness",
+                "--samples",
+                "3000000",
+                "--sobol",
+                "--seed",
+                "9",
+                "--format",
+                "json",
+                "-o",
+                "out.json",
+            ])
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(
+            std::fs::read(dir.join("out.json")).unwrap(),
+            old,
+            "the old output is untouched after a kill at {delay_ms} ms"
+        );
+        let temps = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".swfscore-tmp"))
+            .count();
+        assert_eq!(temps, 0, "nothing staged before the run finished computing");
+    }
+}
