@@ -449,28 +449,11 @@ fn markdownish_table(headers: &[String], rows: &[Vec<String>], caption: &str) ->
     t.html(Some(caption))
 }
 
-/// The whole page: ranking, heatmap, the focus section, a card per fund, the method.
-pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
-    let mut s = head("Sovereign wealth fund transparency — swfscore");
-    // About 50 KB per fund (its card, row and column): reserve it, so a page for thousands of
-    // funds is not copied again and again as it grows.
-    s.reserve(r.results.len() * 50_000);
-    s.push_str("<header>\n<h1>How transparent are sovereign wealth funds?</h1>\n");
-    let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
-    if let Some(d) = data_date(cx) {
-        let _ = writeln!(
-            s,
-            "<p class=\"muted\">Data as of {d}. Every point is traceable to a public source listed in the fund cards below.</p>"
-        );
-    }
-    s.push_str("</header>\n<main>\n<section id=\"ranking\">\n<h2>Ranking</h2>\n");
-    s.push_str(&bar_chart(r, extras.robustness));
-    s.push_str(&scores_table(r));
-    s.push_str("</section>\n<section id=\"matrix\">\n<h2>What each fund discloses</h2>\n<div class=\"chart\">\n");
-    s.push_str(&heatmap(r, cx));
-    s.push_str("</div>\n</section>\n");
+/// The funds of the debate side by side: scores, the at-age comparison and the roadmap.
+fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
     let focus: Vec<&FundResult> =
         extras.focus.iter().filter_map(|id| r.results.iter().find(|f| f.fund == *id)).collect();
+    let mut s = String::new();
     if focus.len() >= 2 {
         s.push_str("<section id=\"focus\">\n<h2>");
         s.push_str(&esc(&focus.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", ")));
@@ -543,21 +526,52 @@ pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
         }
         s.push_str("</section>\n");
     }
+    s
+}
+
+/// Each fund's rank under every rubric and profile.
+fn rubrics_section(c: &RubricComparison) -> String {
+    let mut s = String::new();
+    s.push_str("<section id=\"rubrics\">\n<h2>Ranks under each rubric</h2>\n");
+    let mut headers = vec!["Fund".to_string()];
+    headers.extend(c.views.iter().map(|v| v.id.clone()));
+    let rows: Vec<Vec<String>> = c
+        .funds
+        .iter()
+        .map(|f| {
+            let mut row = vec![f.label.clone()];
+            row.extend(f.ranks.iter().map(|k| k.map_or("-".into(), |k| k.to_string())));
+            row
+        })
+        .collect();
+    s.push_str(&markdownish_table(&headers, &rows, "Rank under each rubric or weight profile"));
+    s.push_str("</section>\n");
+    s
+}
+
+/// The whole page: ranking, heatmap, the focus section, a card per fund, the method.
+pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
+    let mut s = head("Sovereign wealth fund transparency — swfscore");
+    // About 50 KB per fund (its card, row and column): reserve it, so a page for thousands of
+    // funds is not copied again and again as it grows.
+    s.reserve(r.results.len() * 50_000);
+    s.push_str("<header>\n<h1>How transparent are sovereign wealth funds?</h1>\n");
+    let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
+    if let Some(d) = data_date(cx) {
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">Data as of {d}. Every point is traceable to a public source listed in the fund cards below.</p>"
+        );
+    }
+    s.push_str("</header>\n<main>\n<section id=\"ranking\">\n<h2>Ranking</h2>\n");
+    s.push_str(&bar_chart(r, extras.robustness));
+    s.push_str(&scores_table(r));
+    s.push_str("</section>\n<section id=\"matrix\">\n<h2>What each fund discloses</h2>\n<div class=\"chart\">\n");
+    s.push_str(&heatmap(r, cx));
+    s.push_str("</div>\n</section>\n");
+    s.push_str(&focus_section(r, cx, extras));
     if let Some(c) = extras.rubrics {
-        s.push_str("<section id=\"rubrics\">\n<h2>Ranks under each rubric</h2>\n");
-        let mut headers = vec!["Fund".to_string()];
-        headers.extend(c.views.iter().map(|v| v.id.clone()));
-        let rows: Vec<Vec<String>> = c
-            .funds
-            .iter()
-            .map(|f| {
-                let mut row = vec![f.label.clone()];
-                row.extend(f.ranks.iter().map(|k| k.map_or("-".into(), |k| k.to_string())));
-                row
-            })
-            .collect();
-        s.push_str(&markdownish_table(&headers, &rows, "Rank under each rubric or weight profile"));
-        s.push_str("</section>\n");
+        s.push_str(&rubrics_section(c));
     }
     if let Some(rb) = extras.robustness {
         s.push_str("<div id=\"robustness\">\n");
