@@ -317,6 +317,56 @@ fn credits(d: &mut Diagnostics, file: &str, base: Credits, raw: &Option<Spanned<
     c
 }
 
+/// Checks a rubric's weight profiles: ids unique, and every re-weighted category and item
+/// defined in the rubric.
+fn profiles(
+    d: &mut Diagnostics,
+    file: &str,
+    raw: Vec<Spanned<RawProfile>>,
+    cat_ids: &BTreeMap<String, Pos>,
+    item_ids: &BTreeMap<String, Pos>,
+) -> Vec<Profile> {
+    let mut profiles = Vec::new();
+    let mut profile_ids = BTreeSet::new();
+    for ps in raw {
+        let p = ps.value;
+        check_id(d, file, &p.id, "profile");
+        if !profile_ids.insert(p.id.value.clone()) {
+            d.error(file, Some(pos(&p.id)), format!("duplicate profile id `{}`", p.id.value));
+        }
+        let mut cats = BTreeMap::new();
+        for (k, w) in &p.categories {
+            if !cat_ids.contains_key(&k.value) {
+                d.error(
+                    file,
+                    Some(pos(k)),
+                    format!("profile `{}` re-weights unknown category `{}`", p.id.value, k.value),
+                )
+                .suggest(&k.value, cat_ids.keys().map(String::as_str));
+            }
+            cats.insert(k.value.clone(), weight(d, file, w, "profile category"));
+        }
+        let mut its = BTreeMap::new();
+        for (k, w) in &p.items {
+            if !item_ids.contains_key(&k.value) {
+                d.error(file, Some(pos(k)), format!("profile `{}` re-weights unknown item `{}`", p.id.value, k.value))
+                    .suggest(&k.value, item_ids.keys().map(String::as_str));
+            }
+            its.insert(k.value.clone(), weight(d, file, w, "profile item"));
+        }
+        let factor = p.commercial_factor.as_ref().map(|f| weight(d, file, f, "commercial_factor"));
+        profiles.push(Profile {
+            id: p.id.value,
+            title: p.title,
+            rationale: p.rationale,
+            categories: cats,
+            items: its,
+            commercial_factor: factor,
+        });
+    }
+    profiles
+}
+
 /// Checks a rubric against the catalogue.
 pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<Rubric> {
     let errors_before = d.errors();
@@ -420,44 +470,7 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
         }
         categories.push(Category { id: c.id.value, title: c.title, description: c.description, weight: cw, items });
     }
-    let mut profiles = Vec::new();
-    let mut profile_ids = BTreeSet::new();
-    for ps in raw.profiles {
-        let p = ps.value;
-        check_id(d, file, &p.id, "profile");
-        if !profile_ids.insert(p.id.value.clone()) {
-            d.error(file, Some(pos(&p.id)), format!("duplicate profile id `{}`", p.id.value));
-        }
-        let mut cats = BTreeMap::new();
-        for (k, w) in &p.categories {
-            if !cat_ids.contains_key(&k.value) {
-                d.error(
-                    file,
-                    Some(pos(k)),
-                    format!("profile `{}` re-weights unknown category `{}`", p.id.value, k.value),
-                )
-                .suggest(&k.value, cat_ids.keys().map(String::as_str));
-            }
-            cats.insert(k.value.clone(), weight(d, file, w, "profile category"));
-        }
-        let mut its = BTreeMap::new();
-        for (k, w) in &p.items {
-            if !item_ids.contains_key(&k.value) {
-                d.error(file, Some(pos(k)), format!("profile `{}` re-weights unknown item `{}`", p.id.value, k.value))
-                    .suggest(&k.value, item_ids.keys().map(String::as_str));
-            }
-            its.insert(k.value.clone(), weight(d, file, w, "profile item"));
-        }
-        let factor = p.commercial_factor.as_ref().map(|f| weight(d, file, f, "commercial_factor"));
-        profiles.push(Profile {
-            id: p.id.value,
-            title: p.title,
-            rationale: p.rationale,
-            categories: cats,
-            items: its,
-            commercial_factor: factor,
-        });
-    }
+    let profiles = profiles(d, file, raw.profiles, &cat_ids, &item_ids);
     if d.errors() > errors_before {
         return None;
     }
