@@ -281,10 +281,10 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::report::ROBUSTNESS_SAMPLES)]
         samples: usize,
         /// Seed of the random streams; the same seed gives the same bytes on any machine.
-        #[arg(long, value_name = "S", default_value_t = 1)]
+        #[arg(long, value_name = "S", default_value_t = crate::analysis::robustness::DEFAULT_SEED)]
         seed: u64,
         /// Weights are multiplied by a factor uniform in [1-F, 1+F].
-        #[arg(long, value_name = "F", default_value_t = 0.25)]
+        #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE)]
         weight_noise: f64,
         /// Also compute Sobol first- and total-order indices of each assumption.
         #[arg(long)]

@@ -195,16 +195,6 @@ pub enum Start {
     Establishment,
 }
 
-impl Start {
-    /// The year, where there is one.
-    pub fn year(self) -> Option<i32> {
-        match self {
-            Start::Since(y) | Start::KnownSince(y) => Some(y),
-            Start::Establishment => None,
-        }
-    }
-}
-
 impl fmt::Display for Start {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -46,20 +46,9 @@ impl<'a> Report<'a> {
         };
         let rubrics = (views.len() >= 2).then(|| analysis::rubrics::compare(views));
         // The same run as `swfscore robustness` with its defaults, so the README can quote it.
-        let robust = analysis::robustness::robustness(
-            ds,
-            &analysis::robustness::Settings {
-                samples: (ROBUSTNESS_BUDGET / ds.funds.len().max(1)).clamp(1_000, ROBUSTNESS_SAMPLES),
-                seed: 1,
-                weight_noise: 0.25,
-                fixed: vec![],
-                sobol: false,
-                pairs: focus.iter().map(|s| s.to_string()).collect(),
-                as_of: None,
-                profile: None,
-                progress: None,
-            },
-        );
+        let samples = (ROBUSTNESS_BUDGET / ds.funds.len().max(1)).clamp(1_000, ROBUSTNESS_SAMPLES);
+        let pairs = focus.iter().map(|s| s.to_string()).collect();
+        let robust = analysis::robustness::robustness(ds, &analysis::robustness::Settings::defaults(samples, pairs));
         Report { ds, r, focus, at_age, gap, rubrics, robust }
     }
 

@@ -38,8 +38,9 @@ pub struct Options {
     pub profile: Option<String>,
     /// Also work out, for each unknown disclosure, the score if it alone were none or full.
     pub unknown_effects: bool,
-    /// Leave out the item-by-item results (for callers that need only scores and ranks).
-    pub without_items: bool,
+    /// Scores, categories and ranks only: no item-by-item results and no bounds (two fewer
+    /// scoring passes), for callers that compare rankings.
+    pub scores_only: bool,
 }
 
 /// Everything a report shows: the rubric, and each fund's scores, ranked.
@@ -399,7 +400,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             continue;
         }
         let (raw, categories, items) = score_fund(rubric, fund, year);
-        let bounds = raw_bounds(rubric, fund, year).rounded();
+        let bounds = (!opts.scores_only).then(|| raw_bounds(rubric, fund, year).rounded());
         let mut coverage = Coverage::default();
         let mut seen = std::collections::BTreeSet::new();
         for (_, i) in rubric.items() {
@@ -424,10 +425,10 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             score: Some(round_score(raw)),
             rank: None,
             categories,
-            bounds: Some(bounds),
+            bounds,
             coverage,
             unknowns: if opts.unknown_effects { unknown_effects(rubric, fund, year) } else { vec![] },
-            items: if opts.without_items { vec![] } else { items },
+            items: if opts.scores_only { vec![] } else { items },
         });
     }
     rank(&mut results);

@@ -310,8 +310,8 @@ fn scenario_syntax() {
 }
 
 #[test]
-fn scenario_missing_file() {
-    scenario_refused("missing_file", "", "scenario.yaml");
+fn scenario_empty_file() {
+    scenario_refused("empty_file", "", "scenario.yaml:1:1: the file ends before any content");
 }
 
 #[test]

@@ -61,6 +61,11 @@ impl Assumption {
 /// The geometric mean's guard: a category score below this share of the scale counts as it.
 pub const GEOMETRIC_FLOOR: f64 = 0.01;
 
+/// The default weight noise F: weights vary by up to ±25%.
+pub const DEFAULT_WEIGHT_NOISE: f64 = 0.25;
+/// The default seed.
+pub const DEFAULT_SEED: u64 = 1;
+
 /// What to vary and how much.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -78,6 +83,24 @@ pub struct Settings {
     pub profile: Option<String>,
     /// Told the number of samples done, from any thread.
     pub progress: Option<Progress>,
+}
+
+impl Settings {
+    /// `samples` samples with the defaults: every assumption varied, no Sobol analysis, the
+    /// latest assessments under the rubric's own weights.
+    pub fn defaults(samples: usize, pairs: Vec<String>) -> Settings {
+        Settings {
+            samples,
+            seed: DEFAULT_SEED,
+            weight_noise: DEFAULT_WEIGHT_NOISE,
+            fixed: vec![],
+            sobol: false,
+            pairs,
+            as_of: None,
+            profile: None,
+            progress: None,
+        }
+    }
 }
 
 /// A callback for progress reports.

@@ -50,7 +50,7 @@ pub struct Pair {
 
 /// Scores the same funds under each `(id, dataset)` view.
 pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
-    let opts = Options { without_items: true, ..Options::default() };
+    let opts = Options { scores_only: true, ..Options::default() };
     let results: Vec<_> = views.iter().map(|(_, ds)| score::score(ds, &opts)).collect();
     // Every fund of any view, first seen first, and each view's results by fund id.
     let mut ids: Vec<(String, String)> = Vec::new();
