@@ -110,7 +110,7 @@ fn humanise(msg: &str) -> (String, Option<String>) {
     if msg == "unexpected end of input" {
         return (
             "the file ends before any content (empty, or only comments)".into(),
-            Some("write the mapping this file should hold, e.g. start with `id:`".into()),
+            Some("write the mapping this file should hold (`swfscore schema fund|rubric|disclosures|scenario` describes each)".into()),
         );
     }
     if msg == "recursion limit exceeded" {
