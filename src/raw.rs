@@ -68,6 +68,8 @@ pub struct RawDisclosure {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
+    /// The title in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub title_zh: Option<String>,
     pub description: String,
     /// What counts as full disclosure.
     pub full: String,
@@ -86,7 +88,13 @@ pub struct RawFund {
     pub id: Spanned<String>,
     pub name: String,
     pub short_name: Option<String>,
+    /// The fund's Chinese name (e.g. 淡馬錫控股), for `report --lang zh-Hant`.
+    pub name_zh: Option<String>,
+    /// A short Chinese name for tables and charts (e.g. 港投公司); defaults to `short_name`.
+    pub short_name_zh: Option<String>,
     pub jurisdiction: String,
+    /// The jurisdiction in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub jurisdiction_zh: Option<String>,
     /// Year the fund was established.
     #[schemars(with = "i32")]
     pub established: Spanned<i32>,
@@ -188,6 +196,8 @@ pub struct RawRubric {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
+    /// The title in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub title_zh: Option<String>,
     pub version: Option<ScalarText>,
     pub description: Option<String>,
     /// Where the rubric comes from.
@@ -205,6 +215,8 @@ pub struct RawRubric {
     /// One line shown wherever this rubric's scores appear, e.g. "an approximation of the
     /// LMTI from swfscore's evidence, not SWFI's rating".
     pub caveat: Option<String>,
+    /// The caveat in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub caveat_zh: Option<String>,
     /// How an unknown disclosure scores.
     #[serde(default)]
     pub unknown: UnknownRule,
@@ -244,6 +256,8 @@ pub struct RawCategory {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
+    /// The title in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub title_zh: Option<String>,
     pub description: Option<String>,
     /// Relative; normalised over categories.
     #[schemars(with = "f64")]
@@ -260,6 +274,8 @@ pub struct RawItem {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
+    /// The title in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub title_zh: Option<String>,
     pub description: Option<String>,
     pub note: Option<String>,
     /// Relative; normalised within the category. Defaults to 1.
@@ -292,8 +308,12 @@ pub struct RawProfile {
     #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
+    /// The title in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub title_zh: Option<String>,
     /// Why this weighting; shown in reports.
     pub rationale: String,
+    /// The rationale in Traditional Chinese as used in Hong Kong, for `report --lang zh-Hant`.
+    pub rationale_zh: Option<String>,
     /// Category id to new weight.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, f64>")]
