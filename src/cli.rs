@@ -17,6 +17,10 @@ Examples:
   swfscore gap hkic --target-fund temasek         what HKIC would need to disclose
   swfscore whatif hkic --set holdings_list=full   re-score with a change
   swfscore compare-rubrics                        ranks under every rubric and profile
+  swfscore batch -o scores.parquet                every fund, year, rubric and profile
+  swfscore batch --panel panel.csv -o out.csv     score a panel from a spreadsheet
+  swfscore panel -o panel.csv                     the descriptors as a panel of levels
+  swfscore trend --from 2015                      who improved most since 2015, and why
   swfscore report                                 write reports/ (md, html, csv, json)
   swfscore report --check                         exit 1 with a diff if reports/ is stale
   swfscore diff --base main                       what changed since main, and why
@@ -301,6 +305,58 @@ pub enum Command {
         /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
         #[arg(long, value_name = "FILE")]
         export_model: Option<PathBuf>,
+    },
+    /// Every fund in every year under every rubric and profile, as one long table; or, with
+    /// --panel, the scores of a panel of levels kept outside the descriptors.
+    Batch {
+        #[command(flatten)]
+        data: Data,
+        /// A rubric to score under (repeatable): a file or a built-in name [default: the
+        /// default rubric and its profiles, and every rubric in DIR/rubrics].
+        #[arg(long = "rubric", value_name = "FILE")]
+        rubrics: Vec<PathBuf>,
+        /// A weight profile (repeatable), applied to each rubric given (or the default one).
+        #[arg(long = "profile", value_name = "NAME")]
+        profiles: Vec<String>,
+        /// Score this panel instead of the descriptors: CSV or Parquet with columns fund, year,
+        /// disclosure, level (other columns are ignored; a missing row means unknown).
+        #[arg(long, value_name = "FILE")]
+        panel: Option<PathBuf>,
+        /// Write the table here, in the format of its extension: .csv, .parquet or .json.
+        /// Without it, a summary is printed. Nothing is written on error.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+    /// Write the panel the descriptors imply: one row per fund, year and disclosure, with the
+    /// level that stood that year (the input of `batch --panel`).
+    Panel {
+        #[command(flatten)]
+        data: Data,
+        /// First year [default: each fund's establishment].
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        from: Option<i32>,
+        /// Last year [default: each fund's latest assessment].
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        to: Option<i32>,
+        /// Write here, in the format of its extension: .csv, .parquet or .json.
+        #[arg(long, short, value_name = "PATH", required = true)]
+        output: PathBuf,
+    },
+    /// Which funds changed most between two years, and the disclosures that moved each.
+    Trend {
+        /// The earlier year.
+        #[arg(long, value_name = "YEAR", required = true, allow_negative_numbers = true)]
+        from: i32,
+        /// The later year [default: the latest assessment].
+        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        to: Option<i32>,
+        /// Only these funds (repeatable); ranks are among them.
+        #[arg(long = "fund", id = "trend_funds", value_name = "ID")]
+        funds: Vec<String>,
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
     },
     /// Each fund's rank under several rubrics or profiles, with rank correlations.
     CompareRubrics {

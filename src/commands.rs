@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::load::{self, Loaded, Sources};
 use crate::model::{Dataset, LevelChange};
 use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
-use crate::render::{Context, View};
+use crate::render::{Context, Format, View};
 use crate::report;
 use crate::score::{self, FundResult, Options, Results};
 use std::io::{IsTerminal, Write};
@@ -48,6 +48,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, export_model };
             robustness(&cfg, opts)
         }
+        Command::Batch { data, rubrics, profiles, panel, output } => {
+            batch(&Config::for_data(&data), &rubrics, &profiles, panel.as_deref(), output.as_deref())
+        }
+        Command::Panel { data, from, to, output } => panel(&Config::for_data(&data), from, to, &output),
+        Command::Trend { from, to, funds, inputs, out } => trend(&Config::new(&inputs, Some(&out)), from, to, &funds),
         Command::CompareRubrics { data, rubrics, profiles, out } => {
             let cfg = Config::for_data(&data).with_output(out.format.into(), out.output.clone(), out.color);
             compare_rubrics(&cfg, &rubrics, &profiles)
@@ -170,6 +175,132 @@ fn compare_rubrics(cfg: &Config, rubrics: &[PathBuf], profiles: &[String]) -> Re
     }
     let c = analysis::rubrics::compare(&views);
     emit_view(cfg, &base, &c)
+}
+
+/// `batch`: the long table of the repository's data, or of a panel.
+fn batch(
+    cfg: &Config,
+    rubrics: &[PathBuf],
+    profiles: &[String],
+    panel: Option<&Path>,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    if let Some(o) = output {
+        crate::panel::TableFormat::of(o).ok_or_else(|| {
+            Error::Panel(crate::panel::PanelError::Extension { path: o.to_path_buf(), reading: false })
+        })?;
+    }
+    let base = dataset(cfg)?;
+    let table = match panel {
+        Some(file) => {
+            if rubrics.len() > 1 || profiles.len() > 1 {
+                return Err(Error::Usage("a panel is scored under one rubric and at most one profile".into()));
+            }
+            let ds = match rubrics.first() {
+                Some(r) => policy(load::with_rubric(&base, &cfg.sources, r).map_err(Error::Input)?, cfg),
+                None => base.clone(),
+            };
+            let ds = match profiles.first() {
+                Some(p) => profiled(&ds, p)?,
+                None => ds,
+            };
+            let (levels, ignored) = crate::panel::read(file, &ds.catalogue).map_err(Error::Panel)?;
+            if !ignored.is_empty() {
+                note(&format!("{}: ignored column(s) {}", load::display(file), ignored.join(", ")));
+            }
+            analysis::batch::panel(&ds, profiles.first().cloned(), &levels)
+        }
+        None => {
+            let views = batch_views(cfg, &base, rubrics, profiles)?;
+            let refs: Vec<(Option<String>, &Dataset)> = views.iter().map(|(p, ds)| (p.clone(), ds)).collect();
+            analysis::batch::repository(&refs)
+        }
+    };
+    match output {
+        Some(o) => {
+            let bytes = crate::panel::batch_bytes(&table, o).map_err(Error::Panel)?;
+            write_files(&[(o.to_path_buf(), &bytes)])?;
+            note(&format!("wrote {} rows to {}", table.rows.len(), load::display(o)));
+            Ok(())
+        }
+        None => emit(cfg, &Format::Table.renderer().view(&analysis::batch::summary(&table), &context(&base, cfg))),
+    }
+}
+
+/// The views `batch` scores the repository under: the rubrics given (or the default one, its
+/// profiles and every rubric in DIR/rubrics), each under the profiles given.
+fn batch_views(
+    cfg: &Config,
+    base: &Dataset,
+    rubrics: &[PathBuf],
+    profiles: &[String],
+) -> Result<Vec<(Option<String>, Dataset)>, Error> {
+    if rubrics.is_empty() && profiles.is_empty() {
+        let mut views = vec![(None, base.clone())];
+        for p in &base.rubric.profiles {
+            views.push((Some(p.id.clone()), profiled(base, &p.id)?));
+        }
+        for spec in load::rubric_files(&cfg.sources) {
+            let ds = policy(load::with_rubric(base, &cfg.sources, &spec).map_err(Error::Input)?, cfg);
+            views.push((None, ds));
+        }
+        return Ok(views);
+    }
+    let mut chosen = Vec::new();
+    if rubrics.is_empty() {
+        chosen.push(base.clone());
+    }
+    for r in rubrics {
+        chosen.push(policy(load::with_rubric(base, &cfg.sources, r).map_err(Error::Input)?, cfg));
+    }
+    let mut views = Vec::new();
+    for ds in chosen {
+        if profiles.is_empty() {
+            views.push((None, ds));
+            continue;
+        }
+        for p in profiles {
+            views.push((Some(p.clone()), profiled(&ds, p)?));
+        }
+    }
+    Ok(views)
+}
+
+/// `panel`: the levels the descriptors imply, one row per fund, year and disclosure.
+fn panel(cfg: &Config, from: Option<i32>, to: Option<i32>, output: &Path) -> Result<(), Error> {
+    let ds = dataset(cfg)?;
+    check_year(&ds, from)?;
+    check_year(&ds, to)?;
+    if let (Some(a), Some(b)) = (from, to)
+        && a > b
+    {
+        return Err(Error::Year(format!("--from {a} is after --to {b}")));
+    }
+    let levels = analysis::batch::Panel::from_descriptors(&ds, from, to);
+    let bytes = crate::panel::panel_bytes(&levels, output).map_err(Error::Panel)?;
+    write_files(&[(output.to_path_buf(), &bytes)])?;
+    note(&format!(
+        "wrote {} rows ({} fund-years × {} disclosures) to {}",
+        levels.levels.len(),
+        levels.cells.len(),
+        levels.disclosures.len(),
+        load::display(output)
+    ));
+    Ok(())
+}
+
+/// `trend`: funds ranked by their change between two years.
+fn trend(cfg: &Config, from: i32, to: Option<i32>, funds: &[String]) -> Result<(), Error> {
+    let ds = dataset(cfg)?;
+    let funds = resolve_funds(&ds, funds)?;
+    check_year(&ds, Some(from))?;
+    check_year(&ds, to)?;
+    let to = to.unwrap_or_else(|| ds.funds.iter().map(|f| f.assessed.year).max().unwrap_or(from));
+    if from >= to {
+        return Err(Error::Year(format!("--from {from} must be before the later year {to}")));
+    }
+    let t = analysis::trend::trend(&ds, from, to, &funds, cfg.profile.clone());
+    emit_view(cfg, &ds, &t)
 }
 
 /// `robustness` arguments.

@@ -28,6 +28,9 @@ pub enum Error {
     Gap(#[from] GapError),
     #[error(transparent)]
     Set(#[from] SetError),
+    /// A panel could not be read, or a table written.
+    #[error("{0}")]
+    Panel(crate::panel::PanelError),
     /// An output file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },

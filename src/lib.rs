@@ -13,6 +13,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod load;
 pub mod model;
+pub mod panel;
 pub mod raw;
 pub mod render;
 mod report;

@@ -31,7 +31,7 @@ impl Level {
         }
     }
 
-    /// Every level, in order of disclosure.
+    /// Every level, in order of disclosure (and of declaration: `ALL[l as usize] == l`).
     pub const ALL: [Level; 5] = [Level::Full, Level::Partial, Level::None, Level::NotApplicable, Level::Unknown];
 
     /// Parses the file spelling.

@@ -72,6 +72,8 @@ view!(crate::analysis::coverage::Coverage, views::coverage, views::coverage_reco
 view!(crate::validate::ReviewQueue, views::review, views::review_records);
 view!(views::RubricList, views::rubric_list, views::rubric_list_records);
 view!(crate::analysis::robustness::Robustness, views::robustness, views::robustness_records);
+view!(crate::analysis::trend::Trend, views::trend, views::trend_records);
+view!(crate::analysis::batch::Summary, views::batch_summary, views::batch_summary_records);
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

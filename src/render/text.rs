@@ -44,6 +44,17 @@ impl Tone {
     }
 
     /// The tone for a score as a share of the scale.
+    /// Green for a rise, red for a fall, dim for no change.
+    pub fn of_sign(x: f64) -> Tone {
+        if x > 0.0 {
+            Tone::Good
+        } else if x < 0.0 {
+            Tone::Bad
+        } else {
+            Tone::Dim
+        }
+    }
+
     pub fn of_share(share: f64) -> Tone {
         if share >= 0.7 {
             Tone::Good

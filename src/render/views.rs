@@ -4,11 +4,13 @@
 use super::markup::{Block, Cell, Doc, Series, Table};
 use super::text::{Align, Tone};
 use super::{caveat, fmt_num, fmt_score};
+use crate::analysis::batch::Summary;
 use crate::analysis::coverage::Coverage;
 use crate::analysis::diff::Diff;
 use crate::analysis::gap::Gap;
 use crate::analysis::history::{FundHistory, History, YearScore};
 use crate::analysis::rubrics::RubricComparison;
+use crate::analysis::trend::Trend;
 use crate::analysis::whatif::WhatIf;
 use crate::model::Sensitivity;
 use crate::score::RubricInfo;
@@ -740,6 +742,129 @@ pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Record
             format!("{:.4}", q[2]),
             format!("{:.4}", q[3]),
             format!("{:.4}", q[4]),
+        ]);
+    }
+    rows
+}
+
+/// `trend`: funds ranked by their change between two years, then what moved each.
+pub fn trend(t: &Trend) -> Doc {
+    let mut doc = Doc::titled(format!("Change from {} to {}", t.from, t.to));
+    doc.para(format!(
+        "{}. Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level.",
+        rubric_name(&t.rubric, &t.profile)
+    ));
+    let (from, to) = (t.from.to_string(), t.to.to_string());
+    let mut table = Table::new(&[
+        ("Rank", Align::Right),
+        ("Fund", Align::Left),
+        (from.as_str(), Align::Right),
+        (to.as_str(), Align::Right),
+        ("Change", Align::Right),
+        ("Moved", Align::Left),
+    ]);
+    for f in &t.funds {
+        let up = f.moved.iter().filter(|m| m.effect > 0.0).count();
+        let down = f.moved.iter().filter(|m| m.effect < 0.0).count();
+        table.row(vec![
+            Cell::plain(f.rank.to_string()),
+            Cell::plain(f.label.clone()),
+            Cell::plain(format!("{:.1}", f.before)),
+            Cell::plain(format!("{:.1}", f.after)),
+            Cell::new(format!("{:+.1}", f.change), Tone::of_sign(f.change)),
+            Cell::plain(format!("{} disclosure(s): {up} raised the score, {down} lowered it", f.moved.len())),
+        ]);
+    }
+    doc.table(table);
+    let mut moves = Table::new(&[
+        ("Fund", Align::Left),
+        ("Disclosure", Align::Left),
+        ("Level", Align::Left),
+        ("Effect", Align::Right),
+    ]);
+    for f in &t.funds {
+        for m in &f.moved {
+            moves.row(vec![
+                Cell::plain(f.label.clone()),
+                Cell::plain(m.disclosure.clone()),
+                Cell::plain(format!("{} → {}", m.from, m.to)),
+                Cell::new(format!("{:+.2}", m.effect), Tone::of_sign(m.effect)),
+            ]);
+        }
+    }
+    if !moves.rows.is_empty() {
+        doc.para("What moved, by fund (largest effect first):");
+        doc.table(moves);
+    }
+    if !t.not_established.is_empty() {
+        doc.para(format!("Not established in {}: {}.", t.from, t.not_established.join(", ")));
+    }
+    doc
+}
+
+pub fn trend_records(t: &Trend) -> Records {
+    let mut rows =
+        vec![strings(&["fund", "rank", "before", "after", "change", "disclosure", "from_level", "to_level", "effect"])];
+    for f in &t.funds {
+        let head = vec![
+            f.fund.clone(),
+            f.rank.to_string(),
+            format!("{:.1}", f.before),
+            format!("{:.1}", f.after),
+            format!("{:.1}", f.change),
+        ];
+        if f.moved.is_empty() {
+            rows.push([head.clone(), vec![String::new(); 4]].concat());
+        }
+        for m in &f.moved {
+            let tail = vec![m.disclosure.clone(), m.from.to_string(), m.to.to_string(), format!("{:.4}", m.effect)];
+            rows.push([head.clone(), tail].concat());
+        }
+    }
+    rows
+}
+
+/// `batch` without `--output`: what the table holds, per rubric and profile.
+pub fn batch_summary(s: &Summary) -> Doc {
+    let mut doc = Doc::titled(format!("Batch: {} rows", s.rows));
+    let mut t = Table::new(&[
+        ("Rubric", Align::Left),
+        ("Profile", Align::Left),
+        ("Funds", Align::Right),
+        ("Years", Align::Left),
+        ("Rows", Align::Right),
+        ("Top in last year", Align::Left),
+        ("Score", Align::Right),
+    ]);
+    for v in &s.views {
+        t.row(vec![
+            Cell::plain(v.rubric.clone()),
+            Cell::plain(v.profile.clone().unwrap_or_else(|| "-".into())),
+            Cell::plain(v.funds.to_string()),
+            Cell::plain(format!("{}–{}", v.first_year, v.last_year)),
+            Cell::plain(v.rows.to_string()),
+            Cell::plain(v.leaders.join(", ")),
+            Cell::plain(fmt_score(v.top_score)),
+        ]);
+    }
+    doc.table(t);
+    doc.para("Write the whole table with --output FILE (.csv, .parquet or .json): scores at full precision, bounds, ranks, category scores and coverage per fund and year.");
+    doc
+}
+
+pub fn batch_summary_records(s: &Summary) -> Records {
+    let mut rows =
+        vec![strings(&["rubric", "profile", "funds", "first_year", "last_year", "rows", "leaders", "top_score"])];
+    for v in &s.views {
+        rows.push(vec![
+            v.rubric.clone(),
+            v.profile.clone().unwrap_or_default(),
+            v.funds.to_string(),
+            v.first_year.to_string(),
+            v.last_year.to_string(),
+            v.rows.to_string(),
+            v.leaders.join(" "),
+            fmt_score(v.top_score),
         ]);
     }
     rows
