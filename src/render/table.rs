@@ -30,7 +30,7 @@ fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year:
 
 impl Renderer for Table {
     fn view(&self, v: &dyn View, cx: &Context) -> String {
-        v.doc().text(cx.colour)
+        v.doc(cx).text(cx.colour)
     }
 
     fn scores(&self, r: &Results, cx: &Context) -> String {
@@ -60,7 +60,7 @@ impl Renderer for Table {
             }
             t.row(row);
         }
-        let mut out = format!("{}\n\n", rubric_line(r));
+        let mut out = format!("{}\n\n", rubric_line(r, cx));
         out.push_str(&t.render(cx.colour));
         out.push_str(RANGE_NOTE);
         out
@@ -68,7 +68,7 @@ impl Renderer for Table {
 
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let fund = fund_of(cx, f);
-        let mut out = format!("{} ({})\n{}\n", f.name, f.fund, rubric_line(r));
+        let mut out = format!("{} ({})\n{}\n", f.name, f.fund, rubric_line(r, cx));
         match (f.score, f.rank) {
             (Some(s), Some(k)) => out.push_str(&format!(
                 "Score {} of {} (rank {k} of {})\n\n",
@@ -142,7 +142,7 @@ impl Renderer for Table {
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        let mut out = format!("{}\n\n", rubric_line(r));
+        let mut out = format!("{}\n\n", rubric_line(r, cx));
         let mut headers: Vec<(&str, Align)> = vec![("", Align::Left)];
         for f in funds {
             headers.push((f.label.as_str(), Align::Right));
@@ -184,7 +184,7 @@ impl Renderer for Table {
             ];
             for f in funds {
                 let l = level_of(f, d);
-                row.push((level_short(l).to_string(), l.map_or(Tone::Dim, Tone::of_level)));
+                row.push((cx.loc().t(level_short(l)).to_string(), l.map_or(Tone::Dim, Tone::of_level)));
             }
             m.row(row);
         }
