@@ -10,6 +10,7 @@ mod architecture;
 
 mod builtin;
 mod cli;
+mod edition;
 mod errors;
 mod fuzz_regressions;
 mod hardening;

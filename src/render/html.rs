@@ -284,9 +284,11 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
     let funds: Vec<&FundResult> = r.results.iter().filter(|f| f.score.is_some()).collect();
     let ds = rubric_disclosures(r);
     let label_w = ds.iter().map(|d| text_width(disclosure_title(cx, d), 12.0)).fold(80.0, f64::max).ceil() + 12.0;
-    let top = funds.iter().map(|f| text_width(cx.label(&f.fund, &f.label), 12.0)).fold(40.0, f64::max) * 0.82 + 14.0;
+    // Column labels are turned 55° and reach up (sin 55°) and right (cos 55°) of their column.
+    let longest = funds.iter().map(|f| text_width(cx.label(&f.fund, &f.label), 12.0)).fold(40.0, f64::max);
+    let top = longest * 0.82 + 14.0;
     let (cw, ch, entry_w) = (30.0, 20.0, 130.0);
-    let width = (label_w + cw * funds.len() as f64 + 10.0).max(entry_w * 2.0 + 20.0);
+    let width = (label_w + cw * funds.len() as f64 + longest * 0.58 + 4.0).max(entry_w * 2.0 + 20.0);
     let per_row = (((width - 20.0) / entry_w).floor() as usize).max(1);
     let legend_rows = Level::ALL.len().div_ceil(per_row);
     let height = top + ch * ds.len() as f64 + 14.0 + 22.0 * legend_rows as f64;
@@ -630,9 +632,9 @@ fn method(r: &Results, cx: &Context) -> String {
     for p in &method {
         let _ = writeln!(s, "<p>{}</p>", esc(p));
     }
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<div class=\"table-wrap\"><table><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
+        "<div class=\"table-wrap\"><table><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
         esc(loc.t("method.categories")),
         esc(loc.t("col.category")),
         esc(loc.t("col.weight")),

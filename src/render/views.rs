@@ -218,7 +218,8 @@ fn gap_table(g: &Gap, cx: &Context, other: Option<&str>) -> Table {
             row.push(Cell::new(cx.level(Some(l)), Tone::of_level(l)));
         }
         row.push(Cell::new(marks, Tone::Highlight));
-        row.push(Cell::plain(format!("{} ({})", super::disclosure_title(cx, &c.disclosure), c.disclosure)));
+        let title = super::disclosure_title(cx, &c.disclosure);
+        row.push(Cell::plain(loc.f("gap.disclosure", &[("title", &title), ("id", &c.disclosure)])));
         t.row(row);
     }
     t
