@@ -175,18 +175,13 @@ fn at_age_section(a: &Results, cx: &Context) -> String {
         loc.t("col.range"),
     );
     for f in &a.results {
-        let status = match f.status {
-            crate::score::Status::Scored => "status.scored",
-            crate::score::Status::NotEstablished => "status.not_established",
-            crate::score::Status::TooYoung => "status.too_young",
-        };
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
             f.rank.map_or("-".into(), |k| k.to_string()),
             markdown::cell(cx.name(&f.fund, &f.name)),
             f.year.map_or("-".into(), |y| y.to_string()),
-            f.score.map_or_else(|| format!("*{}*", loc.t(status)), |x| format!("{x:.1}")),
+            f.score.map_or_else(|| format!("*{}*", cx.status(f)), |x| format!("{x:.1}")),
             f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))
         );
     }
@@ -267,12 +262,14 @@ fn funds_section(r: &Results, cx: &Context) -> String {
             })
             .collect();
         if !facts.is_empty() {
-            line.push_str(&format!(" {}", loc.f("md.facts", &[("facts", &facts.join(loc.t("md.fact_separator")))])));
+            line.push_str(loc.t("md.sentence_separator"));
+            line.push_str(&loc.f("md.facts", &[("facts", &facts.join(loc.t("md.fact_separator")))]));
         }
         let evidence: Vec<&crate::model::Evidence> =
             fund.disclosures.values().flat_map(|a| a.evidence.iter()).collect();
         let secondary = evidence.iter().filter(|e| e.is_secondary()).count();
-        line.push_str(&format!(" {}", loc.f("md.sources", &[("n", &evidence.len()), ("secondary", &secondary)])));
+        line.push_str(loc.t("md.sentence_separator"));
+        line.push_str(&loc.f("md.sources", &[("n", &evidence.len()), ("secondary", &secondary)]));
         s.push_str(&format!("{line}\n\n"));
     }
     s
@@ -303,13 +300,24 @@ fn method_section(r: &Results, cx: &Context) -> String {
         loc.t("col.items"),
         cats.join("\n")
     ));
-    for p in &cx.dataset.rubric.profiles {
+    let profiles = &cx.dataset.rubric.profiles;
+    if !profiles.is_empty() {
         s.push_str(&format!(
-            "**{}** (`{}`): {}\n\n",
-            markdown::cell(p.title_in(cx.lang)),
-            p.id,
-            markdown::cell(p.rationale_in(cx.lang))
+            "{}\n\n| {} | {} | {} |\n|---|---|---|\n",
+            loc.t("method.profiles"),
+            loc.t("col.profile"),
+            loc.t("col.id"),
+            loc.t("col.rationale")
         ));
+        for p in profiles {
+            s.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                markdown::cell(p.title_in(cx.lang)),
+                p.id,
+                markdown::cell(p.rationale_in(cx.lang))
+            ));
+        }
+        s.push('\n');
     }
     s.push_str(&format!("### {}\n\n", loc.t("limits.title")));
     for p in limits {

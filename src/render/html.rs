@@ -77,6 +77,7 @@ caption { text-align: left; color: var(--muted); padding: .2rem 0; caption-side:
 .table-wrap, .scroll { overflow-x: auto; max-width: 100%; }
 .table-wrap table, .scroll table { min-width: 100%; }
 tr.focus td { background: #fff1e5; }
+td.wrap { white-space: normal; min-width: 16em; }
 tr.focus td.text { font-weight: 600; }
 svg { display: block; }
 svg text { font-family: inherit; }
@@ -441,7 +442,7 @@ fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
                 let _ = write!(s, "<td class=\"score\"><strong>{x:.1}</strong></td>");
             }
             None => {
-                let _ = write!(s, "<td class=\"muted\">{}</td>", esc(status_in(cx, f)));
+                let _ = write!(s, "<td class=\"muted\">{}</td>", esc(cx.status(f)));
             }
         }
         let _ = write!(s, "<td class=\"range muted\">{}</td>", fmt_bounds(f.bounds));
@@ -452,15 +453,6 @@ fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
     }
     s.push_str("</tbody>\n</table></div>\n");
     s
-}
-
-/// A fund's status in the context's language when it has no score.
-fn status_in<'a>(cx: &Context<'a>, f: &FundResult) -> &'static str {
-    cx.loc().t(match f.status {
-        crate::score::Status::Scored => "status.scored",
-        crate::score::Status::NotEstablished => "status.not_established",
-        crate::score::Status::TooYoung => "status.too_young",
-    })
 }
 
 /// A headline figure with its unit: `NOK 19.7 trn`, `5.7% (in USD)`, `11.8%`.
@@ -553,7 +545,7 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
             );
         }
         _ => {
-            let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(status_in(cx, f)));
+            let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(cx.status(f)));
         }
     }
     if let Some(fd) = fund
@@ -650,14 +642,25 @@ fn method(r: &Results, cx: &Context) -> String {
         );
     }
     s.push_str("</tbody></table></div>\n");
-    for p in &rb.profiles {
+    if !rb.profiles.is_empty() {
         let _ = writeln!(
             s,
-            "<p><strong>{}</strong> (<code>{}</code>): {}</p>",
-            esc(p.title_in(cx.lang)),
-            esc(&p.id),
-            esc(p.rationale_in(cx.lang))
+            "<div class=\"table-wrap\"><table class=\"profiles\"><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th class=\"text\">{}</th><th class=\"text\">{}</th></tr></thead><tbody>",
+            esc(loc.t("method.profiles")),
+            esc(loc.t("col.profile")),
+            esc(loc.t("col.id")),
+            esc(loc.t("col.rationale"))
         );
+        for p in &rb.profiles {
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"text\">{}</td><td class=\"text\"><code>{}</code></td><td class=\"text wrap\">{}</td></tr>",
+                esc(p.title_in(cx.lang)),
+                esc(&p.id),
+                esc(p.rationale_in(cx.lang))
+            );
+        }
+        s.push_str("</tbody></table></div>\n");
     }
     let _ = writeln!(s, "<h3>{}</h3>", esc(loc.t("limits.title")));
     for p in &limits {
@@ -725,7 +728,7 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
                 vec![
                     cx.label(&f.fund, &f.label).to_string(),
                     f.year.map_or("-".into(), |y| y.to_string()),
-                    f.score.map_or(status_in(cx, f).to_string(), |x| format!("{x:.1}")),
+                    f.score.map_or(cx.status(f).to_string(), |x| format!("{x:.1}")),
                     fmt_bounds(f.bounds),
                 ]
             })

@@ -137,7 +137,7 @@ pub fn scores_titled(r: &Results, cx: &Context, title: &str) -> String {
     }
     out.push('\n');
     for f in &r.results {
-        let score = f.score.map_or_else(|| format!("*{}*", status_text(f)), |s| format!("**{s:.1}**"));
+        let score = f.score.map_or_else(|| format!("*{}*", cx.status(f)), |s| format!("**{s:.1}**"));
         let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
         out.push_str(&format!(
             "| {} | {} |{year} {score} | {} |",
@@ -174,7 +174,7 @@ pub fn compare_titled(r: &Results, funds: &[&FundResult], cx: &Context, title: &
     out.push('\n');
     out.push_str(&format!("| **{}** |", loc.t("col.score")));
     for f in funds {
-        out.push_str(&format!(" **{}** |", f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}"))));
+        out.push_str(&format!(" **{}** |", f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}"))));
     }
     out.push_str(&format!("\n| {} |", loc.t("col.rank")));
     for f in funds {

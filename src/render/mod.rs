@@ -50,7 +50,16 @@ impl<'a> Context<'a> {
         self.dataset.rubric.categories.iter().find(|c| c.id == id).map_or(fallback, |c| c.title_in(self.lang))
     }
 
-    /// A level in words: `full`, `not applicable`, `完全披露`.
+    /// A fund's status in words when it has no score.
+    pub fn status(&self, f: &FundResult) -> &'static str {
+        self.loc().t(match f.status {
+            crate::score::Status::Scored => "status.scored",
+            crate::score::Status::NotEstablished => "status.not_established",
+            crate::score::Status::TooYoung => "status.too_young",
+        })
+    }
+
+    /// A level in words: `full`, `not applicable`, `全面披露`.
     pub fn level(&self, l: Option<Level>) -> &'static str {
         self.loc().t(level_key(l))
     }

@@ -722,11 +722,11 @@ pub fn robustness(r: &crate::analysis::robustness::Robustness, cx: &Context) -> 
     let loc = cx.loc();
     let mut doc = Doc::titled(loc.t("robust.title"));
     let when = r.as_of.map_or(loc.t("basis.latest").to_string(), |y| loc.f("basis.as_of", &[("year", &y)]));
-    doc.para(format!(
-        "{}, {when}\n{}",
-        rubric_name(cx, &r.rubric, &r.profile),
-        loc.f("robust.lead", &[("samples", &r.samples), ("seed", &r.seed)])
-    ));
+    let mut head = loc.f("rubric.line", &[("rubric", &rubric_title(cx, &r.rubric, &r.profile)), ("basis", &when)]);
+    if let Some(n) = rubric_note(cx, &r.rubric) {
+        head = format!("{head}\n{n}");
+    }
+    doc.para(format!("{head}\n{}", loc.f("robust.lead", &[("samples", &r.samples), ("seed", &r.seed)])));
     let mut a = Table::new(&[
         (loc.t("robust.col.assumption"), Align::Left),
         (loc.t("robust.col.status"), Align::Left),
