@@ -219,7 +219,8 @@ fn the_html_page_renders_in_headless_chromium() {
             f.fund
         );
     }
-    assert_eq!(dom.matches("class=\"card\"").count(), n, "one card per fund");
+    assert_eq!(dom.matches("<article class=\"card").count(), n, "one card per fund");
+    assert_eq!(dom.matches("<article class=\"card focus\"").count(), 3, "HKIC, Temasek and ADIA highlighted");
     let disclosures = ds
         .rubric
         .items()
