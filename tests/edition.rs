@@ -166,33 +166,39 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
     let probe = probed(&t.path().join("out/transparency.html"));
     let shown = measure(browser, &probe, &fragment, 1400);
     assert_fits(&shown, "transparency.html with weights");
-    let page: BTreeMap<String, (f64, u64)> = shown["bars"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| (b["fund"].as_str().unwrap().to_string(), (b["score"].as_f64().unwrap(), b["rank"].as_u64().unwrap())))
-        .collect();
-    let engine = |rubric: &str| -> BTreeMap<String, (f64, u64)> {
-        let r = swfscore(t.path(), &["score", "--rubric", rubric, "--format", "json"]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        v["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (f["fund"].as_str().unwrap().to_string(), (f["score"].as_f64().unwrap(), f["rank"].as_u64().unwrap()))
-            })
-            .collect()
-    };
+    let page = shown_ranking(&shown);
     write_weighted_rubric(&t.path().join("rubric.yaml"), &t.path().join("weighted.yaml"), &weights);
-    assert_eq!(page, engine("weighted.yaml"), "the page's ranking under {fragment}");
-    assert_ne!(page, engine("rubric.yaml"), "the weights change the ranking (else this test proves nothing)");
+    assert_eq!(page, engine(t.path(), &["--rubric", "weighted.yaml"]), "the page's ranking under {fragment}");
+    assert_ne!(page, engine(t.path(), &[]), "the weights change the ranking (else this test proves nothing)");
+
+    // A profile chosen as a preset (its category and item weights) ranks as `--profile` does.
+    let preset = shown_ranking(&measure(browser, &probe, "#p=accountability", 1400));
+    let profiled = engine(t.path(), &["--profile", "accountability"]);
+    assert_eq!(preset, profiled, "the page's ranking under the accountability preset");
+    assert_ne!(preset, page);
 
     // Moving a slider writes the weights into the address.
     let slid = measure(browser, &probe, "#slide", 1400);
     let after = slid["after"].as_str().unwrap_or_default();
     assert!(after.starts_with("#w=reporting:7,performance:20,"), "the address after moving a slider: {after}");
+}
+
+/// Fund id to (score, rank), as the page's ranking chart shows them.
+fn shown_ranking(m: &serde_json::Value) -> BTreeMap<String, (f64, u64)> {
+    let bars = m["bars"].as_array().unwrap().iter();
+    bars.map(|b| (b["fund"].as_str().unwrap().to_string(), (b["score"].as_f64().unwrap(), b["rank"].as_u64().unwrap())))
+        .collect()
+}
+
+/// Fund id to (score, rank) from `swfscore score ARGS`.
+fn engine(dir: &Path, args: &[&str]) -> BTreeMap<String, (f64, u64)> {
+    let r = swfscore(dir, &[&["score", "--format", "json"], args].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = v["results"].as_array().unwrap().iter();
+    results
+        .map(|f| (f["fund"].as_str().unwrap().to_string(), (f["score"].as_f64().unwrap(), f["rank"].as_u64().unwrap())))
+        .collect()
 }
 
 /// `rubric` with each category's weight replaced by `weights`, written to `out`.
