@@ -408,8 +408,17 @@ fn report_lang_picks_one_edition_and_validate_lang_lists_missing_translations() 
         Some(line) => t.edit("disclosures.yaml", &format!("{line}\n"), ""),
         None => t,
     };
-    let (r, _) = t.args(&["validate", "--lang", "zh-Hant"]).status(0).stderr_has("has no `title_zh`").run();
+    let (r, dir) = t.args(&["validate", "--lang", "zh-Hant"]).status(0).stderr_has("has no `title_zh`").run();
     assert!(r.stderr.contains("untranslated for the zh-Hant report"), "{}", r.stderr);
+    let r = swfscore(dir.path(), &["report", "--out", "out", "--lang", "zh-Hant"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("in English for want of a translation") && r.stderr.contains("has no `title_zh`"),
+        "{}",
+        r.stderr
+    );
+    let r = swfscore(dir.path(), &["report", "--out", "en", "--lang", "en"]);
+    assert!(!r.stderr.contains("translation"), "the English edition alone needs none: {}", r.stderr);
 }
 
 #[test]

@@ -53,7 +53,7 @@ impl Renderer for Markdown {
         let fund = fund_of(cx, f);
         let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r, cx));
         let (Some(s), Some(k)) = (f.score, f.rank) else {
-            out.push_str(&format!("Not scored: {}.\n", status_text(f)));
+            out.push_str(&format!("Not scored: {}.\n", cx.status(f)));
             return out;
         };
         let n = r.results.iter().filter(|x| x.rank.is_some()).count();

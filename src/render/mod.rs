@@ -191,15 +191,6 @@ pub fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
 }
 
-/// A fund's status in words when it has no score.
-pub fn status_text(f: &FundResult) -> &'static str {
-    match f.status {
-        crate::score::Status::Scored => "scored",
-        crate::score::Status::NotEstablished => "not yet established",
-        crate::score::Status::TooYoung => "not yet that age",
-    }
-}
-
 /// Items sorted by points lost (most first), then rubric order.
 pub fn by_points_lost(f: &FundResult) -> Vec<&ItemResult> {
     let mut v: Vec<(usize, &ItemResult)> = f.items.iter().enumerate().collect();

@@ -52,7 +52,7 @@ impl Renderer for Table {
             }
             match f.score {
                 Some(_) => row.push((fmt_score(f.score), score_tone(f.score, r.rubric.scale))),
-                None => row.push((status_text(f).to_string(), Tone::Dim)),
+                None => row.push((cx.status(f).to_string(), Tone::Dim)),
             }
             row.push((fmt_bounds(f.bounds), Tone::Dim));
             for (_, s) in &f.categories {
@@ -77,7 +77,7 @@ impl Renderer for Table {
                 r.results.iter().filter(|x| x.rank.is_some()).count()
             )),
             _ => {
-                out.push_str(&format!("Not scored: {}\n", status_text(f)));
+                out.push_str(&format!("Not scored: {}\n", cx.status(f)));
                 return out;
             }
         }
@@ -152,7 +152,7 @@ impl Renderer for Table {
         let mut rank_row = vec![("Rank".to_string(), Tone::Plain)];
         for f in funds {
             score_row.push((
-                f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}")),
+                f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}")),
                 score_tone(f.score, r.rubric.scale),
             ));
             rank_row.push((f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain));
