@@ -443,3 +443,35 @@ fn the_markdown_report_has_the_method_and_limits_and_its_lines_are_paragraphs() 
         }
     }
 }
+
+#[test]
+fn every_message_the_report_asks_for_is_in_the_message_files() {
+    // A missing message shows its key (`gap.legend`): none may appear in any edition.
+    let en = std::fs::read_to_string(repo().join("locales/en.yaml")).unwrap();
+    let prefixes: std::collections::BTreeSet<&str> =
+        en.lines().filter_map(|l| l.strip_prefix("  ")?.split_once(':')?.0.split_once('.').map(|(p, _)| p)).collect();
+    assert!(prefixes.len() > 20, "{prefixes:?}");
+    let t = reports();
+    for file in ["transparency.md", "transparency.html", "transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
+        let mut text = std::fs::read_to_string(t.path().join("out").join(file)).unwrap();
+        // CSS selectors (`.card.focus`) and the script are not messages.
+        for (open, close) in [("<style>", "</style>"), ("<script", "</script>")] {
+            while let Some(a) = text.find(open) {
+                let b = a + text[a..].find(close).expect("closed") + close.len();
+                text.replace_range(a..b, "");
+            }
+        }
+        for p in &prefixes {
+            for (at, _) in text.match_indices(&format!("{p}.")) {
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                let after = text[at + p.len() + 1..].chars().next().unwrap_or(' ');
+                let key = !before.is_alphanumeric() && before != '/' && before != '-' && after.is_ascii_lowercase();
+                let context = &text[at..(at + 40).min(text.len())];
+                assert!(
+                    !key || context.starts_with("scores.csv") || context.starts_with("scores.json"),
+                    "{file}: a message key shows: {context:?}"
+                );
+            }
+        }
+    }
+}
