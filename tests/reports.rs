@@ -123,7 +123,7 @@ fn diff_against_a_git_revision() {
 
 #[test]
 fn schemas_are_in_sync_and_every_yaml_file_points_at_one() {
-    for kind in ["fund", "rubric", "disclosures", "scenario"] {
+    for kind in ["fund", "rubric", "disclosures", "scenario", "locale"] {
         let r = swfscore(&repo(), &["schema", kind]);
         let on_disk = std::fs::read_to_string(repo().join(format!("schemas/{kind}.schema.json"))).unwrap();
         assert_eq!(
