@@ -162,7 +162,7 @@ pub fn bar_chart(r: &Results, cx: &Context, focus: &[&str]) -> String {
     let width = label_w + bar_w + value_w;
     let height = top + row_h * scored.len() as f64 + 4.0;
     let span = r.rubric.scale - r.rubric.floor;
-    let x_of = |v: f64| label_w + bar_w * (v - r.rubric.floor) / span;
+    let axis = Axis { left: label_w, width: bar_w, floor: r.rubric.floor, span };
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -172,7 +172,7 @@ pub fn bar_chart(r: &Results, cx: &Context, focus: &[&str]) -> String {
     );
     for tick in 0..=4 {
         let v = r.rubric.floor + span * f64::from(tick) / 4.0;
-        let x = x_of(v);
+        let x = axis.x(v);
         let anchor = if tick == 4 { "end" } else { "middle" };
         let _ = writeln!(
             s,
@@ -181,40 +181,59 @@ pub fn bar_chart(r: &Results, cx: &Context, focus: &[&str]) -> String {
         );
     }
     for (i, (f, label)) in scored.iter().zip(&labels).enumerate() {
-        let score = f.score.unwrap_or(0.0);
-        let b = f.bounds.unwrap_or(crate::score::Bounds { low: score, high: score });
-        let (x1, x2) = (x_of(b.low), x_of(b.high));
-        let is_focus = focus.contains(&f.fund.as_str());
-        let _ = writeln!(
-            s,
-            "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\" data-rank=\"{rank}\" data-label=\"{mark}\"{focus_attr} transform=\"translate(0,{y:.1})\"><title>{title}</title><text class=\"label\" x=\"{lx:.1}\" y=\"15\" font-size=\"12\" text-anchor=\"end\"{weight}>{label}</text><rect x=\"{label_w:.1}\" y=\"4\" width=\"{w:.1}\" height=\"15\" fill=\"{fill}\"/><g class=\"range\" data-low=\"{low:.1}\" data-high=\"{high:.1}\"><line x1=\"{x1:.1}\" y1=\"11.5\" x2=\"{x2:.1}\" y2=\"11.5\" stroke=\"#1f2328\" stroke-width=\"1.5\"/><line x1=\"{x2:.1}\" y1=\"6.5\" x2=\"{x2:.1}\" y2=\"16.5\" stroke=\"#1f2328\" stroke-width=\"1.5\"/></g><text class=\"value\" x=\"{vx:.1}\" y=\"15\" font-size=\"12\">{score:.1}</text></g>",
-            id = esc(&f.fund),
-            rank = f.rank.unwrap_or(0),
-            mark = esc(&marked_label(cx, f, focus)),
-            focus_attr = if is_focus { " data-focus=\"true\"" } else { "" },
-            y = top + row_h * i as f64,
-            title = esc(&loc.f(
-                "chart.ranking.bar",
-                &[
-                    ("fund", &cx.name(&f.fund, &f.name)),
-                    ("score", &format!("{score:.1}")),
-                    ("low", &format!("{:.1}", b.low)),
-                    ("high", &format!("{:.1}", b.high)),
-                    ("rank", &f.rank.unwrap_or(0)),
-                ]
-            )),
-            lx = label_w - 6.0,
-            weight = if is_focus { " font-weight=\"700\"" } else { "" },
-            label = esc(label),
-            w = x_of(score) - label_w,
-            fill = if is_focus { "var(--focus)" } else { "var(--bar)" },
-            low = b.low,
-            high = b.high,
-            vx = x_of(score).max(x2) + 4.0,
-        );
+        s.push_str(&bar(f, label, top + row_h * i as f64, &axis, cx, focus));
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// Where scores lie on the ranking chart.
+struct Axis {
+    /// The x of the floor, and the width of the scale.
+    left: f64,
+    width: f64,
+    floor: f64,
+    span: f64,
+}
+
+impl Axis {
+    fn x(&self, v: f64) -> f64 {
+        self.left + self.width * (v - self.floor) / self.span
+    }
+}
+
+/// One fund's row of the ranking chart at height `y`: label, bar, range whisker and value.
+fn bar(f: &FundResult, label: &str, y: f64, axis: &Axis, cx: &Context, focus: &[&str]) -> String {
+    let score = f.score.unwrap_or(0.0);
+    let b = f.bounds.unwrap_or(crate::score::Bounds { low: score, high: score });
+    let (x1, x2) = (axis.x(b.low), axis.x(b.high));
+    let is_focus = focus.contains(&f.fund.as_str());
+    format!(
+        "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\" data-rank=\"{rank}\" data-label=\"{mark}\"{focus_attr} transform=\"translate(0,{y:.1})\"><title>{title}</title><text class=\"label\" x=\"{lx:.1}\" y=\"15\" font-size=\"12\" text-anchor=\"end\"{weight}>{label}</text><rect x=\"{left:.1}\" y=\"4\" width=\"{w:.1}\" height=\"15\" fill=\"{fill}\"/><g class=\"range\" data-low=\"{low:.1}\" data-high=\"{high:.1}\"><line x1=\"{x1:.1}\" y1=\"11.5\" x2=\"{x2:.1}\" y2=\"11.5\" stroke=\"#1f2328\" stroke-width=\"1.5\"/><line x1=\"{x2:.1}\" y1=\"6.5\" x2=\"{x2:.1}\" y2=\"16.5\" stroke=\"#1f2328\" stroke-width=\"1.5\"/></g><text class=\"value\" x=\"{vx:.1}\" y=\"15\" font-size=\"12\">{score:.1}</text></g>\n",
+        id = esc(&f.fund),
+        rank = f.rank.unwrap_or(0),
+        mark = esc(&marked_label(cx, f, focus)),
+        focus_attr = if is_focus { " data-focus=\"true\"" } else { "" },
+        title = esc(&cx.loc().f(
+            "chart.ranking.bar",
+            &[
+                ("fund", &cx.name(&f.fund, &f.name)),
+                ("score", &format!("{score:.1}")),
+                ("low", &format!("{:.1}", b.low)),
+                ("high", &format!("{:.1}", b.high)),
+                ("rank", &f.rank.unwrap_or(0)),
+            ]
+        )),
+        lx = axis.left - 6.0,
+        weight = if is_focus { " font-weight=\"700\"" } else { "" },
+        label = esc(label),
+        left = axis.left,
+        w = axis.x(score) - axis.left,
+        fill = if is_focus { "var(--focus)" } else { "var(--bar)" },
+        low = b.low,
+        high = b.high,
+        vx = axis.x(score).max(x2) + 4.0,
+    )
 }
 
 /// Each fund's 90% rank interval under the robustness run, with the median rank.
