@@ -15,6 +15,7 @@ Examples:
   swfscore score --at-age 3                       every fund as it stood 3 years after founding
   swfscore history hkic temasek                   year by year
   swfscore gap hkic --target-fund temasek         what HKIC would need to disclose
+  swfscore gap hkic --match temasek               what HKIC would publish to match Temasek
   swfscore whatif hkic --set holdings_list=full   re-score with a change
   swfscore compare-rubrics                        ranks under every rubric and profile
   swfscore batch -o scores.parquet                every fund, year, rubric and profile
@@ -23,6 +24,8 @@ Examples:
   swfscore trend --from 2015                      who improved most since 2015, and why
   swfscore report                                 write reports/ (md, html, csv, json)
   swfscore report --check                         exit 1 with a diff if reports/ is stale
+  swfscore report --lang zh-Hant                  the Traditional Chinese edition only
+  swfscore validate --lang zh-Hant                also list data the Chinese edition lacks
   swfscore diff --base main                       what changed since main, and why
   swfscore validate --strict                      check every input; warnings fail too
   swfscore schema fund > fund.schema.json
@@ -130,6 +133,25 @@ impl From<FormatArg> for crate::render::Format {
     }
 }
 
+/// A language of the published report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Traditional Chinese as used in Hong Kong.
+    #[value(name = "zh-Hant", alias = "zh-hant")]
+    ZhHant,
+}
+
+impl From<LangArg> for crate::locale::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => crate::locale::Lang::En,
+            LangArg::ZhHant => crate::locale::Lang::ZhHant,
+        }
+    }
+}
+
 /// When to use terminal colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColourChoice {
@@ -195,6 +217,9 @@ pub enum Command {
         /// than five years older than the assessment: a research queue (the levels stand).
         #[arg(long)]
         review: bool,
+        /// Also warn about entries the report in this language would show untranslated.
+        #[arg(long, value_enum, value_name = "LANG")]
+        lang: Option<LangArg>,
     },
     /// Print the JSON Schema of an input file, for editors.
     Schema {
@@ -259,6 +284,9 @@ pub enum Command {
         /// Regenerate in memory and compare with the files on disk; exit 1 with a diff if stale.
         #[arg(long)]
         check: bool,
+        /// Only this language's edition (with the data files) [default: every language].
+        #[arg(long, value_enum, value_name = "LANG")]
+        lang: Option<LangArg>,
     },
     /// What changed since another version of the data: scores, ranks, and the disclosures that moved them.
     Diff {
@@ -407,9 +435,13 @@ pub struct Target {
     /// Reach this rank (or better) among all funds.
     #[arg(long, value_name = "R", conflicts_with = "target_fund")]
     pub target_rank: Option<u32>,
-    /// Reach this fund's score.
+    /// Reach this fund's score (by any route); each step shows that fund's own level.
     #[arg(long, value_name = "FUND")]
     pub target_fund: Option<String>,
+    /// Match this fund: the disclosures where it is above FUND, each with the exact gain of
+    /// adopting its level, and the score and rank with its levels on all of them.
+    #[arg(long = "match", value_name = "OTHER", conflicts_with_all = ["target_score", "target_rank", "target_fund"])]
+    pub match_fund: Option<String>,
     /// Leave commercially sensitive disclosures out of the shortest path.
     #[arg(long)]
     pub skip_commercial: bool,
@@ -423,4 +455,6 @@ pub enum SchemaKind {
     Disclosures,
     /// A `whatif --scenario` file.
     Scenario,
+    /// A report message file in `locales/`.
+    Locale,
 }

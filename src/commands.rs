@@ -7,6 +7,7 @@ use crate::config::{Config, Target};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::error::Error;
 use crate::load::{self, Loaded, Sources};
+use crate::locale::Lang;
 use crate::model::{Dataset, LevelChange};
 use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
 use crate::render::{Context, Format, View};
@@ -23,8 +24,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Explain { fund, inputs, out, as_of } => explain(&Config::new(&inputs, Some(&out)), &fund, as_of),
         Command::Compare { funds, inputs, out, as_of } => compare(&Config::new(&inputs, Some(&out)), &funds, as_of),
-        Command::Validate { inputs, strict, coverage, review } => {
-            validate(&Config::new(&inputs, None), strict, coverage, review)
+        Command::Validate { inputs, strict, coverage, review, lang } => {
+            validate(&Config::new(&inputs, None), strict, coverage, review, lang.map(Into::into))
         }
         Command::Schema { kind, output } => {
             let cfg =
@@ -37,7 +38,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Whatif { fund, set, scenario, inputs, out } => {
             whatif(&Config::new(&inputs, Some(&out)), fund.as_deref(), &set, scenario.as_deref())
         }
-        Command::Report { inputs, out, check } => report(&Config::new(&inputs, None), out, check),
+        Command::Report { inputs, out, check, lang } => {
+            let langs = lang.map_or(Lang::ALL.to_vec(), |l| vec![l.into()]);
+            report(&Config::new(&inputs, None), out, check, &langs)
+        }
         Command::Diff { base, inputs, format, output } => {
             let cfg = Config::new(&inputs, None).with_output(format.into(), output, crate::cli::ColourChoice::Never);
             diff(&cfg, &base)
@@ -109,10 +113,11 @@ fn history(cfg: &Config, funds: &[String], from: Option<i32>) -> Result<(), Erro
 fn gap(cfg: &Config, fund: &str, target: &GapTarget) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let id = resolve_fund(&ds, fund)?;
-    let goal = match (target.target_score, target.target_rank, &target.target_fund) {
-        (Some(s), _, _) => Some(Goal::Score(s)),
-        (_, Some(r), _) => Some(Goal::Rank(r)),
-        (_, _, Some(f)) => Some(Goal::Fund(resolve_fund(&ds, f)?)),
+    let goal = match (target.target_score, target.target_rank, &target.target_fund, &target.match_fund) {
+        (Some(s), _, _, _) => Some(Goal::Score(s)),
+        (_, Some(r), _, _) => Some(Goal::Rank(r)),
+        (_, _, Some(f), _) => Some(Goal::Fund(resolve_fund(&ds, f)?)),
+        (_, _, _, Some(f)) => Some(Goal::Match(resolve_fund(&ds, f)?)),
         _ => None,
     };
     let g = analysis::gap::gap(&ds, &id, goal.as_ref(), target.skip_commercial, cfg.profile.clone())?;
@@ -369,7 +374,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     emit_view(cfg, &base, &r)
 }
 
-fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> {
+fn report(cfg: &Config, out: Option<PathBuf>, check: bool, langs: &[Lang]) -> Result<(), Error> {
     let dir = out.unwrap_or_else(|| cfg.sources.dir.join("reports"));
     if check && !dir.is_dir() {
         return Err(Error::CheckFailed(format!(
@@ -381,39 +386,57 @@ fn report(cfg: &Config, out: Option<PathBuf>, check: bool) -> Result<(), Error> 
     let views = default_views(cfg, &ds)?;
     let rep = report::Report::new(&ds, &views);
     drop(views);
-    if check {
-        let mut stale = Vec::new();
-        let mut diffs = String::new();
-        for name in report::NAMES {
-            let on_disk = std::fs::read_to_string(dir.join(name)).ok();
-            let d = report::diff(&load::display(&dir.join(name)), on_disk.as_deref(), &rep.render(name));
-            if !d.is_empty() {
-                diffs.push_str(&d);
-                stale.push(name);
+    if langs.contains(&Lang::ZhHant) {
+        let missing = rep.untranslated();
+        if !missing.is_empty() {
+            note(&format!(
+                "the zh-Hant edition shows {} entr(ies) in English for want of a translation (`swfscore validate --lang zh-Hant` lists them):",
+                missing.len()
+            ));
+            for m in missing {
+                note(&format!("  {m}"));
             }
         }
-        if stale.is_empty() {
-            note(&format!("{} is up to date ({} files)", load::display(&dir), report::NAMES.len()));
-            return Ok(());
-        }
-        write_stdout(&diffs)?;
-        return Err(Error::CheckFailed(format!(
-            "{} is stale: {} differ; run `swfscore report`",
-            load::display(&dir),
-            stale.join(", ")
-        )));
+    }
+    let names = report::names(langs);
+    if check {
+        return check_reports(&dir, &rep, &names);
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
     remove_stale_staging(&dir);
     // Each file is rendered and staged in turn (one in memory at a time), then all are renamed.
     let mut staging = Staging::default();
-    for name in report::NAMES {
+    for name in &names {
         let text = rep.render(name);
         staging.stage(&dir.join(name), text.as_bytes())?;
     }
     staging.commit()?;
-    note(&format!("wrote {} files to {}", report::NAMES.len(), load::display(&dir)));
+    note(&format!("wrote {} files to {}", names.len(), load::display(&dir)));
     Ok(())
+}
+
+/// Compares each report file with its regenerated text; prints the diffs of stale ones.
+fn check_reports(dir: &Path, rep: &report::Report, names: &[String]) -> Result<(), Error> {
+    let mut stale = Vec::new();
+    let mut diffs = String::new();
+    for name in names {
+        let on_disk = std::fs::read_to_string(dir.join(name)).ok();
+        let d = report::diff(&load::display(&dir.join(name)), on_disk.as_deref(), &rep.render(name));
+        if !d.is_empty() {
+            diffs.push_str(&d);
+            stale.push(name.as_str());
+        }
+    }
+    if stale.is_empty() {
+        note(&format!("{} is up to date ({} files)", load::display(dir), names.len()));
+        return Ok(());
+    }
+    write_stdout(&diffs)?;
+    Err(Error::CheckFailed(format!(
+        "{} is stale: {} differ; run `swfscore report`",
+        load::display(dir),
+        stale.join(", ")
+    )))
 }
 
 fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
@@ -451,10 +474,22 @@ fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
     emit_view(cfg, &current, &d)
 }
 
-fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool) -> Result<(), Error> {
+fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Option<Lang>) -> Result<(), Error> {
     let Loaded { dataset, mut diagnostics, notes } = load::load(&cfg.sources);
     for n in &notes {
         note(n);
+    }
+    if let (Some(Lang::ZhHant), Some(ds)) = (lang, &dataset) {
+        let mut rubrics = vec![ds.rubric.clone()];
+        for spec in load::rubric_files(&cfg.sources) {
+            if let Ok(other) = load::with_rubric(ds, &cfg.sources, &spec) {
+                rubrics.push(other.rubric);
+            }
+        }
+        let refs: Vec<&crate::model::Rubric> = rubrics.iter().collect();
+        for (file, m) in crate::validate::translation_gaps(ds, &refs) {
+            diagnostics.warning(&file, None, format!("untranslated for the zh-Hant report: {m}"));
+        }
     }
     if strict {
         diagnostics.promote_warnings();
@@ -503,6 +538,7 @@ pub fn schema(kind: SchemaKind) -> String {
         SchemaKind::Rubric => schemars::schema_for!(RawRubric),
         SchemaKind::Disclosures => schemars::schema_for!(RawCatalogue),
         SchemaKind::Scenario => schemars::schema_for!(RawScenario),
+        SchemaKind::Locale => schemars::schema_for!(crate::raw::RawLocale),
     };
     serde_json::to_string_pretty(&schema).unwrap_or_default()
 }
@@ -622,7 +658,7 @@ fn pick<'a>(r: &'a Results, id: &str) -> &'a FundResult {
 }
 
 fn context<'a>(ds: &'a Dataset, cfg: &Config) -> Context<'a> {
-    Context { dataset: ds, colour: cfg.colour }
+    Context { colour: cfg.colour, ..Context::new(ds) }
 }
 
 fn emit_view(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<(), Error> {

@@ -12,6 +12,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;
+pub mod locale;
 pub mod model;
 pub mod panel;
 pub mod raw;

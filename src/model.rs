@@ -1,6 +1,7 @@
 //! The checked domain model: what scoring works on. Every value here has passed
 //! [`crate::validate`]: ids resolve, weights are positive, years are in range.
 
+pub use crate::locale::Lang;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -143,6 +144,8 @@ pub enum UnknownRule {
 pub struct Disclosure {
     pub id: String,
     pub title: String,
+    /// The title in Traditional Chinese, where translated.
+    pub title_zh: Option<String>,
     pub description: String,
     pub full: String,
     pub partial: String,
@@ -153,6 +156,21 @@ pub struct Disclosure {
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
     pub disclosures: Vec<Disclosure>,
+}
+
+/// `en` in English, the translation in Chinese where there is one (else `en`).
+fn pick<'a>(lang: Lang, en: &'a str, zh: &'a Option<String>) -> &'a str {
+    match (lang, zh) {
+        (Lang::ZhHant, Some(z)) => z,
+        _ => en,
+    }
+}
+
+impl Disclosure {
+    /// The title in `lang` (English where untranslated).
+    pub fn title_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.title, &self.title_zh)
+    }
 }
 
 impl Catalogue {
@@ -172,6 +190,14 @@ pub struct Evidence {
     pub url: Option<String>,
     pub date: Option<Date>,
     pub quote: Option<String>,
+}
+
+impl Evidence {
+    /// A secondary source (press reporting what the fund published): the data marks these
+    /// in the source title, e.g. `HK01, first HKIC annual report (secondary)`.
+    pub fn is_secondary(&self) -> bool {
+        self.source.contains("secondary")
+    }
 }
 
 /// An earlier level, from a year on.
@@ -279,7 +305,12 @@ pub struct Fund {
     pub id: String,
     pub name: String,
     pub short_name: Option<String>,
+    /// The fund's Chinese name, where given.
+    pub name_zh: Option<String>,
+    /// A short Chinese name for tables and charts.
+    pub short_name_zh: Option<String>,
     pub jurisdiction: String,
+    pub jurisdiction_zh: Option<String>,
     pub established: i32,
     pub owner: Option<String>,
     pub assessed: Date,
@@ -292,6 +323,23 @@ impl Fund {
     /// The short name where there is one, else the id.
     pub fn label(&self) -> &str {
         self.short_name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The full name in `lang` (English where untranslated).
+    pub fn name_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.name, &self.name_zh)
+    }
+
+    /// The short name in `lang`: the Chinese short name, else the Chinese name, else [`Fund::label`].
+    pub fn label_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhHant => self.short_name_zh.as_deref().or(self.name_zh.as_deref()).unwrap_or(self.label()),
+            Lang::En => self.label(),
+        }
+    }
+
+    pub fn jurisdiction_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.jurisdiction, &self.jurisdiction_zh)
     }
 
     /// The fund's standing on `disclosure` in `year` (`None` = now); unknown if not assessed.
@@ -357,6 +405,7 @@ impl Rule {
 pub struct Item {
     pub id: String,
     pub title: String,
+    pub title_zh: Option<String>,
     pub weight: f64,
     pub rule: Rule,
     /// The rubric's credits with this item's overrides applied.
@@ -365,14 +414,27 @@ pub struct Item {
     pub note: Option<String>,
 }
 
+impl Item {
+    pub fn title_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.title, &self.title_zh)
+    }
+}
+
 /// A weighted group of items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     pub id: String,
     pub title: String,
+    pub title_zh: Option<String>,
     pub description: Option<String>,
     pub weight: f64,
     pub items: Vec<Item>,
+}
+
+impl Category {
+    pub fn title_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.title, &self.title_zh)
+    }
 }
 
 /// A named re-weighting of a rubric.
@@ -380,10 +442,22 @@ pub struct Category {
 pub struct Profile {
     pub id: String,
     pub title: String,
+    pub title_zh: Option<String>,
     pub rationale: String,
+    pub rationale_zh: Option<String>,
     pub categories: BTreeMap<String, f64>,
     pub items: BTreeMap<String, f64>,
     pub commercial_factor: Option<f64>,
+}
+
+impl Profile {
+    pub fn title_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.title, &self.title_zh)
+    }
+
+    pub fn rationale_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.rationale, &self.rationale_zh)
+    }
 }
 
 /// A document a rubric is based on.
@@ -399,12 +473,14 @@ pub struct Source {
 pub struct Rubric {
     pub id: String,
     pub title: String,
+    pub title_zh: Option<String>,
     pub version: Option<String>,
     pub description: Option<String>,
     pub sources: Vec<Source>,
     pub fidelity: Option<String>,
     /// One line shown with every score under this rubric.
     pub caveat: Option<String>,
+    pub caveat_zh: Option<String>,
     pub scale: f64,
     /// The score of a fund that discloses nothing (0 unless the rubric says otherwise).
     pub floor: f64,
@@ -415,6 +491,18 @@ pub struct Rubric {
 }
 
 impl Rubric {
+    pub fn title_in(&self, lang: Lang) -> &str {
+        pick(lang, &self.title, &self.title_zh)
+    }
+
+    /// The caveat in `lang`, where the rubric has one.
+    pub fn caveat_in(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::ZhHant => self.caveat_zh.as_deref().or(self.caveat.as_deref()),
+            Lang::En => self.caveat.as_deref(),
+        }
+    }
+
     pub fn items(&self) -> impl Iterator<Item = (&Category, &Item)> {
         self.categories.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)))
     }

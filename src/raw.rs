@@ -347,3 +347,26 @@ pub struct RawChange {
     #[schemars(with = "BTreeMap<String, RawLevel>")]
     pub set: HashMap<Spanned<String>, Spanned<RawLevel>>,
 }
+
+/// `locales/<lang>.yaml`: the words of the published report in one language.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocale {
+    /// BCP 47 tag: `en` or `zh-Hant`.
+    pub lang: String,
+    /// How large amounts are written, e.g. `{ divisor: 1.0e9, text: "{n} bn" }`; the largest
+    /// divisor not above the amount is used.
+    #[serde(default)]
+    pub magnitudes: Vec<RawMagnitude>,
+    /// Message key to text; `{name}` marks a value the program fills in.
+    pub messages: BTreeMap<String, String>,
+}
+
+/// One magnitude word.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMagnitude {
+    pub divisor: f64,
+    /// The amount divided by `divisor` is `{n}`.
+    pub text: String,
+}

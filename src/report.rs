@@ -2,7 +2,9 @@
 //! against the files on disk so a published ranking never drifts from its data.
 
 use crate::analysis::{self, gap::Goal};
+use crate::locale::{Lang, Locale};
 use crate::model::Dataset;
+use crate::model::Level;
 use crate::render::html::{self, Extras};
 use crate::render::{Context, Format, markdown};
 use crate::score::{self, Options, Results};
@@ -17,8 +19,26 @@ const ROBUSTNESS_BUDGET: usize = 2_000_000;
 /// The funds the December 2025 debate is about, compared side by side when present.
 pub(crate) const FOCUS: [&str; 3] = ["hkic", "temasek", "adia"];
 
-/// The report files, in the order they are written.
-pub(crate) const NAMES: [&str; 4] = ["transparency.md", "transparency.html", "scores.csv", "scores.json"];
+/// The language-neutral report files.
+const DATA_FILES: [&str; 2] = ["scores.csv", "scores.json"];
+
+/// The report files for `langs`, in the order they are written: each language's Markdown
+/// and HTML, then the data.
+pub(crate) fn names(langs: &[Lang]) -> Vec<String> {
+    let mut out: Vec<String> =
+        langs.iter().flat_map(|l| ["md", "html"].map(|ext| format!("transparency{}.{ext}", l.file_suffix()))).collect();
+    out.extend(DATA_FILES.iter().map(|s| s.to_string()));
+    out
+}
+
+/// The language of a report file name (English for the data files).
+fn lang_of(name: &str) -> Lang {
+    Lang::ALL
+        .into_iter()
+        .rev()
+        .find(|l| !l.file_suffix().is_empty() && name.contains(l.file_suffix()))
+        .unwrap_or_default()
+}
 
 /// Everything the report files show, computed once; each file is rendered on demand, so a
 /// caller can write (or compare) one file at a time and hold only one in memory.
@@ -30,6 +50,8 @@ pub(crate) struct Report<'a> {
     gap: Option<analysis::gap::Gap>,
     rubrics: Option<analysis::rubrics::RubricComparison>,
     robust: analysis::robustness::Robustness,
+    /// What the Chinese edition shows in English for want of a translation.
+    untranslated: Vec<String>,
 }
 
 impl<'a> Report<'a> {
@@ -40,60 +62,86 @@ impl<'a> Report<'a> {
         // "At HKIC's age": the age of the youngest focus fund at its latest assessment.
         let age = focus.iter().filter_map(|id| ds.fund(id)).map(|f| f.assessed.year - f.established).min();
         let at_age = age.map(|a| score::score(ds, &Options { at_age: Some(a), ..Options::default() }));
+        // "What would HKIC have to publish to match Temasek?"
         let gap = match (focus.first(), focus.get(1)) {
-            (Some(a), Some(b)) => analysis::gap::gap(ds, a, Some(&Goal::Fund(b.to_string())), false, None).ok(),
+            (Some(a), Some(b)) => analysis::gap::gap(ds, a, Some(&Goal::Match(b.to_string())), false, None).ok(),
             _ => None,
         };
         let rubrics = (views.len() >= 2).then(|| analysis::rubrics::compare(views));
+        let mut all: Vec<&crate::model::Rubric> = vec![&ds.rubric];
+        all.extend(views.iter().map(|(_, v)| &v.rubric));
+        let untranslated = crate::validate::translation_gaps(ds, &all)
+            .into_iter()
+            .map(|(file, what)| format!("{file}: {what}"))
+            .collect();
         // The same run as `swfscore robustness` with its defaults, so the README can quote it.
         let samples = (ROBUSTNESS_BUDGET / ds.funds.len().max(1)).clamp(1_000, ROBUSTNESS_SAMPLES);
         let pairs = focus.iter().map(|s| s.to_string()).collect();
         let robust = analysis::robustness::robustness(ds, &analysis::robustness::Settings::defaults(samples, pairs));
-        Report { ds, r, focus, at_age, gap, rubrics, robust }
+        Report { ds, r, focus, at_age, gap, rubrics, robust, untranslated }
     }
 
-    /// The text of one of [`NAMES`].
+    /// The text of one of [`names`].
     pub(crate) fn render(&self, name: &str) -> String {
-        let cx = Context { dataset: self.ds, colour: false };
+        let lang = lang_of(name);
+        let cx = Context { lang, ..Context::new(self.ds) };
         match name {
-            "transparency.md" => self.markdown(&cx),
-            "transparency.html" => {
+            "scores.csv" => Format::Csv.renderer().scores(&self.r, &cx),
+            "scores.json" => Format::Json.renderer().scores(&self.r, &cx),
+            n if n.ends_with(".md") => self.markdown(&cx),
+            _ => {
+                let editions = Lang::ALL
+                    .into_iter()
+                    .filter(|l| *l != lang)
+                    .map(|l| (l, format!("transparency{}.html", l.file_suffix())))
+                    .collect();
                 let extras = Extras {
                     focus: self.focus.clone(),
                     at_age: self.at_age.as_ref(),
                     gap: self.gap.as_ref(),
                     rubrics: self.rubrics.as_ref(),
                     robustness: Some(&self.robust),
+                    editions,
                 };
                 html::page(&self.r, &cx, &extras)
             }
-            "scores.csv" => Format::Csv.renderer().scores(&self.r, &cx),
-            _ => Format::Json.renderer().scores(&self.r, &cx),
         }
     }
 
+    /// Data entries the Chinese edition shows in English for want of a translation.
+    pub(crate) fn untranslated(&self) -> &[String] {
+        &self.untranslated
+    }
+
     fn markdown(&self, cx: &Context) -> String {
+        let loc = cx.loc();
         let r = &self.r;
-        let mut md = String::new();
-        let _ = writeln!(md, "# How transparent are sovereign wealth funds?\n");
-        let _ = writeln!(
-            md,
-            "Generated by `swfscore report` from the data in this repository{}. Do not edit by hand: CI regenerates it and fails if it differs. The interactive-free page `transparency.html` beside this file has the same content with charts.\n",
-            html::data_date(cx).map(|d| format!(" (data as of {d})")).unwrap_or_default()
-        );
-        md.push_str(&markdown::scores_titled(r, "Ranking"));
+        let mut md = format!("# {}\n\n", loc.t("page.heading"));
+        let html_file = format!("transparency{}.html", cx.lang.file_suffix());
+        let others: Vec<String> = Lang::ALL
+            .into_iter()
+            .filter(|l| *l != cx.lang)
+            .map(|l| format!("[{}](transparency{}.md)", Locale::of(l).t("lang.name"), l.file_suffix()))
+            .collect();
+        let date = html::data_date(cx).map(|d| d.to_string()).unwrap_or_default();
+        md.push_str(&loc.f("md.generated", &[("date", &date), ("html", &html_file)]));
+        md.push_str("\n\n");
+        if !others.is_empty() {
+            md.push_str(&format!("{}\n\n", others.join(" · ")));
+        }
+        md.push_str(&markdown::scores_titled(r, cx, loc.t("ranking.title")));
         md.push('\n');
         md.push_str(&matrix(r, cx));
         if self.focus.len() >= 2 {
             let picked: Vec<_> = self.focus.iter().filter_map(|id| r.results.iter().find(|f| f.fund == *id)).collect();
-            let title =
-                format!("{} side by side", picked.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", "));
+            let labels: Vec<&str> = picked.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
+            let title = loc.f("focus.title", &[("funds", &labels.join(loc.t("list.separator")))]);
             md.push('\n');
             md.push_str(&markdown::compare_titled(r, &picked, cx, &title));
         }
         if let Some(a) = &self.at_age {
             md.push('\n');
-            md.push_str(&at_age_section(a));
+            md.push_str(&at_age_section(a, cx));
         }
         if let Some(g) = &self.gap {
             md.push('\n');
@@ -105,23 +153,35 @@ impl<'a> Report<'a> {
         }
         md.push('\n');
         md.push_str(&Format::Markdown.renderer().view(&self.robust, cx));
+        md.push('\n');
+        md.push_str(&funds_section(r, cx));
+        md.push('\n');
+        md.push_str(&method_section(r, cx));
         md
     }
 }
 
-fn at_age_section(a: &Results) -> String {
+fn at_age_section(a: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
     let age = a.at_age.unwrap_or(0);
     let mut s = format!(
-        "## Every fund at age {age}\n\nEach fund scored as its disclosures stood {age} years after it was established. A level is counted from the year a source shows it began (`since`) or, where only later sources confirm it, is unknown before the earliest confirmed year (`known_since`); the range shows what the score could be if every unknown were none or full.\n\n| Rank | Fund | Year | Score | Range |\n|---:|---|---:|---:|---:|\n"
+        "## {}\n\n{}\n\n| {} | {} | {} | {} | {} |\n|---:|---|---:|---:|---:|\n",
+        loc.f("at_age.title", &[("age", &age)]),
+        loc.f("at_age.lead", &[("age", &age)]),
+        loc.t("col.rank"),
+        loc.t("col.fund"),
+        loc.t("col.year"),
+        loc.t("col.score"),
+        loc.t("col.range"),
     );
     for f in &a.results {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
             f.rank.map_or("-".into(), |k| k.to_string()),
-            markdown::cell(&f.name),
+            markdown::cell(cx.name(&f.fund, &f.name)),
             f.year.map_or("-".into(), |y| y.to_string()),
-            f.score.map_or_else(|| format!("*{}*", crate::render::status_text(f)), |x| format!("{x:.1}")),
+            f.score.map_or_else(|| format!("*{}*", cx.status(f)), |x| format!("{x:.1}")),
             f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))
         );
     }
@@ -130,12 +190,18 @@ fn at_age_section(a: &Results) -> String {
 
 /// Funds × disclosures, with a symbol per level.
 fn matrix(r: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
     let funds: Vec<_> = r.results.iter().filter(|f| f.score.is_some()).collect();
-    let mut s = String::from(
-        "## What each fund discloses\n\n● full · ◐ partial · ○ none · – not applicable · ? unknown. Columns in rank order.\n\n| Disclosure |",
+    let legend: Vec<String> =
+        Level::ALL.iter().map(|l| format!("{} {}", html::level_symbol(Some(*l)), cx.level(Some(*l)))).collect();
+    let mut s = format!(
+        "## {}\n\n{}\n\n| {} |",
+        loc.t("matrix.title"),
+        loc.f("matrix.legend", &[("legend", &legend.join(" · "))]),
+        loc.t("col.disclosure")
     );
     for f in &funds {
-        let _ = write!(s, " {} |", markdown::cell(&f.label));
+        let _ = write!(s, " {} |", markdown::cell(cx.label(&f.fund, &f.label)));
     }
     s.push_str("\n|---|");
     for _ in &funds {
@@ -155,7 +221,110 @@ fn matrix(r: &Results, cx: &Context) -> String {
         }
         s.push('\n');
     }
-    s.push_str("\n(c) = commercially sensitive.\n");
+    let _ = write!(s, "\n{}\n", loc.t("matrix.commercial"));
+    s
+}
+
+/// One paragraph per fund: name, jurisdiction, score, headline figures with their units, and
+/// how many of its sources are secondary.
+fn funds_section(r: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
+    let mut s = format!("## {}\n\n", loc.t("funds.title"));
+    for f in &r.results {
+        let Some(fund) = cx.dataset.fund(&f.fund) else { continue };
+        let score = match (f.score, f.rank) {
+            (Some(x), Some(k)) => {
+                loc.f("card.score", &[("score", &format!("{x:.1}")), ("scale", &r.rubric.scale), ("rank", &k)])
+            }
+            _ => String::new(),
+        };
+        let meta = loc.f(
+            "card.meta",
+            &[
+                ("jurisdiction", &fund.jurisdiction_in(cx.lang)),
+                ("established", &fund.established),
+                ("assessed", &fund.assessed),
+            ],
+        );
+        let mut line = loc.f(
+            "md.fund",
+            &[("name", &markdown::cell(fund.name_in(cx.lang))), ("meta", &markdown::cell(&meta)), ("score", &score)],
+        );
+        let facts: Vec<String> = fund
+            .facts
+            .iter()
+            .map(|(k, fact)| {
+                let when = fact.as_of.map(|d| d.to_string()).unwrap_or_default();
+                loc.f(
+                    "md.fact",
+                    &[("name", &html::fact_name(k, cx)), ("value", &html::fact_value(fact, cx)), ("date", &when)],
+                )
+            })
+            .collect();
+        if !facts.is_empty() {
+            line.push_str(loc.t("md.sentence_separator"));
+            line.push_str(&loc.f("md.facts", &[("facts", &facts.join(loc.t("md.fact_separator")))]));
+        }
+        let evidence: Vec<&crate::model::Evidence> =
+            fund.disclosures.values().flat_map(|a| a.evidence.iter()).collect();
+        let secondary = evidence.iter().filter(|e| e.is_secondary()).count();
+        line.push_str(loc.t("md.sentence_separator"));
+        line.push_str(&loc.f("md.sources", &[("n", &evidence.len()), ("secondary", &secondary)]));
+        s.push_str(&format!("{line}\n\n"));
+    }
+    s
+}
+
+/// The method and its limits, as in the HTML page.
+fn method_section(r: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
+    let (method, limits) = html::method_paragraphs(r, cx);
+    let mut s = format!("## {}\n\n", loc.t("method.title"));
+    for p in method {
+        s.push_str(&format!("{p}\n\n"));
+    }
+    let cats: Vec<String> = cx
+        .dataset
+        .rubric
+        .categories
+        .iter()
+        .zip(&r.categories)
+        .map(|(c, info)| {
+            format!("| {} | {:.0}% | {} |", markdown::cell(c.title_in(cx.lang)), info.weight * 100.0, c.items.len())
+        })
+        .collect();
+    s.push_str(&format!(
+        "| {} | {} | {} |\n|---|---:|---:|\n{}\n\n",
+        loc.t("col.category"),
+        loc.t("col.weight"),
+        loc.t("col.items"),
+        cats.join("\n")
+    ));
+    let profiles = &cx.dataset.rubric.profiles;
+    if !profiles.is_empty() {
+        s.push_str(&format!(
+            "{}\n\n| {} | {} | {} |\n|---|---|---|\n",
+            loc.t("method.profiles"),
+            loc.t("col.profile"),
+            loc.t("col.id"),
+            loc.t("col.rationale")
+        ));
+        for p in profiles {
+            s.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                markdown::cell(p.title_in(cx.lang)),
+                p.id,
+                markdown::cell(p.rationale_in(cx.lang))
+            ));
+        }
+        s.push('\n');
+    }
+    s.push_str(&format!("### {}\n\n", loc.t("limits.title")));
+    for p in limits {
+        s.push_str(&format!("{p}\n\n"));
+    }
+    s.truncate(s.trim_end().len());
+    s.push('\n');
     s
 }
 

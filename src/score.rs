@@ -72,9 +72,30 @@ pub struct RubricInfo {
     /// What the rubric is, in one line, where it only approximates a framework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
+    /// The title and caveat in Traditional Chinese, for the Chinese report.
+    #[serde(skip)]
+    pub title_zh: Option<String>,
+    #[serde(skip)]
+    pub caveat_zh: Option<String>,
 }
 
 impl RubricInfo {
+    /// The title in `lang`.
+    pub fn title_in(&self, lang: crate::locale::Lang) -> &str {
+        match (lang, &self.title_zh) {
+            (crate::locale::Lang::ZhHant, Some(t)) => t,
+            _ => &self.title,
+        }
+    }
+
+    /// The caveat in `lang`, where there is one.
+    pub fn caveat_in(&self, lang: crate::locale::Lang) -> Option<&str> {
+        match lang {
+            crate::locale::Lang::ZhHant => self.caveat_zh.as_deref().or(self.caveat.as_deref()),
+            crate::locale::Lang::En => self.caveat.as_deref(),
+        }
+    }
+
     pub fn of(rubric: &Rubric) -> Self {
         RubricInfo {
             id: rubric.id.clone(),
@@ -84,6 +105,8 @@ impl RubricInfo {
             floor: rubric.floor,
             unknown: rubric.unknown,
             caveat: rubric.caveat.clone(),
+            title_zh: rubric.title_zh.clone(),
+            caveat_zh: rubric.caveat_zh.clone(),
         }
     }
 }
@@ -279,6 +302,14 @@ pub fn raw_bounds(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Bounds {
 /// (the fast path for searching many combinations; see [`crate::analysis::gap`]).
 pub fn raw_score_raised(rubric: &Rubric, fund: &Fund, raised: &[&str]) -> f64 {
     let level_of = |d: &str| if raised.contains(&d) { Level::Full } else { fund.standing(d, None).level };
+    score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
+}
+
+/// A fund's unrounded score with some disclosures at the given levels and the rest as they
+/// stand now.
+pub fn raw_score_with(rubric: &Rubric, fund: &Fund, set: &[(&str, Level)]) -> f64 {
+    let level_of =
+        |d: &str| set.iter().find(|(x, _)| *x == d).map_or_else(|| fund.standing(d, None).level, |(_, l)| *l);
     score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
 }
 

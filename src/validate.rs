@@ -43,6 +43,7 @@ pub fn catalogue(raw: RawCatalogue, file: &str, d: &mut Diagnostics) -> Catalogu
         disclosures.push(Disclosure {
             id: r.id.value,
             title: r.title,
+            title_zh: r.title_zh,
             description: r.description,
             full: r.full,
             partial: r.partial,
@@ -283,7 +284,10 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
         id: raw.id.value,
         name: raw.name,
         short_name: raw.short_name,
+        name_zh: raw.name_zh,
+        short_name_zh: raw.short_name_zh,
         jurisdiction: raw.jurisdiction,
+        jurisdiction_zh: raw.jurisdiction_zh,
         established,
         owner: raw.owner,
         assessed: assessed?,
@@ -358,7 +362,9 @@ fn profiles(
         profiles.push(Profile {
             id: p.id.value,
             title: p.title,
+            title_zh: p.title_zh,
             rationale: p.rationale,
+            rationale_zh: p.rationale_zh,
             categories: cats,
             items: its,
             commercial_factor: factor,
@@ -461,6 +467,7 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
             items.push(Item {
                 id: i.id.value,
                 title: i.title,
+                title_zh: i.title_zh,
                 weight: iw,
                 rule,
                 credits: credits(d, file, base, &i.levels),
@@ -468,7 +475,14 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
                 note: i.note,
             });
         }
-        categories.push(Category { id: c.id.value, title: c.title, description: c.description, weight: cw, items });
+        categories.push(Category {
+            id: c.id.value,
+            title: c.title,
+            title_zh: c.title_zh,
+            description: c.description,
+            weight: cw,
+            items,
+        });
     }
     let profiles = profiles(d, file, raw.profiles, &cat_ids, &item_ids);
     if d.errors() > errors_before {
@@ -477,6 +491,7 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
     Some(Rubric {
         id: raw.id.value,
         title: raw.title,
+        title_zh: raw.title_zh,
         version: raw.version.map(|v| v.0),
         description: raw.description,
         sources: raw
@@ -486,6 +501,7 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
             .collect(),
         fidelity: raw.fidelity,
         caveat: raw.caveat.map(|c| c.split_whitespace().collect::<Vec<_>>().join(" ")),
+        caveat_zh: raw.caveat_zh.map(|c| c.split_whitespace().collect::<Vec<_>>().join(" ")),
         scale,
         floor,
         unknown: raw.unknown,
@@ -493,6 +509,64 @@ pub fn rubric(raw: RawRubric, file: &str, catalogue: &Catalogue, d: &mut Diagnos
         categories,
         profiles,
     })
+}
+
+/// Data the Chinese report would show in English for want of a translation, as
+/// `(file, what)`: the catalogue's titles, the funds' names and jurisdictions, the first
+/// rubric's categories, items and profiles, and every rubric's title and caveat.
+pub fn translation_gaps(ds: &Dataset, rubrics: &[&Rubric]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut gap = |file: &str, what: String| out.push((file.to_string(), what));
+    for d in ds.catalogue.disclosures.iter().filter(|d| d.title_zh.is_none()) {
+        gap("disclosures.yaml", format!("disclosure `{}` has no `title_zh`", d.id));
+    }
+    let fact_names = crate::locale::Locale::of(crate::locale::Lang::ZhHant);
+    for f in ds.funds.iter() {
+        let file = format!("funds/{}.yaml", f.id);
+        for (field, missing) in [
+            ("name_zh", f.name_zh.is_none()),
+            ("short_name_zh", f.short_name_zh.is_none() && f.short_name.is_some()),
+            ("jurisdiction_zh", f.jurisdiction_zh.is_none()),
+        ] {
+            if missing {
+                gap(&file, format!("fund `{}` has no `{field}`", f.id));
+            }
+        }
+        for k in f.facts.keys().filter(|k| !fact_names.has(&format!("fact.name.{k}"))) {
+            gap(&file, format!("fact `{k}` has no name in locales/zh-Hant.yaml (`fact.name.{k}`)"));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, r) in rubrics.iter().enumerate() {
+        if !seen.insert(r.id.as_str()) {
+            continue;
+        }
+        let file = format!("rubric `{}`", r.id);
+        if r.title_zh.is_none() {
+            gap(&file, "the rubric has no `title_zh`".into());
+        }
+        if r.caveat.is_some() && r.caveat_zh.is_none() {
+            gap(&file, "the rubric's caveat has no `caveat_zh`".into());
+        }
+        if i > 0 {
+            continue;
+        }
+        for c in r.categories.iter().filter(|c| c.title_zh.is_none()) {
+            gap(&file, format!("category `{}` has no `title_zh`", c.id));
+        }
+        for (_, it) in r.items().filter(|(_, it)| it.title_zh.is_none()) {
+            gap(&file, format!("item `{}` has no `title_zh`", it.id));
+        }
+        for p in &r.profiles {
+            if p.title_zh.is_none() {
+                gap(&file, format!("profile `{}` has no `title_zh`", p.id));
+            }
+            if p.rationale_zh.is_none() {
+                gap(&file, format!("profile `{}` has no `rationale_zh`", p.id));
+            }
+        }
+    }
+    out
 }
 
 /// A level whose newest evidence is older than [`REVIEW_AFTER_YEARS`] before its fund's

@@ -194,7 +194,7 @@ fn every_view_works_in_every_format() {
 #[test]
 fn the_package_includes_what_the_build_reads() {
     let toml = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
-    for needed in ["\"build.rs\"", "\"funds/*.yml\"", "\"rubrics/*.yml\""] {
+    for needed in ["\"build.rs\"", "\"funds/*.yml\"", "\"rubrics/*.yml\"", "\"locales/*.yaml\""] {
         assert!(toml.contains(needed), "Cargo.toml include lacks {needed}");
     }
     let build = std::fs::read_to_string(repo().join("build.rs")).unwrap();

@@ -11,6 +11,7 @@ mod batch;
 
 mod builtin;
 mod cli;
+mod edition;
 mod errors;
 mod fuzz_regressions;
 mod hardening;

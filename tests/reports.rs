@@ -16,11 +16,26 @@ fn report_then_check_then_a_changed_level_is_caught() {
     let t = data_copy();
     let w = swfscore(t.path(), &["report", "--out", "out"]);
     assert_eq!(w.code, 0, "{}", w.stderr);
-    for f in ["transparency.md", "transparency.html", "scores.csv", "scores.json"] {
+    for f in [
+        "transparency.md",
+        "transparency.html",
+        "transparency.zh-Hant.md",
+        "transparency.zh-Hant.html",
+        "scores.csv",
+        "scores.json",
+    ] {
         assert!(t.path().join("out").join(f).is_file(), "{f} written");
     }
-    let html = std::fs::read_to_string(t.path().join("out/transparency.html")).unwrap();
-    assert!(!html.contains("http-equiv") && !html.contains("<script") && !html.contains("<link"), "self-contained");
+    for f in ["transparency.html", "transparency.zh-Hant.html"] {
+        let html = std::fs::read_to_string(t.path().join("out").join(f)).unwrap();
+        assert!(
+            !html.contains("http-equiv")
+                && !html.contains(" src=")
+                && !html.contains("<link")
+                && !html.contains("@import"),
+            "{f} is self-contained: inline scripts and styles only"
+        );
+    }
     let ok = swfscore(t.path(), &["report", "--out", "out", "--check"]);
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
     replace_block(
@@ -108,7 +123,7 @@ fn diff_against_a_git_revision() {
 
 #[test]
 fn schemas_are_in_sync_and_every_yaml_file_points_at_one() {
-    for kind in ["fund", "rubric", "disclosures", "scenario"] {
+    for kind in ["fund", "rubric", "disclosures", "scenario", "locale"] {
         let r = swfscore(&repo(), &["schema", kind]);
         let on_disk = std::fs::read_to_string(repo().join(format!("schemas/{kind}.schema.json"))).unwrap();
         assert_eq!(
@@ -141,12 +156,6 @@ fn collect_yaml(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
             out.push(p);
         }
     }
-}
-
-fn chromium() -> Option<&'static str> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
-        .find(|p| Path::new(p).is_file())
 }
 
 /// Every `href="..."` value in a document.
@@ -210,7 +219,8 @@ fn the_html_page_renders_in_headless_chromium() {
             f.fund
         );
     }
-    assert_eq!(dom.matches("class=\"card\"").count(), n, "one card per fund");
+    assert_eq!(dom.matches("<article class=\"card").count(), n, "one card per fund");
+    assert_eq!(dom.matches("<article class=\"card focus\"").count(), 3, "HKIC, Temasek and ADIA highlighted");
     let disclosures = ds
         .rubric
         .items()
@@ -230,7 +240,14 @@ fn the_html_page_renders_in_headless_chromium() {
         }
         urls.extend(f.facts.values().filter_map(|x| x.url.clone()));
     }
-    let links: std::collections::BTreeSet<String> = hrefs(&dom).into_iter().filter(|h| !h.starts_with('#')).collect();
+    // Besides evidence, the page links only to itself (#...) and to its other language editions.
+    let links: std::collections::BTreeSet<String> = hrefs(&dom)
+        .into_iter()
+        .filter(|h| {
+            let edition = h.starts_with("transparency") && h.ends_with(".html") && !h.contains('/');
+            !(h.starts_with('#') || edition)
+        })
+        .collect();
     for l in &links {
         assert!(urls.contains(l), "link {l} is not an evidence URL");
     }

@@ -4,7 +4,8 @@
 use crate::model::{Dataset, Fund, Level, Rule};
 use crate::model::{Sensitivity, UnknownRule};
 use crate::score::{
-    self, FundResult, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, round_score, round_to,
+    self, FundResult, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, raw_score_with, round_score,
+    round_to,
 };
 use serde::Serialize;
 
@@ -13,7 +14,10 @@ use serde::Serialize;
 pub enum Goal {
     Score(f64),
     Rank(u32),
+    /// Reach this fund's score, by any route.
     Fund(String),
+    /// Adopt this fund's level wherever it is higher (by the rubric's level credits).
+    Match(String),
 }
 
 /// The roadmap for one fund.
@@ -29,12 +33,30 @@ pub struct Gap {
     /// Funds ranked.
     pub of: usize,
     pub target: Option<TargetInfo>,
-    /// Disclosures the rubric reads that are not yet full, by gain (largest first).
+    /// The fund compared with (`--target-fund` or `--match`), whose level each candidate shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other: Option<Other>,
+    /// Disclosures the rubric reads that are not yet full (with `--match`: those where the
+    /// other fund's level earns more credit), by gain (largest first).
     pub candidates: Vec<Candidate>,
     /// The fewest disclosures that reach the target, when there is one.
     pub path: Option<Path>,
     /// Score and rank with every candidate at full.
     pub all_full: Step,
+    /// With `--match`: score and rank with the other fund's level on every candidate at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_matched: Option<Step>,
+}
+
+/// The fund a roadmap compares with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Other {
+    pub fund: String,
+    pub label: String,
+    pub score: f64,
+    pub rank: u32,
+    /// True for `--match` (candidates take this fund's levels), false for `--target-fund`.
+    pub matching: bool,
 }
 
 /// The score a goal needs.
@@ -55,8 +77,13 @@ pub struct Candidate {
     pub disclosure: String,
     pub title: String,
     pub level: Level,
+    /// The level each gain is computed at: full, or with `--match` the other fund's level.
+    pub to: Level,
+    /// The other fund's level on this disclosure (with `--target-fund` or `--match`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_level: Option<Level>,
     pub sensitivity: Sensitivity,
-    /// Exact points added by this disclosure alone at full (4 decimals).
+    /// Exact points added by this disclosure alone at `to` (4 decimals).
     pub gain: f64,
     pub score: f64,
     pub rank: u32,
@@ -99,6 +126,31 @@ pub enum GapError {
     ScoreOutOfScale { target: f64, floor: f64, scale: f64 },
     #[error("target rank {rank} is out of range: ranks run from 1 to {funds}")]
     RankOutOfRange { rank: u32, funds: usize },
+    #[error("`{0}` cannot be compared with itself")]
+    SameFund(String),
+}
+
+/// Whether `theirs` earns more credit than `mine` under the rubric's level credits (an
+/// unknown level of one's own counts as none; a disclosure that does not apply is never below).
+fn below(rubric: &crate::model::Rubric, mine: Level, theirs: Level) -> bool {
+    let c = &rubric.credits;
+    match c.of(theirs) {
+        Some(t) => mine != Level::NotApplicable && t > c.of(mine).unwrap_or(c.none),
+        None => false,
+    }
+}
+
+/// The disclosures the rubric reads, in rubric order, each once.
+fn rubric_disclosures(ds: &Dataset) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    for (_, item) in ds.rubric.items() {
+        for d in item.rule.disclosures() {
+            if !ids.contains(&d.as_str()) {
+                ids.push(d);
+            }
+        }
+    }
+    ids
 }
 
 /// Builds the roadmap for `fund_id` toward `goal`.
@@ -130,7 +182,7 @@ pub fn gap(
     let base_raw = raw_score(&ds.rubric, fund, None);
 
     let target = match goal {
-        None => None,
+        None | Some(Goal::Match(_)) => None,
         Some(Goal::Score(s)) => Some(("score", format!("a score of {s:.1}"), round_score(*s))),
         Some(Goal::Rank(r)) => {
             let mut sorted = others.clone();
@@ -145,29 +197,40 @@ pub fn gap(
         }
     }
     .map(|(kind, description, s)| TargetInfo { kind: kind.into(), description, score: s, met: score_now >= s });
+    let other = match goal {
+        Some(Goal::Fund(f) | Goal::Match(f)) => {
+            Some(other_fund(ds, &now, fund_id, f, matches!(goal, Some(Goal::Match(_))))?)
+        }
+        _ => None,
+    };
+    let other_descriptor = other.as_ref().and_then(|o| ds.fund(&o.fund));
+    let matching = other.as_ref().is_some_and(|o| o.matching);
 
-    // Every disclosure the rubric reads that the fund could still raise to full.
-    let mut ids: Vec<&str> = Vec::new();
-    for (_, item) in ds.rubric.items() {
-        for d in item.rule.disclosures() {
-            if !ids.contains(&d.as_str()) {
-                ids.push(d);
-            }
-        }
-    }
+    // Every disclosure the rubric reads that the fund could still raise: to full, or with
+    // `--match` to the other fund's level where that earns more credit.
     let mut candidates = Vec::new();
-    for id in ids {
+    for id in rubric_disclosures(ds) {
         let level = fund.standing(id, None).level;
-        if matches!(level, Level::Full | Level::NotApplicable) {
-            continue;
-        }
-        let new_raw = raw_score_raised(&ds.rubric, fund, &[id]);
+        let other_level = other_descriptor.map(|o| o.standing(id, None).level);
+        let to = match other_level {
+            Some(theirs) if matching => {
+                if !below(&ds.rubric, level, theirs) {
+                    continue;
+                }
+                theirs
+            }
+            _ if matches!(level, Level::Full | Level::NotApplicable) => continue,
+            _ => Level::Full,
+        };
+        let new_raw = raw_score_with(&ds.rubric, fund, &[(id, to)]);
         let new_score = round_score(new_raw);
         let d = ds.catalogue.get(id);
         candidates.push(Candidate {
             disclosure: id.to_string(),
             title: d.map_or(id.to_string(), |d| d.title.clone()),
             level,
+            to,
+            other_level,
             sensitivity: d.map_or(Sensitivity::None, |d| d.sensitivity),
             gain: round_to(new_raw - base_raw, 4),
             score: new_score,
@@ -179,6 +242,11 @@ pub fn gap(
     let all: Vec<&str> = candidates.iter().map(|c| c.disclosure.as_str()).collect();
     let all_raw = raw_score_raised(&ds.rubric, fund, &all);
     let all_full = Step { score: round_score(all_raw), rank: rank_with(&others, round_score(all_raw)) };
+    let all_matched = matching.then(|| {
+        let set: Vec<(&str, Level)> = candidates.iter().map(|c| (c.disclosure.as_str(), c.to)).collect();
+        let s = round_score(raw_score_with(&ds.rubric, fund, &set));
+        Step { score: s, rank: rank_with(&others, s) }
+    });
 
     let path = match &target {
         Some(t) if !t.met => {
@@ -201,10 +269,25 @@ pub fn gap(
         rank: rank_now,
         of: now.results.iter().filter(|r| r.rank.is_some()).count(),
         target,
+        other,
         candidates,
         path,
         all_full,
+        all_matched,
     })
+}
+
+/// The fund a roadmap compares with, scored.
+fn other_fund(ds: &Dataset, now: &score::Results, me: &str, id: &str, matching: bool) -> Result<Other, GapError> {
+    if id == me {
+        return Err(GapError::SameFund(id.to_string()));
+    }
+    let f = now.results.iter().find(|x| x.fund == id).ok_or_else(|| GapError::UnknownFund(id.to_string()))?;
+    let (Some(score), Some(rank)) = (f.score, f.rank) else {
+        return Err(GapError::NotScored(id.to_string()));
+    };
+    ds.fund(id).ok_or_else(|| GapError::UnknownFund(id.to_string()))?;
+    Ok(Other { fund: id.to_string(), label: f.label.clone(), score, rank, matching })
 }
 
 /// An upper bound on what raising `d` to full can add, whatever else is raised with it

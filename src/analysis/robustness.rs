@@ -477,6 +477,10 @@ pub struct AssumptionInfo {
     /// `varied`, `fixed` (switched off) or `inert` (cannot change any result here).
     pub status: &'static str,
     pub description: String,
+    /// The values in the description, for the message `robust.describe.<assumption>` of
+    /// another language.
+    #[serde(skip)]
+    pub params: Vec<(&'static str, String)>,
 }
 
 /// One fund's rank and score under uncertainty.
@@ -561,7 +565,9 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
             } else {
                 "inert"
             };
-            AssumptionInfo { assumption: a, status, description: describe(a, &model, s.weight_noise) }
+            let params = describe(a, &model, s.weight_noise);
+            let description = describe_in(crate::locale::Locale::of(crate::locale::Lang::En), a, &params);
+            AssumptionInfo { assumption: a, status, description, params }
         })
         .collect();
 
@@ -673,25 +679,27 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
     }
 }
 
-fn describe(a: Assumption, m: &Model, noise: f64) -> String {
+/// The values that describe what an assumption varies (words in `locales/`).
+fn describe(a: Assumption, m: &Model, noise: f64) -> Vec<(&'static str, String)> {
     match a {
-        Assumption::Weights => format!(
-            "{} category and {} item weights, each times a factor uniform in [{:.2}, {:.2}]",
-            m.categories,
-            m.items.len(),
-            1.0 - noise,
-            1.0 + noise
-        ),
-        Assumption::PartialCredit => "credit for partial uniform in [0.25, 0.75]".into(),
-        Assumption::UnknownRule => "unknown as none, excluded, or credited uniformly in [0, 1]".into(),
-        Assumption::Aggregation => format!(
-            "arithmetic or geometric mean across categories (a category below {:.0}% of the scale counts as {:.0}%)",
-            GEOMETRIC_FLOOR * 100.0,
-            GEOMETRIC_FLOOR * 100.0
-        ),
-        Assumption::Profile => format!("one of: {}", m.weight_set_names.join(", ")),
-        Assumption::LeaveOneOut => format!("none or one of the {} items left out", m.items.len()),
+        Assumption::Weights => vec![
+            ("categories", m.categories.to_string()),
+            ("items", m.items.len().to_string()),
+            ("low", format!("{:.2}", 1.0 - noise)),
+            ("high", format!("{:.2}", 1.0 + noise)),
+        ],
+        Assumption::PartialCredit | Assumption::UnknownRule => vec![],
+        Assumption::Aggregation => vec![("floor", format!("{:.0}", GEOMETRIC_FLOOR * 100.0))],
+        Assumption::Profile => vec![("profiles", m.weight_set_names.join(", "))],
+        Assumption::LeaveOneOut => vec![("items", m.items.len().to_string())],
     }
+}
+
+/// What an assumption varies, in `loc`'s language.
+pub fn describe_in(loc: &crate::locale::Locale, a: Assumption, params: &[(&'static str, String)]) -> String {
+    let args: Vec<(&str, &dyn std::fmt::Display)> =
+        params.iter().map(|(k, v)| (*k, v as &dyn std::fmt::Display)).collect();
+    loc.f(&format!("robust.describe.{}", a.as_str()), &args)
 }
 
 /// Mean absolute rank shift from the nominal ranks.

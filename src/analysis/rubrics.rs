@@ -27,6 +27,9 @@ pub struct View {
     /// What the rubric is, where it only approximates a framework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
+    /// The caveat in Traditional Chinese, for the Chinese report.
+    #[serde(skip)]
+    pub caveat_zh: Option<String>,
 }
 
 /// One fund's place under every view.
@@ -99,6 +102,7 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
                 scale: ds.rubric.scale,
                 floor: ds.rubric.floor,
                 caveat: ds.rubric.caveat.clone(),
+                caveat_zh: ds.rubric.caveat_zh.clone(),
             })
             .collect(),
         funds,

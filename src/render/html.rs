@@ -1,12 +1,18 @@
-//! One self-contained HTML page: no scripts, no network, no external assets. Charts are
-//! inline SVG with titles and text labels, so colour is never the only signal.
+//! One self-contained HTML page: no network, no external assets. Charts are inline SVG that
+//! scale to the screen, each with a title, a description and a table or list beside it, and
+//! every level carries a symbol, so colour is never the only signal. A small inline script
+//! re-scores the funds under the reader's own weights from the data embedded in the page;
+//! without it the page shows the rubric's ranking.
 
 use super::text::Align;
 use super::*;
 use crate::analysis::gap::Gap;
+use crate::analysis::robustness::Robustness;
 use crate::analysis::rubrics::RubricComparison;
-use crate::model::Date;
+use crate::model::{Date, Fact};
 use std::fmt::Write as _;
+
+mod weights;
 
 /// The `html` format.
 #[derive(Debug)]
@@ -15,7 +21,7 @@ pub struct Html;
 /// Sections the report adds to the scores page when it has them.
 #[derive(Debug, Default)]
 pub struct Extras<'a> {
-    /// Funds whose comparison gets its own section (e.g. HKIC, Temasek, ADIA).
+    /// Funds whose comparison gets its own section and which are highlighted (HKIC, Temasek, ADIA).
     pub focus: Vec<&'a str>,
     /// The scores at the youngest focus fund's age.
     pub at_age: Option<&'a Results>,
@@ -24,7 +30,9 @@ pub struct Extras<'a> {
     /// Ranks under every rubric.
     pub rubrics: Option<&'a RubricComparison>,
     /// Rank intervals under other reasonable modelling choices.
-    pub robustness: Option<&'a crate::analysis::robustness::Robustness>,
+    pub robustness: Option<&'a Robustness>,
+    /// The same page in other languages: (language, file name beside this one).
+    pub editions: Vec<(Lang, String)>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -43,29 +51,58 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// English text from the data (a source title, a quote), marked as English for readers and
+/// screen readers of the other editions.
+fn en(s: &str) -> String {
+    format!("<span lang=\"en\">{}</span>", esc(s))
+}
+
 const STYLE: &str = "
-:root { --full: #1a7f37; --partial: #bf8700; --none: #cf222e; --na: #8c959f; --unknown: #ffffff; --ink: #1f2328; --muted: #59636e; }
+:root { --full: #1a7f37; --partial: #9a6700; --none: #cf222e; --na: #8c959f; --unknown: #ffffff; --ink: #1f2328; --muted: #59636e; --bar: #0969da; --focus: #bc4c00; }
 * { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: var(--ink); margin: 0; line-height: 1.45; }
-header, main { max-width: 1180px; margin: 0 auto; padding: 0 1.2rem; }
-header { padding-top: 1.5rem; border-bottom: 1px solid #d0d7de; }
-h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
-h2 { margin-top: 2.2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; }
+html { -webkit-text-size-adjust: 100%; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans CJK TC', 'PingFang TC', 'Microsoft JhengHei', sans-serif; color: var(--ink); margin: 0; line-height: 1.5; }
+p, li, h1, h2, h3, summary { overflow-wrap: anywhere; }
+header, main { max-width: 1180px; margin: 0 auto; padding: 0 1rem; }
+header { padding-top: 1.2rem; border-bottom: 1px solid #d0d7de; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+h2 { margin-top: 2rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; font-size: 1.35rem; }
 .muted { color: var(--muted); }
+.editions { float: right; margin: 0 0 .5rem 1rem; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .92rem; }
-th, td { border: 1px solid #d0d7de; padding: .25rem .5rem; text-align: right; }
+th, td { border: 1px solid #d0d7de; padding: .25rem .5rem; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
-caption { text-align: left; color: var(--muted); padding: .2rem 0; }
+thead th { white-space: normal; min-width: 4.5em; vertical-align: bottom; }
+caption { text-align: left; color: var(--muted); padding: .2rem 0; caption-side: top; }
+.table-wrap, .scroll { overflow-x: auto; max-width: 100%; }
+.table-wrap table, .scroll table { min-width: 100%; }
+tr.focus td { background: #fff1e5; }
+td.wrap { white-space: normal; min-width: 16em; }
+tr.focus td.text { font-weight: 600; }
+svg { display: block; }
 svg text { font-family: inherit; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 1rem; }
-.card { border: 1px solid #d0d7de; border-radius: 8px; padding: .8rem 1rem; }
+svg.chart { width: 100%; height: auto; }
+#ranking-chart, #robustness-chart { max-width: 640px; }
+.heatmap-wrap svg { width: auto; max-width: none; }
+.matrix-list details { border-bottom: 1px solid #eaeef2; padding: .25rem 0; }
+.matrix-list summary { cursor: pointer; }
+.matrix-list p { margin: .2rem 0 .2rem 1rem; font-size: .9rem; }
+@media (max-width: 700px) { .heatmap-wrap { display: none; } }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(340px, 100%), 1fr)); gap: 1rem; }
+.card { border: 1px solid #d0d7de; border-radius: 8px; padding: .8rem 1rem; min-width: 0; }
+.card.focus { border: 2px solid var(--focus); }
 .card h3 { margin: 0 0 .2rem; }
 .card ul { padding-left: 1.1rem; margin: .3rem 0; font-size: .88rem; }
 .card details { margin-top: .4rem; }
 .lv { font-weight: 600; }
 .lv-full { color: var(--full); } .lv-partial { color: var(--partial); } .lv-none { color: var(--none); }
-.lv-not_applicable, .lv-unknown { color: var(--na); }
-.chart, .table-wrap { overflow-x: auto; }
+.lv-not_applicable, .lv-unknown { color: var(--muted); }
+.secondary { font-size: .78rem; border: 1px solid var(--muted); border-radius: 3px; padding: 0 .25rem; color: var(--muted); white-space: nowrap; }
+#weights form { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(260px, 100%), 1fr)); gap: .4rem 1.2rem; align-items: center; }
+#weights label.slider { display: grid; grid-template-columns: 1fr auto; gap: 0 .5rem; }
+#weights label.slider input { grid-column: 1 / span 2; width: 100%; }
+#weights output { font-variant-numeric: tabular-nums; }
+#weights-status { font-weight: 600; }
 ";
 
 fn level_colour(l: Option<Level>) -> &'static str {
@@ -89,9 +126,10 @@ pub fn level_symbol(l: Option<Level>) -> &'static str {
     }
 }
 
-fn head(title: &str) -> String {
+fn head(lang: Lang, title: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        lang.code(),
         esc(title)
     )
 }
@@ -101,115 +139,185 @@ pub fn data_date(cx: &Context) -> Option<Date> {
     cx.dataset.funds.iter().map(|f| f.assessed).max()
 }
 
-/// The ranked bar chart: one `g.bar` per scored fund, and with `robust` a panel of rank
-/// intervals (5th to 95th percentile, median dot) beside the bars.
-pub fn bar_chart(r: &Results, robust: Option<&crate::analysis::robustness::Robustness>) -> String {
+/// About how wide `s` is at font size `size` (CJK characters a full em, others 0.6 em).
+fn text_width(s: &str, size: f64) -> f64 {
+    s.chars().map(|c| if (c as u32) >= 0x2E80 { 1.0 } else { 0.6 }).sum::<f64>() * size
+}
+
+/// A fund's name in charts and tables, with a star for the funds of the debate.
+fn marked_label(cx: &Context, f: &FundResult, focus: &[&str]) -> String {
+    let label = cx.label(&f.fund, &f.label);
+    if focus.contains(&f.fund.as_str()) { format!("★ {label}") } else { label.to_string() }
+}
+
+/// The ranked bar chart: one `g.bar` per scored fund (moved by the weights script), each
+/// with its score's range as a whisker. It scales to the screen (viewBox, width 100%).
+pub fn bar_chart(r: &Results, cx: &Context, focus: &[&str]) -> String {
+    let loc = cx.loc();
     let scored: Vec<&FundResult> = r.results.iter().filter(|f| f.score.is_some()).collect();
-    let (label_w, bar_w, row_h) = (190.0, 560.0, 26.0);
-    let height = 30.0 + row_h * scored.len() as f64;
-    let (panel_x, panel_w) = (label_w + bar_w + 90.0, 200.0);
-    let width = if robust.is_some() { panel_x + panel_w + 20.0 } else { label_w + bar_w + 70.0 };
+    let labels: Vec<String> =
+        scored.iter().map(|f| format!("{}. {}", f.rank.unwrap_or(0), marked_label(cx, f, focus))).collect();
+    let label_w = labels.iter().map(|l| text_width(l, 12.0)).fold(60.0, f64::max).ceil() + 10.0;
+    let (bar_w, row_h, top, value_w) = (240.0, 24.0, 22.0, 44.0);
+    let width = label_w + bar_w + value_w;
+    let height = top + row_h * scored.len() as f64 + 4.0;
+    let span = r.rubric.scale - r.rubric.floor;
+    let axis = Axis { left: label_w, width: bar_w, floor: r.rubric.floor, span };
     let mut s = String::new();
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<svg id=\"ranking-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"ranking-title ranking-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n<title id=\"ranking-title\">Transparency score by fund, ranked</title>\n<desc id=\"ranking-desc\">One bar per fund; the bar's length is the score on a scale of {} to {}. A thin line across each bar shows the range the score could take if every unknown disclosure were none or full.{}</desc>\n",
-        fmt_num(r.rubric.floor),
-        r.rubric.scale,
-        if robust.is_some() {
-            " On the right, a purple line per fund spans the ranks it takes in 90% of the robustness samples, with a dot at the median rank."
-        } else {
-            ""
-        }
+        "<svg id=\"ranking-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"ranking-title ranking-desc\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" preserveAspectRatio=\"xMinYMin meet\" data-label-w=\"{label_w}\" data-bar-w=\"{bar_w}\" data-row-h=\"{row_h}\" data-top=\"{top}\">\n<title id=\"ranking-title\">{}</title>\n<desc id=\"ranking-desc\">{}</desc>",
+        esc(loc.t("chart.ranking.title")),
+        esc(&loc.f("chart.ranking.desc", &[("floor", &fmt_num(r.rubric.floor)), ("scale", &r.rubric.scale)]))
     );
     for tick in 0..=4 {
-        let x = label_w + bar_w * tick as f64 / 4.0;
-        let v = r.rubric.floor + (r.rubric.scale - r.rubric.floor) * tick as f64 / 4.0;
+        let v = r.rubric.floor + span * f64::from(tick) / 4.0;
+        let x = axis.x(v);
+        let anchor = if tick == 4 { "end" } else { "middle" };
         let _ = writeln!(
             s,
-            "<line x1=\"{x:.1}\" y1=\"18\" x2=\"{x:.1}\" y2=\"{height}\" stroke=\"#d0d7de\"/><text x=\"{x:.1}\" y=\"12\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\">{}</text>",
+            "<line x1=\"{x:.1}\" y1=\"16\" x2=\"{x:.1}\" y2=\"{height:.0}\" stroke=\"#d0d7de\"/><text x=\"{x:.1}\" y=\"11\" font-size=\"10\" text-anchor=\"{anchor}\" fill=\"#59636e\">{}</text>",
             fmt_num(v)
         );
     }
-    for (i, f) in scored.iter().enumerate() {
-        let y = 22.0 + row_h * i as f64;
-        let score = f.score.unwrap_or(0.0);
-        let span = r.rubric.scale - r.rubric.floor;
-        let x_of = |v: f64| label_w + bar_w * (v - r.rubric.floor) / span;
-        let w = x_of(score) - label_w;
-        let b = f.bounds.unwrap_or(crate::score::Bounds { low: score, high: score });
-        let (x1, x2, my) = (x_of(b.low), x_of(b.high), y + (row_h - 8.0) / 2.0);
-        let whisker = format!(
-            "<g class=\"range\" data-low=\"{:.1}\" data-high=\"{:.1}\"><line x1=\"{x1:.1}\" y1=\"{my:.1}\" x2=\"{x2:.1}\" y2=\"{my:.1}\" stroke=\"#1f2328\" stroke-width=\"1.5\"/><line x1=\"{x2:.1}\" y1=\"{:.1}\" x2=\"{x2:.1}\" y2=\"{:.1}\" stroke=\"#1f2328\" stroke-width=\"1.5\"/></g>",
-            b.low,
-            b.high,
-            my - 5.0,
-            my + 5.0
-        );
-        let interval = robust
-            .and_then(|rb| rb.funds.iter().find(|x| x.fund == f.fund).map(|x| (x, rb.funds.len().max(2))))
-            .map(|(x, n)| {
-                let rx = |k: u32| panel_x + panel_w * f64::from(k - 1) / (n - 1) as f64;
-                let [lo, hi] = x.rank_interval;
-                format!(
-                    "<g class=\"rank-interval\" data-low=\"{lo}\" data-high=\"{hi}\" data-median=\"{med}\"><title>90% of samples rank {label} between {lo} and {hi} (median {med})</title><line x1=\"{:.1}\" y1=\"{my:.1}\" x2=\"{:.1}\" y2=\"{my:.1}\" stroke=\"#8250df\" stroke-width=\"3\"/><circle cx=\"{:.1}\" cy=\"{my:.1}\" r=\"4\" fill=\"#8250df\"/></g>",
-                    rx(lo),
-                    rx(hi),
-                    rx(x.median_rank),
-                    med = x.median_rank,
-                    label = esc(&f.label),
-                )
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
-            s,
-            "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\"><title>{name}: {score:.1}, range {low:.1}–{high:.1} (rank {rank})</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"13\" text-anchor=\"end\">{rank}. {label}</text><rect x=\"{label_w:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{bh:.1}\" fill=\"#0969da\"/>{whisker}<text x=\"{vx:.1}\" y=\"{ty:.1}\" font-size=\"13\">{score:.1}</text>{interval}</g>",
-            low = b.low,
-            high = b.high,
-            id = esc(&f.fund),
-            name = esc(&f.name),
-            label = esc(&f.label),
-            rank = f.rank.unwrap_or(0),
-            lx = label_w - 8.0,
-            ty = y + 14.0,
-            bh = row_h - 8.0,
-            vx = (label_w + w).max(x2) + 6.0,
-        );
+    for (i, (f, label)) in scored.iter().zip(&labels).enumerate() {
+        s.push_str(&bar(f, label, top + row_h * i as f64, &axis, cx, focus));
     }
-    if let Some(rb) = robust {
-        let n = rb.funds.len().max(2);
-        for k in 1..=n {
-            let x = panel_x + panel_w * (k - 1) as f64 / (n - 1) as f64;
-            let _ = writeln!(
-                s,
-                "<line x1=\"{x:.1}\" y1=\"18\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#eaeef2\"/>",
-                height - 14.0
-            );
-        }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Where scores lie on the ranking chart.
+struct Axis {
+    /// The x of the floor, and the width of the scale.
+    left: f64,
+    width: f64,
+    floor: f64,
+    span: f64,
+}
+
+impl Axis {
+    fn x(&self, v: f64) -> f64 {
+        self.left + self.width * (v - self.floor) / self.span
+    }
+}
+
+/// One fund's row of the ranking chart at height `y`: label, bar, range whisker and value.
+fn bar(f: &FundResult, label: &str, y: f64, axis: &Axis, cx: &Context, focus: &[&str]) -> String {
+    let score = f.score.unwrap_or(0.0);
+    let b = f.bounds.unwrap_or(crate::score::Bounds { low: score, high: score });
+    let (x1, x2) = (axis.x(b.low), axis.x(b.high));
+    let is_focus = focus.contains(&f.fund.as_str());
+    format!(
+        "<g class=\"bar\" data-fund=\"{id}\" data-score=\"{score:.1}\" data-rank=\"{rank}\" data-label=\"{mark}\"{focus_attr} transform=\"translate(0,{y:.1})\"><title>{title}</title><text class=\"label\" x=\"{lx:.1}\" y=\"15\" font-size=\"12\" text-anchor=\"end\"{weight}>{label}</text><rect x=\"{left:.1}\" y=\"4\" width=\"{w:.1}\" height=\"15\" fill=\"{fill}\"/><g class=\"range\" data-low=\"{low:.1}\" data-high=\"{high:.1}\"><line x1=\"{x1:.1}\" y1=\"11.5\" x2=\"{x2:.1}\" y2=\"11.5\" stroke=\"#1f2328\" stroke-width=\"1.5\"/><line x1=\"{x2:.1}\" y1=\"6.5\" x2=\"{x2:.1}\" y2=\"16.5\" stroke=\"#1f2328\" stroke-width=\"1.5\"/></g><text class=\"value\" x=\"{vx:.1}\" y=\"15\" font-size=\"12\">{score:.1}</text></g>\n",
+        id = esc(&f.fund),
+        rank = f.rank.unwrap_or(0),
+        mark = esc(&marked_label(cx, f, focus)),
+        focus_attr = if is_focus { " data-focus=\"true\"" } else { "" },
+        title = esc(&cx.loc().f(
+            "chart.ranking.bar",
+            &[
+                ("fund", &cx.name(&f.fund, &f.name)),
+                ("score", &format!("{score:.1}")),
+                ("low", &format!("{:.1}", b.low)),
+                ("high", &format!("{:.1}", b.high)),
+                ("rank", &f.rank.unwrap_or(0)),
+            ]
+        )),
+        lx = axis.left - 6.0,
+        weight = if is_focus { " font-weight=\"700\"" } else { "" },
+        label = esc(label),
+        left = axis.left,
+        w = axis.x(score) - axis.left,
+        fill = if is_focus { "var(--focus)" } else { "var(--bar)" },
+        low = b.low,
+        high = b.high,
+        vx = axis.x(score).max(x2) + 4.0,
+    )
+}
+
+/// Each fund's 90% rank interval under the robustness run, with the median rank.
+fn interval_chart(rb: &Robustness, cx: &Context, focus: &[&str]) -> String {
+    let loc = cx.loc();
+    let n = rb.funds.len().max(2);
+    let labels: Vec<String> = rb
+        .funds
+        .iter()
+        .map(|f| {
+            let l = cx.label(&f.fund, &f.label);
+            if focus.contains(&f.fund.as_str()) { format!("★ {l}") } else { l.to_string() }
+        })
+        .collect();
+    let label_w = labels.iter().map(|l| text_width(l, 12.0)).fold(60.0, f64::max).ceil() + 10.0;
+    let (panel_w, row_h, top) = (240.0, 22.0, 22.0);
+    let width = label_w + panel_w + 16.0;
+    let height = top + row_h * rb.funds.len() as f64 + 22.0;
+    let rx = |k: u32| label_w + panel_w * f64::from(k.max(1) - 1) / (n - 1) as f64;
+    let mut s = format!(
+        "<svg id=\"robustness-chart\" class=\"chart\" role=\"img\" aria-labelledby=\"robustness-title robustness-desc\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" preserveAspectRatio=\"xMinYMin meet\">\n<title id=\"robustness-title\">{}</title>\n<desc id=\"robustness-desc\">{}</desc>\n",
+        esc(loc.t("chart.robustness.title")),
+        esc(&loc.f("chart.robustness.desc", &[("samples", &rb.samples)]))
+    );
+    for k in 1..=n as u32 {
+        let x = rx(k);
+        let _ =
+            writeln!(s, "<line x1=\"{x:.1}\" y1=\"16\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#eaeef2\"/>", height - 20.0);
+    }
+    let _ = writeln!(
+        s,
+        "<text x=\"{:.1}\" y=\"11\" font-size=\"10\" fill=\"#59636e\">{}</text><text x=\"{:.1}\" y=\"11\" font-size=\"10\" text-anchor=\"end\" fill=\"#59636e\">{n}</text><text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#59636e\">{}</text>",
+        label_w,
+        esc(&loc.f("chart.robustness.rank", &[("rank", &1)])),
+        label_w + panel_w,
+        label_w + panel_w / 2.0,
+        height - 6.0,
+        esc(&loc.f("chart.robustness.legend", &[("samples", &rb.samples)]))
+    );
+    for (i, (f, label)) in rb.funds.iter().zip(&labels).enumerate() {
+        let y = top + row_h * i as f64 + 11.0;
+        let [lo, hi] = f.rank_interval;
         let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"12\" font-size=\"11\" fill=\"#59636e\">rank 1</text><text x=\"{:.1}\" y=\"12\" font-size=\"11\" text-anchor=\"end\" fill=\"#59636e\">{n}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#59636e\">90% rank interval, {} samples</text>",
-            panel_x,
-            panel_x + panel_w,
-            panel_x + panel_w / 2.0,
-            height - 2.0,
-            rb.samples
+            "<g class=\"rank-interval\" data-fund=\"{id}\" data-low=\"{lo}\" data-high=\"{hi}\" data-median=\"{med}\"><title>{title}</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"12\" text-anchor=\"end\">{label}</text><line x1=\"{x1:.1}\" y1=\"{y:.1}\" x2=\"{x2:.1}\" y2=\"{y:.1}\" stroke=\"#8250df\" stroke-width=\"3\"/><circle cx=\"{mx:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#8250df\"/></g>",
+            id = esc(&f.fund),
+            med = f.median_rank,
+            title = esc(&loc.f(
+                "chart.robustness.interval",
+                &[("fund", &cx.label(&f.fund, &f.label)), ("low", &lo), ("high", &hi), ("median", &f.median_rank)]
+            )),
+            lx = label_w - 6.0,
+            ty = y + 4.0,
+            label = esc(label),
+            x1 = rx(lo),
+            x2 = rx(hi),
+            mx = rx(f.median_rank),
         );
     }
     s.push_str("</svg>\n");
     s
 }
 
-/// The heatmap of funds × disclosures: one `rect.cell` per pair, a symbol in each, a legend.
+/// The heatmap of funds × disclosures: one `rect.cell` per pair, a symbol in each, and a
+/// legend inside the drawing.
 pub fn heatmap(r: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
     let funds: Vec<&FundResult> = r.results.iter().filter(|f| f.score.is_some()).collect();
     let ds = rubric_disclosures(r);
-    let (label_w, top, cw, ch) = (250.0, 140.0, 30.0, 20.0);
-    let width = label_w + cw * funds.len() as f64 + 10.0;
-    let height = top + ch * ds.len() as f64 + 40.0;
+    let label_w = ds.iter().map(|d| text_width(disclosure_title(cx, d), 12.0)).fold(80.0, f64::max).ceil() + 12.0;
+    // Column labels are turned 55° and reach up (sin 55°) and right (cos 55°) of their column.
+    let longest = funds.iter().map(|f| text_width(cx.label(&f.fund, &f.label), 12.0)).fold(40.0, f64::max);
+    let top = longest * 0.82 + 14.0;
+    let (cw, ch, entry_w) = (30.0, 20.0, 130.0);
+    let width = (label_w + cw * funds.len() as f64 + longest * 0.58 + 4.0).max(entry_w * 2.0 + 20.0);
+    let per_row = (((width - 20.0) / entry_w).floor() as usize).max(1);
+    let legend_rows = Level::ALL.len().div_ceil(per_row);
+    let height = top + ch * ds.len() as f64 + 14.0 + 22.0 * legend_rows as f64;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "<svg id=\"heatmap\" class=\"chart\" role=\"img\" aria-labelledby=\"heatmap-title heatmap-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\">\n<title id=\"heatmap-title\">What each fund discloses</title>\n<desc id=\"heatmap-desc\">Rows are disclosures, columns are funds in rank order. Each cell shows the level as a colour and a symbol: ● full, ◐ partial, ○ none, – not applicable, ? unknown.</desc>"
+        "<svg id=\"heatmap\" class=\"chart\" role=\"img\" aria-labelledby=\"heatmap-title heatmap-desc\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\">\n<title id=\"heatmap-title\">{}</title>\n<desc id=\"heatmap-desc\">{}</desc>",
+        esc(loc.t("chart.heatmap.title")),
+        esc(loc.t("chart.heatmap.desc"))
     );
     for (j, f) in funds.iter().enumerate() {
         let x = label_w + cw * j as f64 + cw / 2.0;
@@ -219,7 +327,7 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
             esc(&f.fund),
             top - 8.0,
             top - 8.0,
-            esc(&f.label)
+            esc(cx.label(&f.fund, &f.label))
         );
     }
     for (i, d) in ds.iter().enumerate() {
@@ -235,11 +343,18 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
             let x = label_w + cw * j as f64;
             let l = level_of(f, d);
             let word = l.map_or("unknown", Level::as_str);
+            let tip = loc.f(
+                "chart.heatmap.cell",
+                &[
+                    ("fund", &cx.label(&f.fund, &f.label)),
+                    ("disclosure", &disclosure_title(cx, d)),
+                    ("level", &cx.level(l)),
+                ],
+            );
             let _ = writeln!(
                 s,
-                "<g><title>{}: {} is {word}</title><rect class=\"cell\" data-fund=\"{}\" data-disclosure=\"{d}\" data-level=\"{word}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" stroke=\"#d0d7de\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{}\">{}</text></g>",
-                esc(&f.label),
-                esc(disclosure_title(cx, d)),
+                "<g><title>{}</title><rect class=\"cell\" data-fund=\"{}\" data-disclosure=\"{d}\" data-level=\"{word}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" stroke=\"#d0d7de\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{}\">{}</text></g>",
+                esc(&tip),
                 esc(&f.fund),
                 cw - 2.0,
                 ch - 2.0,
@@ -251,112 +366,214 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
             );
         }
     }
-    let ly = top + ch * ds.len() as f64 + 22.0;
+    let legend_top = top + ch * ds.len() as f64 + 14.0;
     for (k, l) in Level::ALL.iter().enumerate() {
-        let x = label_w + 110.0 * k as f64;
+        let x = 10.0 + entry_w * (k % per_row) as f64;
+        let y = legend_top + 22.0 * (k / per_row) as f64;
         let _ = writeln!(
             s,
-            "<g class=\"legend\"><rect x=\"{x:.1}\" y=\"{:.1}\" width=\"16\" height=\"16\" fill=\"{}\" stroke=\"#8c959f\"/><text x=\"{:.1}\" y=\"{ly:.1}\" font-size=\"12\">{} {}</text></g>",
-            ly - 12.0,
+            "<g class=\"legend\"><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"16\" height=\"16\" fill=\"{}\" stroke=\"#8c959f\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\">{} {}</text></g>",
             level_colour(Some(*l)),
             x + 22.0,
+            y + 13.0,
             level_symbol(Some(*l)),
-            l.as_str().replace('_', " ")
+            esc(cx.level(Some(*l)))
         );
     }
     s.push_str("</svg>\n");
     s
 }
 
-fn scores_table(r: &Results) -> String {
-    let mut s = String::from(
-        "<table id=\"scores\">\n<caption>Scores by category, on the rubric's scale</caption>\n<thead><tr><th>Rank</th><th class=\"text\">Fund</th>",
+/// The heatmap as text: per fund, its disclosures grouped by level (what a phone shows).
+fn matrix_list(r: &Results, cx: &Context, focus: &[&str]) -> String {
+    let ds = rubric_disclosures(r);
+    let mut s = String::from("<div class=\"matrix-list\">\n");
+    for f in r.results.iter().filter(|f| f.score.is_some()) {
+        let groups: Vec<(Level, Vec<&str>)> = Level::ALL
+            .iter()
+            .map(|l| (*l, ds.iter().copied().filter(|d| level_of(f, d).unwrap_or(Level::Unknown) == *l).collect()))
+            .collect();
+        let counts: Vec<String> = groups
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(l, v)| format!("{} {}", level_symbol(Some(*l)), v.len()))
+            .collect();
+        let _ = write!(
+            s,
+            "<details data-fund=\"{}\"><summary><strong>{}</strong> <span class=\"muted\">{}</span></summary>",
+            esc(&f.fund),
+            esc(&marked_label(cx, f, focus)),
+            esc(&counts.join(" · "))
+        );
+        for (l, list) in groups.iter().filter(|(_, v)| !v.is_empty()) {
+            let titles: Vec<&str> = list.iter().map(|d| disclosure_title(cx, d)).collect();
+            let _ = write!(
+                s,
+                "<p><span class=\"lv lv-{}\">{} {}</span>: {}</p>",
+                l.as_str(),
+                level_symbol(Some(*l)),
+                esc(cx.level(Some(*l))),
+                esc(&titles.join(cx.loc().t("list.separator")))
+            );
+        }
+        s.push_str("</details>\n");
+    }
+    s.push_str("</div>\n");
+    s
+}
+
+fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
+    let loc = cx.loc();
+    let mut s = format!(
+        "<div class=\"table-wrap\"><table id=\"scores\">\n<caption>{}</caption>\n<thead><tr><th>{}</th><th class=\"text\">{}</th>",
+        esc(loc.t("scores.caption")),
+        esc(loc.t("col.rank")),
+        esc(loc.t("col.fund"))
     );
     if r.at_age.is_some() {
-        s.push_str("<th>Year</th>");
+        let _ = write!(s, "<th>{}</th>", esc(loc.t("col.year")));
     }
-    s.push_str("<th>Score</th><th>Range</th>");
+    let _ = write!(s, "<th>{}</th><th>{}</th>", esc(loc.t("col.score")), esc(loc.t("col.range")));
     for c in &r.categories {
-        let _ = write!(s, "<th>{} <span class=\"muted\">({:.0}%)</span></th>", esc(&c.title), c.weight * 100.0);
+        let _ = write!(
+            s,
+            "<th data-category=\"{}\">{} <span class=\"muted\">({:.0}%)</span></th>",
+            esc(&c.id),
+            esc(cx.category(&c.id, &c.title)),
+            c.weight * 100.0
+        );
     }
     s.push_str("</tr></thead>\n<tbody>\n");
     for f in &r.results {
+        let cls = if focus.contains(&f.fund.as_str()) { " class=\"focus\"" } else { "" };
         let _ = write!(
             s,
-            "<tr><td>{}</td><td class=\"text\"><a href=\"#fund-{}\">{}</a></td>",
+            "<tr data-fund=\"{id}\"{cls}><td class=\"rank\">{}</td><td class=\"text\"><a href=\"#fund-{id}\">{}</a></td>",
             f.rank.map_or("-".into(), |k| k.to_string()),
-            esc(&f.fund),
-            esc(&f.name)
+            esc(cx.name(&f.fund, &f.name)),
+            id = esc(&f.fund),
         );
         if r.at_age.is_some() {
             let _ = write!(s, "<td>{}</td>", f.year.map_or("-".into(), |y| y.to_string()));
         }
         match f.score {
             Some(x) => {
-                let _ = write!(s, "<td><strong>{x:.1}</strong></td>");
+                let _ = write!(s, "<td class=\"score\"><strong>{x:.1}</strong></td>");
             }
             None => {
-                let _ = write!(s, "<td class=\"muted\">{}</td>", status_text(f));
+                let _ = write!(s, "<td class=\"muted\">{}</td>", esc(cx.status(f)));
             }
         }
-        let _ = write!(s, "<td class=\"muted\">{}</td>", fmt_bounds(f.bounds));
-        for (_, c) in &f.categories {
-            let _ = write!(s, "<td>{}</td>", fmt_score(*c));
+        let _ = write!(s, "<td class=\"range muted\">{}</td>", fmt_bounds(f.bounds));
+        for (id, c) in &f.categories {
+            let _ = write!(s, "<td data-category=\"{}\">{}</td>", esc(id), fmt_score(*c));
         }
         s.push_str("</tr>\n");
     }
-    s.push_str("</tbody>\n</table>\n");
+    s.push_str("</tbody>\n</table></div>\n");
+    s
+}
+
+/// A headline figure with its unit: `NOK 19.7 trn`, `5.7% (in USD)`, `11.8%`.
+pub fn fact_value(fact: &Fact, cx: &Context) -> String {
+    let loc = cx.loc();
+    let percent = matches!(fact.unit.as_deref(), Some("percent" | "%"));
+    match (percent, fact.currency.as_deref(), fact.unit.as_deref()) {
+        (true, Some(c), _) => loc.f("fact.percent_in", &[("n", &fact.value), ("currency", &c)]),
+        (true, None, _) => loc.f("fact.percent", &[("n", &fact.value)]),
+        (false, Some(c), _) => loc.f("fact.amount", &[("currency", &c), ("amount", &loc.amount(fact.value))]),
+        (false, None, Some(u)) => format!("{} {u}", loc.amount(fact.value)),
+        (false, None, None) => loc.amount(fact.value),
+    }
+}
+
+/// The name of a headline figure (`aum`), in words.
+pub fn fact_name(key: &str, cx: &Context) -> String {
+    let k = format!("fact.name.{key}");
+    if cx.loc().has(&k) { cx.loc().t(&k).to_string() } else { key.replace('_', " ") }
+}
+
+fn facts(fund: &crate::model::Fund, cx: &Context) -> String {
+    let mut s = String::from("<ul class=\"facts\">\n");
+    for (k, fact) in &fund.facts {
+        let when = fact.as_of.map(|d| format!(", {d}")).unwrap_or_default();
+        let src = match (&fact.source, &fact.url) {
+            (Some(t), Some(u)) => format!(" (<a href=\"{}\">{}</a>)", esc(u), en(t)),
+            (Some(t), None) => format!(" ({})", en(t)),
+            _ => String::new(),
+        };
+        let _ = writeln!(s, "<li>{}: {}{when}{src}</li>", esc(&fact_name(k, cx)), esc(&fact_value(fact, cx)));
+    }
+    s.push_str("</ul>\n");
+    s
+}
+
+/// The evidence for one disclosure: each source linked, secondary ones marked.
+fn evidence_links(fund: &crate::model::Fund, d: &str, year: Option<i32>, cx: &Context) -> String {
+    let mut s = String::new();
+    for e in fund.standing(d, year).evidence {
+        let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
+        let title = match &e.url {
+            Some(u) => format!("<a class=\"evidence\" href=\"{}\">{}</a>", esc(u), en(&e.source)),
+            None => en(&e.source),
+        };
+        let mark = if e.is_secondary() {
+            format!(" <span class=\"secondary\">{}</span>", esc(cx.loc().t("evidence.secondary")))
+        } else {
+            String::new()
+        };
+        let _ = write!(s, " · {title}{date}{mark}");
+    }
     s
 }
 
 /// A fund's card; `open` unfolds its evidence.
-fn card(r: &Results, f: &FundResult, cx: &Context, open: bool) -> String {
+fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -> String {
+    let loc = cx.loc();
     let mut s = String::new();
     let fund = fund_of(cx, f);
-    let _ = writeln!(s, "<article class=\"card\" id=\"fund-{}\" data-fund=\"{}\">", esc(&f.fund), esc(&f.fund));
-    let _ = writeln!(s, "<h3>{}</h3>", esc(&f.name));
+    let cls = if focus.contains(&f.fund.as_str()) { "card focus" } else { "card" };
+    let _ = writeln!(s, "<article class=\"{cls}\" id=\"fund-{id}\" data-fund=\"{id}\">", id = esc(&f.fund));
+    let name = cx.name(&f.fund, &f.name);
+    let english =
+        if name != f.name { format!(" <small class=\"muted\">{}</small>", en(&f.name)) } else { String::new() };
+    let _ = writeln!(s, "<h3>{}{english}</h3>", esc(name));
     if let Some(fd) = fund {
         let _ = writeln!(
             s,
-            "<p class=\"muted\">{} · established {} · assessed {}</p>",
-            esc(&fd.jurisdiction),
-            fd.established,
-            fd.assessed
+            "<p class=\"muted\">{}</p>",
+            esc(&loc.f(
+                "card.meta",
+                &[
+                    ("jurisdiction", &fd.jurisdiction_in(cx.lang)),
+                    ("established", &fd.established),
+                    ("assessed", &fd.assessed)
+                ]
+            ))
         );
     }
     match (f.score, f.rank) {
         (Some(x), Some(k)) => {
-            let _ = writeln!(s, "<p><strong>{x:.1}</strong> of {} · rank {k}</p>", r.rubric.scale);
+            let _ = writeln!(
+                s,
+                "<p>{}</p>",
+                loc.f(
+                    "card.score",
+                    &[("score", &format!("<strong>{x:.1}</strong>")), ("scale", &r.rubric.scale), ("rank", &k)]
+                )
+            );
         }
         _ => {
-            let _ = writeln!(s, "<p class=\"muted\">{}</p>", status_text(f));
+            let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(cx.status(f)));
         }
     }
     if let Some(fd) = fund
         && !fd.facts.is_empty()
     {
-        s.push_str("<ul class=\"facts\">\n");
-        for (k, fact) in &fd.facts {
-            let when = fact.as_of.map(|d| format!(", {d}")).unwrap_or_default();
-            let number =
-                if fact.value.abs() >= 1e9 { format!("{:.1} bn", fact.value / 1e9) } else { format!("{}", fact.value) };
-            let value = match (fact.currency.as_deref(), fact.unit.as_deref()) {
-                (Some(c), _) => format!("{c} {number}"),
-                (None, Some("percent" | "%")) => format!("{number}%"),
-                (None, Some(u)) => format!("{number} {u}"),
-                (None, None) => number,
-            };
-            let src = match (&fact.source, &fact.url) {
-                (Some(t), Some(u)) => format!(" (<a href=\"{}\">{}</a>)", esc(u), esc(t)),
-                (Some(t), None) => format!(" ({})", esc(t)),
-                _ => String::new(),
-            };
-            let _ = writeln!(s, "<li>{}: {}{when}{src}</li>", esc(&k.replace('_', " ")), esc(&value));
-        }
-        s.push_str("</ul>\n");
+        s.push_str(&facts(fd, cx));
     }
     s.push_str(if open { "<details open>" } else { "<details>" });
-    s.push_str("<summary>Evidence, by points lost</summary>\n<ul>\n");
+    let _ = writeln!(s, "<summary>{}</summary>\n<ul>", esc(loc.t("card.evidence")));
     let mut seen: Vec<&str> = Vec::new();
     for i in by_points_lost(f) {
         for (d, l) in &i.levels {
@@ -369,26 +586,14 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool) -> String {
                 "<li><span class=\"lv lv-{}\">{} {}</span> {}",
                 l.as_str(),
                 level_symbol(Some(*l)),
-                l.as_str().replace('_', " "),
+                esc(cx.level(Some(*l))),
                 esc(disclosure_title(cx, d))
             );
             if i.lost > 0.0 {
                 let _ = write!(s, " <span class=\"muted\">(−{:.2})</span>", i.lost);
             }
             if let Some(fd) = fund {
-                let st = fd.standing(d, f.year);
-                for e in st.evidence {
-                    let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
-                    match &e.url {
-                        Some(u) => {
-                            let _ =
-                                write!(s, " · <a class=\"evidence\" href=\"{}\">{}</a>{date}", esc(u), esc(&e.source));
-                        }
-                        None => {
-                            let _ = write!(s, " · {}{date}", esc(&e.source));
-                        }
-                    }
-                }
+                s.push_str(&evidence_links(fd, d, f.year, cx));
             }
             s.push_str("</li>\n");
         }
@@ -397,46 +602,101 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool) -> String {
     s
 }
 
-fn method(r: &Results, cx: &Context) -> String {
+/// The method and its limits, as paragraphs of the context's language (the Markdown report
+/// prints the same).
+pub fn method_paragraphs(r: &Results, cx: &Context) -> (Vec<String>, Vec<String>) {
+    let loc = cx.loc();
     let rb = &cx.dataset.rubric;
-    let mut s = String::from("<section id=\"method\">\n<h2>Method</h2>\n");
+    let unknown = match rb.unknown {
+        crate::model::UnknownRule::None => loc.t("method.unknown_none"),
+        crate::model::UnknownRule::Exclude => loc.t("method.unknown_exclude"),
+    };
+    let method = vec![
+        loc.f(
+            "method.scoring",
+            &[
+                ("rubric", &rb.title_in(cx.lang)),
+                ("full", &rb.credits.full),
+                ("partial", &rb.credits.partial),
+                ("none", &rb.credits.none),
+                ("floor", &fmt_num(r.rubric.floor)),
+                ("scale", &r.rubric.scale),
+                ("unknown", &unknown),
+            ],
+        ),
+        loc.t("method.bounds").to_string(),
+        loc.t("method.time").to_string(),
+        loc.t("method.weights").to_string(),
+    ];
+    let limits = ["limits.record", "limits.years", "limits.frameworks", "limits.secondary", "limits.judgement"]
+        .iter()
+        .map(|k| loc.t(k).to_string())
+        .collect();
+    (method, limits)
+}
+
+fn method(r: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
+    let rb = &cx.dataset.rubric;
+    let (method, limits) = method_paragraphs(r, cx);
+    let mut s = format!("<section id=\"method\">\n<h2>{}</h2>\n", esc(loc.t("method.title")));
+    for p in &method {
+        let _ = writeln!(s, "<p>{}</p>", esc(p));
+    }
     let _ = writeln!(
         s,
-        "<p>Each fund descriptor records, for every disclosure in the catalogue, a level (full, partial, none, not applicable or unknown) with public sources. The rubric <strong>{}</strong> turns levels into credits (full {}, partial {}, none {}), averages them within each category by item weight, and averages categories by category weight, on a scale of {} to {}. Not-applicable items drop out and the weights renormalise; unknown disclosures score as {}. Ranks use competition ranking (1, 2, 2, 4) on scores rounded to one decimal.</p>\n<p>Every score comes with a range: the score if every unknown disclosure were none, and if it were full. Over time, a level counts from the year a source documents that it began (<code>since</code>); where sources only confirm it from some year on (<code>known_since</code>, or the earliest dated evidence), it is unknown before that year, not absent: a missing source is not evidence of absence. Old sources stay evidence until a newer one shows a change.</p>",
-        esc(&rb.title),
-        rb.credits.full,
-        rb.credits.partial,
-        rb.credits.none,
-        fmt_num(r.rubric.floor),
-        r.rubric.scale,
-        match rb.unknown {
-            crate::model::UnknownRule::None => "none",
-            crate::model::UnknownRule::Exclude => "not applicable (excluded)",
-        }
+        "<div class=\"table-wrap\"><table><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        esc(loc.t("method.categories")),
+        esc(loc.t("col.category")),
+        esc(loc.t("col.weight")),
+        esc(loc.t("col.items"))
     );
-    s.push_str("<table><caption>Categories and weights</caption><thead><tr><th>Category</th><th>Weight</th><th>Items</th></tr></thead><tbody>\n");
     for (c, info) in rb.categories.iter().zip(&r.categories) {
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td>{:.0}%</td><td>{}</td></tr>",
-            esc(&c.title),
+            "<tr><td class=\"text\">{}</td><td>{:.0}%</td><td>{}</td></tr>",
+            esc(c.title_in(cx.lang)),
             info.weight * 100.0,
             c.items.len()
         );
     }
-    s.push_str("</tbody></table>\n");
+    s.push_str("</tbody></table></div>\n");
+    if !rb.profiles.is_empty() {
+        let _ = writeln!(
+            s,
+            "<div class=\"table-wrap\"><table class=\"profiles\"><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th class=\"text\">{}</th><th class=\"text\">{}</th></tr></thead><tbody>",
+            esc(loc.t("method.profiles")),
+            esc(loc.t("col.profile")),
+            esc(loc.t("col.id")),
+            esc(loc.t("col.rationale"))
+        );
+        for p in &rb.profiles {
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"text\">{}</td><td class=\"text\"><code>{}</code></td><td class=\"text wrap\">{}</td></tr>",
+                esc(p.title_in(cx.lang)),
+                esc(&p.id),
+                esc(p.rationale_in(cx.lang))
+            );
+        }
+        s.push_str("</tbody></table></div>\n");
+    }
+    let _ = writeln!(s, "<h3>{}</h3>", esc(loc.t("limits.title")));
+    for p in &limits {
+        let _ = writeln!(s, "<p>{}</p>", esc(p));
+    }
     if let Some(d) = data_date(cx) {
         let _ = writeln!(
             s,
-            "<p class=\"muted\">Data as of {d} (the latest assessment date). Generated by swfscore {}.</p>",
-            env!("CARGO_PKG_VERSION")
+            "<p class=\"muted\">{}</p>",
+            esc(&loc.f("method.generated", &[("date", &d), ("version", &env!("CARGO_PKG_VERSION"))]))
         );
     }
     s.push_str("</section>\n");
     s
 }
 
-fn markdownish_table(headers: &[String], rows: &[Vec<String>], caption: &str) -> String {
+fn html_table(headers: &[String], rows: &[Vec<String>], caption: &str) -> String {
     let cols: Vec<(&str, Align)> = headers
         .iter()
         .enumerate()
@@ -451,147 +711,182 @@ fn markdownish_table(headers: &[String], rows: &[Vec<String>], caption: &str) ->
 
 /// The funds of the debate side by side: scores, the at-age comparison and the roadmap.
 fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
+    let loc = cx.loc();
     let focus: Vec<&FundResult> =
         extras.focus.iter().filter_map(|id| r.results.iter().find(|f| f.fund == *id)).collect();
-    let mut s = String::new();
-    if focus.len() >= 2 {
-        s.push_str("<section id=\"focus\">\n<h2>");
-        s.push_str(&esc(&focus.iter().map(|f| f.label.as_str()).collect::<Vec<_>>().join(", ")));
-        s.push_str(" side by side</h2>\n");
-        let mut headers = vec![String::new()];
-        headers.extend(focus.iter().map(|f| f.label.clone()));
-        let mut rows = vec![];
-        let mut score_row = vec!["Score".to_string()];
-        score_row.extend(focus.iter().map(|f| fmt_score(f.score)));
-        rows.push(score_row);
-        let mut rank_row = vec!["Rank".to_string()];
-        rank_row.extend(focus.iter().map(|f| f.rank.map_or("-".into(), |k| k.to_string())));
-        rows.push(rank_row);
-        for (k, c) in r.categories.iter().enumerate() {
-            let mut row = vec![c.title.clone()];
-            row.extend(focus.iter().map(|f| fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
-            rows.push(row);
-        }
-        s.push_str(&markdownish_table(&headers, &rows, "Scores today"));
-        if let Some(a) = extras.at_age {
-            let age = a.at_age.unwrap_or(0);
-            let mut rows = vec![];
-            for f in a.results.iter().filter(|f| extras.focus.contains(&f.fund.as_str())) {
-                rows.push(vec![
-                    f.label.clone(),
-                    f.year.map_or("-".into(), |y| y.to_string()),
-                    f.score.map_or(status_text(f).to_string(), |x| format!("{x:.1}")),
-                    fmt_bounds(f.bounds),
-                ]);
-            }
-            s.push_str(&markdownish_table(&["Fund".into(), "Year".into(), "Score".into(), "Range".into()], &rows, &format!("Each fund at age {age}, as its disclosures stood then; before the earliest year a source confirms, a level is unknown, and the range shows the score if every unknown were none or full")));
-        }
-        if let Some(g) = extras.gap {
-            let _ = writeln!(s, "<h3>Roadmap for {}</h3>", esc(&g.label));
-            if let (Some(t), Some(p)) = (&g.target, &g.path) {
-                let _ = writeln!(
-                    s,
-                    "<p>To reach {} {} needs {} more disclosure(s) at full: {}. It would then score {:.1} (rank {}).</p>",
-                    esc(&t.description),
-                    esc(&g.label),
-                    p.disclosures.len(),
-                    esc(&p.disclosures.iter().map(|d| disclosure_title(cx, d)).collect::<Vec<_>>().join(", ")),
-                    p.score,
-                    p.rank
-                );
-            }
-            let rows: Vec<Vec<String>> = g
-                .candidates
-                .iter()
-                .take(10)
-                .map(|c| {
-                    let sens = if c.sensitivity == crate::model::Sensitivity::Commercial {
-                        " (commercially sensitive)"
-                    } else {
-                        ""
-                    };
-                    vec![
-                        format!("{}{sens}", c.title),
-                        c.level.to_string(),
-                        format!("+{:.2}", c.gain),
-                        format!("{:.1}", c.score),
-                    ]
-                })
-                .collect();
-            s.push_str(&markdownish_table(
-                &["Disclosure".into(), "Now".into(), "Gain".into(), "New score".into()],
-                &rows,
-                "The ten disclosures that would add the most, each alone at full",
-            ));
-        }
-        s.push_str("</section>\n");
+    if focus.len() < 2 {
+        return String::new();
     }
+    let names: Vec<&str> = focus.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
+    let mut s = format!(
+        "<section id=\"focus\">\n<h2>{}</h2>\n",
+        esc(&loc.f("focus.title", &[("funds", &names.join(loc.t("list.separator")))]))
+    );
+    let mut headers = vec![String::new()];
+    headers.extend(names.iter().map(|n| n.to_string()));
+    let mut rows = vec![];
+    let mut score_row = vec![loc.t("col.score").to_string()];
+    score_row.extend(focus.iter().map(|f| fmt_score(f.score)));
+    rows.push(score_row);
+    let mut rank_row = vec![loc.t("col.rank").to_string()];
+    rank_row.extend(focus.iter().map(|f| f.rank.map_or("-".into(), |k| k.to_string())));
+    rows.push(rank_row);
+    for (k, c) in r.categories.iter().enumerate() {
+        let mut row = vec![cx.category(&c.id, &c.title).to_string()];
+        row.extend(focus.iter().map(|f| fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
+        rows.push(row);
+    }
+    s.push_str(&html_table(&headers, &rows, loc.t("focus.today")));
+    if let Some(a) = extras.at_age {
+        let age = a.at_age.unwrap_or(0);
+        let rows: Vec<Vec<String>> = a
+            .results
+            .iter()
+            .filter(|f| extras.focus.contains(&f.fund.as_str()))
+            .map(|f| {
+                vec![
+                    cx.label(&f.fund, &f.label).to_string(),
+                    f.year.map_or("-".into(), |y| y.to_string()),
+                    f.score.map_or(cx.status(f).to_string(), |x| format!("{x:.1}")),
+                    fmt_bounds(f.bounds),
+                ]
+            })
+            .collect();
+        let headers = ["col.fund", "col.year", "col.score", "col.range"].map(|k| loc.t(k).to_string());
+        s.push_str(&html_table(&headers, &rows, &loc.f("focus.at_age", &[("age", &age)])));
+    }
+    if let Some(g) = extras.gap {
+        s.push_str(&roadmap(g, cx));
+    }
+    s.push_str("</section>\n");
     s
 }
 
-/// Each fund's rank under every rubric and profile.
-fn rubrics_section(c: &RubricComparison) -> String {
-    let mut s = String::new();
-    s.push_str("<section id=\"rubrics\">\n<h2>Ranks under each rubric</h2>\n");
-    let mut headers = vec!["Fund".to_string()];
+/// The roadmap for the first focus fund, laid out as the `gap` view.
+fn roadmap(g: &Gap, cx: &Context) -> String {
+    let doc = crate::render::views::gap(g, cx);
+    let mut s = String::from("<div id=\"roadmap\">\n");
+    if let Some(t) = &doc.title {
+        let _ = writeln!(s, "<h3>{}</h3>", esc(t));
+    }
+    s.push_str(&markup::Doc { title: None, blocks: doc.blocks }.html());
+    s.push_str("</div>\n");
+    s
+}
+
+/// Each fund's rank under every rubric and profile, with the frameworks' caveats.
+fn rubrics_section(c: &RubricComparison, cx: &Context) -> String {
+    let loc = cx.loc();
+    let mut s = format!("<section id=\"rubrics\">\n<h2>{}</h2>\n", esc(loc.t("rubrics.title")));
+    let mut headers = vec![loc.t("col.fund").to_string()];
     headers.extend(c.views.iter().map(|v| v.id.clone()));
     let rows: Vec<Vec<String>> = c
         .funds
         .iter()
         .map(|f| {
-            let mut row = vec![f.label.clone()];
+            let mut row = vec![cx.label(&f.fund, &f.label).to_string()];
             row.extend(f.ranks.iter().map(|k| k.map_or("-".into(), |k| k.to_string())));
             row
         })
         .collect();
-    s.push_str(&markdownish_table(&headers, &rows, "Rank under each rubric or weight profile"));
+    s.push_str(&html_table(&headers, &rows, loc.t("rubrics.caption")));
+    for line in crate::render::views::rubric_caveats(c, cx) {
+        let _ = writeln!(s, "<p class=\"caveat\">{}</p>", esc(&line));
+    }
     s.push_str("</section>\n");
     s
 }
 
-/// The whole page: ranking, heatmap, the focus section, a card per fund, the method.
+/// Links to the page in the other languages.
+fn editions(extras: &Extras) -> String {
+    if extras.editions.is_empty() {
+        return String::new();
+    }
+    let links: Vec<String> = extras
+        .editions
+        .iter()
+        .map(|(l, file)| {
+            format!(
+                "<a href=\"{}\" hreflang=\"{}\" lang=\"{}\">{}</a>",
+                esc(file),
+                l.code(),
+                l.code(),
+                esc(Locale::of(*l).t("lang.name"))
+            )
+        })
+        .collect();
+    format!("<p class=\"editions\">{}</p>\n", links.join(" · "))
+}
+
+fn header(r: &Results, cx: &Context, extras: &Extras) -> String {
+    let loc = cx.loc();
+    let mut s = String::from("<header>\n");
+    s.push_str(&editions(extras));
+    let _ = writeln!(s, "<h1>{}</h1>", esc(loc.t("page.heading")));
+    let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&rubric_line(r, cx)));
+    if let Some(d) = data_date(cx) {
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&loc.f("page.data_as_of", &[("date", &d)])));
+    }
+    s.push_str("</header>\n");
+    s
+}
+
+/// The whole page: ranking (with the weights panel), heatmap, the focus section, a card per
+/// fund, the method and its limits.
 pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
-    let mut s = head("Sovereign wealth fund transparency — swfscore");
+    let loc = cx.loc();
+    let focus = &extras.focus;
+    let mut s = head(cx.lang, loc.t("page.title"));
     // About 50 KB per fund (its card, row and column): reserve it, so a page for thousands of
     // funds is not copied again and again as it grows.
     s.reserve(r.results.len() * 50_000);
-    s.push_str("<header>\n<h1>How transparent are sovereign wealth funds?</h1>\n");
-    let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
-    if let Some(d) = data_date(cx) {
-        let _ = writeln!(
-            s,
-            "<p class=\"muted\">Data as of {d}. Every point is traceable to a public source listed in the fund cards below.</p>"
-        );
+    s.push_str(&header(r, cx, extras));
+    let _ = writeln!(s, "<main>\n<section id=\"ranking\">\n<h2>{}</h2>", esc(loc.t("ranking.title")));
+    s.push_str(&bar_chart(r, cx, focus));
+    if !focus.is_empty() {
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.focus_note")));
     }
-    s.push_str("</header>\n<main>\n<section id=\"ranking\">\n<h2>Ranking</h2>\n");
-    s.push_str(&bar_chart(r, extras.robustness));
-    s.push_str(&scores_table(r));
-    s.push_str("</section>\n<section id=\"matrix\">\n<h2>What each fund discloses</h2>\n<div class=\"chart\">\n");
+    s.push_str(&weights::panel(r, cx));
+    s.push_str(&scores_table(r, cx, focus));
+    let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.range_note")));
+    let _ = writeln!(
+        s,
+        "</section>\n<section id=\"matrix\">\n<h2>{}</h2>\n<p class=\"muted\">{}</p>\n<div class=\"heatmap-wrap scroll\">",
+        esc(loc.t("matrix.title")),
+        esc(loc.t("matrix.lead"))
+    );
     s.push_str(&heatmap(r, cx));
-    s.push_str("</div>\n</section>\n");
+    s.push_str("</div>\n");
+    s.push_str(&matrix_list(r, cx, focus));
+    s.push_str("</section>\n");
     s.push_str(&focus_section(r, cx, extras));
     if let Some(c) = extras.rubrics {
-        s.push_str(&rubrics_section(c));
+        s.push_str(&rubrics_section(c, cx));
     }
     if let Some(rb) = extras.robustness {
         s.push_str("<div id=\"robustness\">\n");
-        s.push_str(&crate::render::views::robustness(rb).html());
-        s.push_str("</div>\n");
+        let doc = crate::render::views::robustness(rb, cx);
+        let _ = writeln!(s, "<section>\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()));
+        s.push_str(&interval_chart(rb, cx, focus));
+        s.push_str(&markup::Doc { title: None, blocks: doc.blocks }.html());
+        s.push_str("</section>\n</div>\n");
     }
-    s.push_str("<section id=\"funds\">\n<h2>Funds</h2>\n<div class=\"cards\">\n");
+    let _ = writeln!(s, "<section id=\"funds\">\n<h2>{}</h2>\n<div class=\"cards\">", esc(loc.t("funds.title")));
     for f in &r.results {
-        s.push_str(&card(r, f, cx, false));
+        s.push_str(&card(r, f, cx, false, focus));
     }
     s.push_str("</div>\n</section>\n");
     s.push_str(&method(r, cx));
-    s.push_str("</main>\n</body>\n</html>\n");
+    s.push_str("</main>\n");
+    s.push_str(&weights::script(r, cx));
+    s.push_str("</body>\n</html>\n");
     s
 }
 
 /// A page holding one view's document.
-fn standalone(doc: &markup::Doc) -> String {
+fn standalone(doc: &markup::Doc, lang: Lang) -> String {
     let title = doc.title.as_deref().unwrap_or("swfscore");
-    let mut s = head(&format!("{title} — swfscore"));
+    let mut s = head(lang, &format!("{title} — swfscore"));
     s.push_str("<main>\n");
     s.push_str(&doc.html());
     s.push_str("</main>\n</body>\n</html>\n");
@@ -603,36 +898,84 @@ impl Renderer for Html {
         page(r, cx, &Extras::default())
     }
 
-    fn view(&self, v: &dyn View, _cx: &Context) -> String {
-        standalone(&v.doc())
+    fn view(&self, v: &dyn View, cx: &Context) -> String {
+        standalone(&v.doc(cx), cx.lang)
     }
 
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
-        let mut s = head(&format!("{} — swfscore", f.name));
-        let _ = writeln!(s, "<main>\n<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
-        s.push_str(&card(r, f, cx, true));
+        let mut s = head(cx.lang, &format!("{} — swfscore", cx.name(&f.fund, &f.name)));
+        let _ = writeln!(s, "<main>\n<p class=\"muted\">{}</p>", esc(&rubric_line(r, cx)));
+        s.push_str(&card(r, f, cx, true, &[]));
         s.push_str("</main>\n</body>\n</html>\n");
         s
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        let mut s = head("Comparison — swfscore");
-        let _ = writeln!(s, "<main>\n<h1>Comparison</h1>\n<p class=\"muted\">{}</p>", esc(&rubric_line(r)));
-        let mut headers = vec!["Disclosure".to_string()];
-        headers.extend(funds.iter().map(|f| f.label.clone()));
+        let loc = cx.loc();
+        let mut s = head(cx.lang, &format!("{} — swfscore", loc.t("compare.title")));
+        let _ = writeln!(
+            s,
+            "<main>\n<h1>{}</h1>\n<p class=\"muted\">{}</p>",
+            esc(loc.t("compare.title")),
+            esc(&rubric_line(r, cx))
+        );
+        let mut headers = vec![loc.t("col.disclosure").to_string()];
+        headers.extend(funds.iter().map(|f| cx.label(&f.fund, &f.label).to_string()));
         let rows: Vec<Vec<String>> = rubric_disclosures(r)
             .into_iter()
             .map(|d| {
                 let mark = if differs(funds, d) { " *" } else { "" };
                 let mut row = vec![format!("{}{mark}", disclosure_title(cx, d))];
                 row.extend(
-                    funds.iter().map(|f| format!("{} {}", level_symbol(level_of(f, d)), level_short(level_of(f, d)))),
+                    funds.iter().map(|f| format!("{} {}", level_symbol(level_of(f, d)), cx.level(level_of(f, d)))),
                 );
                 row
             })
             .collect();
-        s.push_str(&markdownish_table(&headers, &rows, "Levels; * = the funds differ"));
+        s.push_str(&html_table(&headers, &rows, loc.t("compare.caption")));
         s.push_str("</main>\n</body>\n</html>\n");
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Fact;
+
+    fn fact(value: f64, currency: Option<&str>, unit: Option<&str>) -> Fact {
+        Fact {
+            value,
+            currency: currency.map(Into::into),
+            unit: unit.map(Into::into),
+            as_of: None,
+            source: None,
+            url: None,
+        }
+    }
+
+    #[test]
+    fn facts_print_with_their_units_and_magnitudes() {
+        let ds = crate::load::from_texts(
+            include_str!("../../tests/fixtures/mini/disclosures.yaml"),
+            include_str!("../../tests/fixtures/mini/rubric.yaml"),
+            &[],
+        )
+        .dataset
+        .expect("the fixture loads");
+        let cx = Context::new(&ds);
+        assert_eq!(fact_value(&fact(19_742e9, Some("NOK"), None), &cx), "NOK 19.7 trn");
+        assert_eq!(fact_value(&fact(64.007e9, Some("HKD"), None), &cx), "HKD 64.0 bn");
+        assert_eq!(fact_value(&fact(5.7, Some("USD"), Some("percent")), &cx), "5.7% (in USD)");
+        assert_eq!(fact_value(&fact(11.84, None, Some("percent")), &cx), "11.84%");
+        let zh = Context { lang: Lang::ZhHant, ..cx };
+        assert_eq!(fact_value(&fact(19_742e9, Some("NOK"), None), &zh), "NOK 19.7萬億");
+        assert!(fact_value(&fact(5.7, Some("USD"), Some("percent")), &zh).starts_with("5.7%"));
+    }
+
+    #[test]
+    fn text_width_counts_chinese_characters_as_full_width() {
+        assert_eq!(text_width("ab", 10.0), 12.0);
+        assert_eq!(text_width("港投", 10.0), 20.0);
     }
 }

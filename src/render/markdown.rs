@@ -38,22 +38,22 @@ pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, ye
 }
 
 impl Renderer for Markdown {
-    fn view(&self, v: &dyn View, _cx: &Context) -> String {
-        v.doc().markdown()
+    fn view(&self, v: &dyn View, cx: &Context) -> String {
+        v.doc(cx).markdown()
     }
 
-    fn scores(&self, r: &Results, _cx: &Context) -> String {
-        scores_titled(r, "Transparency scores")
+    fn scores(&self, r: &Results, cx: &Context) -> String {
+        scores_titled(r, cx, cx.loc().t("scores.title"))
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        compare_titled(r, funds, cx, "Comparison")
+        compare_titled(r, funds, cx, cx.loc().t("compare.title"))
     }
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let fund = fund_of(cx, f);
-        let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r));
+        let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r, cx));
         let (Some(s), Some(k)) = (f.score, f.rank) else {
-            out.push_str(&format!("Not scored: {}.\n", status_text(f)));
+            out.push_str(&format!("Not scored: {}.\n", cx.status(f)));
             return out;
         };
         let n = r.results.iter().filter(|x| x.rank.is_some()).count();
@@ -114,14 +114,22 @@ impl Renderer for Markdown {
     }
 }
 
-/// The ranking under a level-2 heading `title`.
-pub fn scores_titled(r: &Results, title: &str) -> String {
-    let mut out = format!("## {title}\n\n{}\n\n", rubric_line(r));
-
+/// The ranking under a level-2 heading `title`, in the context's language.
+pub fn scores_titled(r: &Results, cx: &Context, title: &str) -> String {
+    let loc = cx.loc();
+    let mut out = format!("## {title}\n\n{}\n\n", rubric_line(r, cx));
     let age = r.at_age.is_some();
-    out.push_str(if age { "| Rank | Fund | Year | Score | Range |" } else { "| Rank | Fund | Score | Range |" });
+    let mut heads = vec![loc.t("col.rank"), loc.t("col.fund")];
+    if age {
+        heads.push(loc.t("col.year"));
+    }
+    heads.extend([loc.t("col.score"), loc.t("col.range")]);
+    out.push('|');
+    for h in &heads {
+        out.push_str(&format!(" {} |", cell(h)));
+    }
     for c in &r.categories {
-        out.push_str(&format!(" {} |", cell(&c.title)));
+        out.push_str(&format!(" {} |", cell(cx.category(&c.id, &c.title))));
     }
     out.push_str(if age { "\n|---:|---|---:|---:|---:|" } else { "\n|---:|---|---:|---:|" });
     for _ in &r.categories {
@@ -129,12 +137,12 @@ pub fn scores_titled(r: &Results, title: &str) -> String {
     }
     out.push('\n');
     for f in &r.results {
-        let score = f.score.map_or_else(|| format!("*{}*", status_text(f)), |s| format!("**{s:.1}**"));
+        let score = f.score.map_or_else(|| format!("*{}*", cx.status(f)), |s| format!("**{s:.1}**"));
         let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
         out.push_str(&format!(
             "| {} | {} |{year} {score} | {} |",
             f.rank.map_or("-".into(), |k| k.to_string()),
-            cell(&f.name),
+            cell(cx.name(&f.fund, &f.name)),
             fmt_bounds(f.bounds)
         ));
         for (_, s) in &f.categories {
@@ -142,43 +150,47 @@ pub fn scores_titled(r: &Results, title: &str) -> String {
         }
         out.push('\n');
     }
-    out.push_str("\nCategory weights: ");
-    let w: Vec<String> = r.categories.iter().map(|c| format!("{} {:.0}%", c.title, c.weight * 100.0)).collect();
-    out.push_str(&w.join(", "));
-    out.push_str(".\n\nRange: the score if every unknown disclosure were none, and if it were full.\n");
+    let w: Vec<String> =
+        r.categories.iter().map(|c| format!("{} {:.0}%", cx.category(&c.id, &c.title), c.weight * 100.0)).collect();
+    out.push_str(&format!(
+        "\n{}\n\n{}\n",
+        loc.f("scores.weights", &[("weights", &w.join(loc.t("list.separator")))]),
+        loc.t("ranking.range_note")
+    ));
     out
 }
 
-/// Funds side by side under a level-2 heading `title`.
+/// Funds side by side under a level-2 heading `title`, in the context's language.
 pub fn compare_titled(r: &Results, funds: &[&FundResult], cx: &Context, title: &str) -> String {
-    let mut out = format!("## {title}\n\n{}\n\n| |", rubric_line(r));
+    let loc = cx.loc();
+    let mut out = format!("## {title}\n\n{}\n\n| |", rubric_line(r, cx));
     for f in funds {
-        out.push_str(&format!(" {} |", cell(&f.label)));
+        out.push_str(&format!(" {} |", cell(cx.label(&f.fund, &f.label))));
     }
     out.push_str("\n|---|");
     for _ in funds {
         out.push_str("---:|");
     }
     out.push('\n');
-    out.push_str("| **Score** |");
+    out.push_str(&format!("| **{}** |", loc.t("col.score")));
     for f in funds {
-        out.push_str(&format!(" **{}** |", f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}"))));
+        out.push_str(&format!(" **{}** |", f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}"))));
     }
-    out.push_str("\n| Rank |");
+    out.push_str(&format!("\n| {} |", loc.t("col.rank")));
     for f in funds {
         out.push_str(&format!(" {} |", f.rank.map_or("-".into(), |k| k.to_string())));
     }
     out.push('\n');
     for (k, c) in r.categories.iter().enumerate() {
-        out.push_str(&format!("| {} |", cell(&c.title)));
+        out.push_str(&format!("| {} |", cell(cx.category(&c.id, &c.title))));
         for f in funds {
             out.push_str(&format!(" {} |", fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
         }
         out.push('\n');
     }
-    out.push_str("\n| Disclosure |");
+    out.push_str(&format!("\n| {} |", loc.t("col.disclosure")));
     for f in funds {
-        out.push_str(&format!(" {} |", cell(&f.label)));
+        out.push_str(&format!(" {} |", cell(cx.label(&f.fund, &f.label))));
     }
     out.push_str("\n|---|");
     for _ in funds {
@@ -193,14 +205,11 @@ pub fn compare_titled(r: &Results, funds: &[&FundResult], cx: &Context, title: &
         let name = cell(disclosure_title(cx, d));
         out.push_str(&if diff { format!("| **{name}** |") } else { format!("| {name} |") });
         for f in funds {
-            let l = level_short(level_of(f, d));
+            let l = loc.t(level_short(level_of(f, d)));
             out.push_str(&if diff { format!(" **{l}** |") } else { format!(" {l} |") });
         }
         out.push('\n');
     }
-    out.push_str(&format!(
-        "\nRows in bold differ ({differing} of {}). ? = unknown, n/a = not applicable.\n",
-        all.len()
-    ));
+    out.push_str(&format!("\n{}\n", loc.f("compare.legend", &[("differing", &differing), ("of", &all.len())])));
     out
 }

@@ -191,7 +191,7 @@ impl Doc {
         for b in &self.blocks {
             parts.push(match b {
                 // Each line its own paragraph, so GitHub does not run them together.
-                Block::Para(p) => p.lines().map(|l| format!("{l}\n")).collect::<Vec<_>>().join("\n"),
+                Block::Para(p) => p.lines().map(|l| format!("{}\n", l.trim())).collect::<Vec<_>>().join("\n"),
                 Block::List { lead, items } => {
                     format!("{lead}\n{}", items.iter().map(|i| format!("- {i}\n")).collect::<String>())
                 }

@@ -10,15 +10,70 @@ pub mod table;
 pub mod text;
 pub mod views;
 
+use crate::locale::{Lang, Locale};
 use crate::model::{Dataset, Fund, Level};
-use crate::score::{Bounds, FundResult, ItemResult, Results, RubricInfo};
+use crate::score::{Bounds, FundResult, ItemResult, Results};
 
-/// What a renderer may look up besides the results: names, evidence, colour.
+/// What a renderer may look up besides the results: names, evidence, colour, language.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub dataset: &'a Dataset,
     /// Terminal colours (table format only).
     pub colour: bool,
+    /// The language of the published report's words and the data's translations.
+    pub lang: Lang,
+}
+
+impl<'a> Context<'a> {
+    /// English, without colour.
+    pub fn new(dataset: &'a Dataset) -> Self {
+        Context { dataset, colour: false, lang: Lang::En }
+    }
+
+    /// The messages of the context's language.
+    pub fn loc(&self) -> &'static Locale {
+        Locale::of(self.lang)
+    }
+
+    /// A fund's full name in the context's language (`fallback` for a fund not in the data).
+    pub fn name(&self, id: &str, fallback: &'a str) -> &'a str {
+        self.dataset.fund(id).map_or(fallback, |f| f.name_in(self.lang))
+    }
+
+    /// A fund's short name in the context's language.
+    pub fn label(&self, id: &str, fallback: &'a str) -> &'a str {
+        self.dataset.fund(id).map_or(fallback, |f| f.label_in(self.lang))
+    }
+
+    /// A category's title in the context's language.
+    pub fn category(&self, id: &str, fallback: &'a str) -> &'a str {
+        self.dataset.rubric.categories.iter().find(|c| c.id == id).map_or(fallback, |c| c.title_in(self.lang))
+    }
+
+    /// A fund's status in words when it has no score.
+    pub fn status(&self, f: &FundResult) -> &'static str {
+        self.loc().t(match f.status {
+            crate::score::Status::Scored => "status.scored",
+            crate::score::Status::NotEstablished => "status.not_established",
+            crate::score::Status::TooYoung => "status.too_young",
+        })
+    }
+
+    /// A level in words: `full`, `not applicable`, `全面披露`.
+    pub fn level(&self, l: Option<Level>) -> &'static str {
+        self.loc().t(level_key(l))
+    }
+}
+
+/// The message key of a level's name.
+pub fn level_key(l: Option<Level>) -> &'static str {
+    match l {
+        Some(Level::Full) => "level.full",
+        Some(Level::Partial) => "level.partial",
+        Some(Level::None) => "level.none",
+        Some(Level::NotApplicable) => "level.not_applicable",
+        Some(Level::Unknown) | None => "level.unknown",
+    }
 }
 
 /// One output format: every view of every command goes through it.
@@ -39,8 +94,8 @@ pub trait Renderer {
 
 /// An analysis result as the formats see it.
 pub trait View {
-    /// Laid out for reading.
-    fn doc(&self) -> markup::Doc;
+    /// Laid out for reading (the views the report shows use the context's language).
+    fn doc(&self, cx: &Context) -> markup::Doc;
     /// One row per record, with a header row.
     fn records(&self) -> views::Records;
     /// The result itself, for JSON.
@@ -50,8 +105,8 @@ pub trait View {
 macro_rules! view {
     ($t:ty, $doc:path, $records:path) => {
         impl View for $t {
-            fn doc(&self) -> markup::Doc {
-                $doc(self)
+            fn doc(&self, cx: &Context) -> markup::Doc {
+                $doc(self, cx)
             }
             fn records(&self) -> views::Records {
                 $records(self)
@@ -112,33 +167,23 @@ pub fn fmt_bounds(b: Option<Bounds>) -> String {
     b.map_or_else(|| "-".to_string(), |b| format!("{:.1}–{:.1}", b.low, b.high))
 }
 
-/// The rubric's one-line caveat, where it approximates a framework.
-pub fn caveat(r: &RubricInfo) -> Option<String> {
-    r.caveat.as_ref().map(|c| format!("Note: {c}"))
-}
-
-/// What the scores refer to in time: "latest assessments", "as of 2010", "at age 3".
-pub fn basis(r: &Results) -> String {
-    match (r.at_age, r.as_of) {
-        (Some(a), _) => format!("each fund at age {a} (year of establishment + {a})"),
-        (None, Some(y)) => format!("as of {y}"),
-        (None, None) => "latest assessments".to_string(),
-    }
-}
-
-/// The rubric line under a heading.
-pub fn rubric_line(r: &Results) -> String {
-    let v = r.rubric.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
-    let p = r.profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
-    let floor = fmt_num(r.rubric.floor);
+/// The rubric line under a heading, in the context's language: title, id, version,
+/// profile, scale, what the scores refer to in time, and the caveat on the next line.
+pub fn rubric_line(r: &Results, cx: &Context) -> String {
+    let loc = cx.loc();
+    let basis = match (r.at_age, r.as_of) {
+        (Some(a), _) => loc.f("basis.at_age", &[("age", &a)]),
+        (None, Some(y)) => loc.f("basis.as_of", &[("year", &y)]),
+        (None, None) => loc.t("basis.latest").to_string(),
+    };
     let mut line =
-        format!("{} ({}{v}{p}), scale {floor}-{}, {}", r.rubric.title, r.rubric.id, r.rubric.scale, basis(r));
+        loc.f("rubric.line", &[("rubric", &views::rubric_title(cx, &r.rubric, &r.profile)), ("basis", &basis)]);
     if r.rubric.unknown == crate::model::UnknownRule::Exclude {
-        line.push_str(", unknowns excluded");
+        line.push_str(loc.t("basis.unknown_excluded"));
     }
-    if let Some(c) = caveat(&r.rubric) {
+    if let Some(n) = views::rubric_note(cx, &r.rubric) {
         line.push('\n');
-        line.push_str(&c);
+        line.push_str(&n);
     }
     line
 }
@@ -146,15 +191,6 @@ pub fn rubric_line(r: &Results) -> String {
 /// A number without a needless `.0`.
 pub fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.1}") }
-}
-
-/// A fund's status in words when it has no score.
-pub fn status_text(f: &FundResult) -> &'static str {
-    match f.status {
-        crate::score::Status::Scored => "scored",
-        crate::score::Status::NotEstablished => "not yet established",
-        crate::score::Status::TooYoung => "not yet that age",
-    }
 }
 
 /// Items sorted by points lost (most first), then rubric order.
@@ -184,15 +220,15 @@ pub fn level_of(f: &FundResult, disclosure: &str) -> Option<Level> {
     f.items.iter().flat_map(|i| i.levels.iter()).find(|(d, _)| d == disclosure).map(|(_, l)| *l)
 }
 
-/// A short form of a level for matrices.
+/// The message key of a short form of a level for matrices (`full`, `n/a`, `?`).
 pub fn level_short(l: Option<Level>) -> &'static str {
     match l {
-        Some(Level::Full) => "full",
-        Some(Level::Partial) => "partial",
-        Some(Level::None) => "none",
-        Some(Level::NotApplicable) => "n/a",
-        Some(Level::Unknown) => "?",
-        None => "-",
+        Some(Level::Full) => "short.full",
+        Some(Level::Partial) => "short.partial",
+        Some(Level::None) => "short.none",
+        Some(Level::NotApplicable) => "short.not_applicable",
+        Some(Level::Unknown) => "short.unknown",
+        None => "short.missing",
     }
 }
 
@@ -201,14 +237,14 @@ pub fn fund_of<'a>(cx: &Context<'a>, f: &FundResult) -> Option<&'a Fund> {
     cx.dataset.fund(&f.fund)
 }
 
-/// The title of a disclosure, or its id.
+/// The title of a disclosure in the context's language, or its id.
 pub fn disclosure_title<'a>(cx: &Context<'a>, id: &'a str) -> &'a str {
-    cx.dataset.catalogue.get(id).map_or(id, |d| d.title.as_str())
+    cx.dataset.catalogue.get(id).map_or(id, |d| d.title_in(cx.lang))
 }
 
-/// The title of an item.
+/// The title of an item in the context's language.
 pub fn item_title<'a>(cx: &Context<'a>, id: &str) -> &'a str {
-    cx.dataset.rubric.items().find(|(_, i)| i.id == id).map_or("", |(_, i)| i.title.as_str())
+    cx.dataset.rubric.items().find(|(_, i)| i.id == id).map_or("", |(_, i)| i.title_in(cx.lang))
 }
 
 /// Whether the funds' levels differ on a disclosure.

@@ -30,7 +30,7 @@ fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year:
 
 impl Renderer for Table {
     fn view(&self, v: &dyn View, cx: &Context) -> String {
-        v.doc().text(cx.colour)
+        v.doc(cx).text(cx.colour)
     }
 
     fn scores(&self, r: &Results, cx: &Context) -> String {
@@ -52,7 +52,7 @@ impl Renderer for Table {
             }
             match f.score {
                 Some(_) => row.push((fmt_score(f.score), score_tone(f.score, r.rubric.scale))),
-                None => row.push((status_text(f).to_string(), Tone::Dim)),
+                None => row.push((cx.status(f).to_string(), Tone::Dim)),
             }
             row.push((fmt_bounds(f.bounds), Tone::Dim));
             for (_, s) in &f.categories {
@@ -60,7 +60,7 @@ impl Renderer for Table {
             }
             t.row(row);
         }
-        let mut out = format!("{}\n\n", rubric_line(r));
+        let mut out = format!("{}\n\n", rubric_line(r, cx));
         out.push_str(&t.render(cx.colour));
         out.push_str(RANGE_NOTE);
         out
@@ -68,7 +68,7 @@ impl Renderer for Table {
 
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let fund = fund_of(cx, f);
-        let mut out = format!("{} ({})\n{}\n", f.name, f.fund, rubric_line(r));
+        let mut out = format!("{} ({})\n{}\n", f.name, f.fund, rubric_line(r, cx));
         match (f.score, f.rank) {
             (Some(s), Some(k)) => out.push_str(&format!(
                 "Score {} of {} (rank {k} of {})\n\n",
@@ -77,7 +77,7 @@ impl Renderer for Table {
                 r.results.iter().filter(|x| x.rank.is_some()).count()
             )),
             _ => {
-                out.push_str(&format!("Not scored: {}\n", status_text(f)));
+                out.push_str(&format!("Not scored: {}\n", cx.status(f)));
                 return out;
             }
         }
@@ -142,7 +142,7 @@ impl Renderer for Table {
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        let mut out = format!("{}\n\n", rubric_line(r));
+        let mut out = format!("{}\n\n", rubric_line(r, cx));
         let mut headers: Vec<(&str, Align)> = vec![("", Align::Left)];
         for f in funds {
             headers.push((f.label.as_str(), Align::Right));
@@ -152,7 +152,7 @@ impl Renderer for Table {
         let mut rank_row = vec![("Rank".to_string(), Tone::Plain)];
         for f in funds {
             score_row.push((
-                f.score.map_or(status_text(f).to_string(), |s| format!("{s:.1}")),
+                f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}")),
                 score_tone(f.score, r.rubric.scale),
             ));
             rank_row.push((f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain));
@@ -184,7 +184,7 @@ impl Renderer for Table {
             ];
             for f in funds {
                 let l = level_of(f, d);
-                row.push((level_short(l).to_string(), l.map_or(Tone::Dim, Tone::of_level)));
+                row.push((cx.loc().t(level_short(l)).to_string(), l.map_or(Tone::Dim, Tone::of_level)));
             }
             m.row(row);
         }

@@ -3,7 +3,7 @@
 
 use super::markup::{Block, Cell, Doc, Series, Table};
 use super::text::{Align, Tone};
-use super::{caveat, fmt_num, fmt_score};
+use super::{Context, fmt_num, fmt_score};
 use crate::analysis::batch::Summary;
 use crate::analysis::coverage::Coverage;
 use crate::analysis::diff::Diff;
@@ -24,16 +24,37 @@ fn strings(h: &[&str]) -> Vec<String> {
 }
 
 /// "swfscore transparency rubric (swfscore-2026 2026.1, profile `p`), scale 0-100", and the
-/// rubric's caveat on the next line.
-pub fn rubric_name(r: &RubricInfo, profile: &Option<String>) -> String {
-    let v = r.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
-    let p = profile.as_deref().map(|p| format!(", profile `{p}`")).unwrap_or_default();
-    let mut s = format!("{} ({}{v}{p}), scale {}-{}", r.title, r.id, fmt_num(r.floor), r.scale);
-    if let Some(c) = caveat(r) {
+/// rubric's caveat on the next line, in the context's language.
+pub fn rubric_name(cx: &Context, r: &RubricInfo, profile: &Option<String>) -> String {
+    let mut s = rubric_title(cx, r, profile);
+    if let Some(n) = rubric_note(cx, r) {
         s.push('\n');
-        s.push_str(&c);
+        s.push_str(&n);
     }
     s
+}
+
+/// "swfscore transparency rubric (swfscore-2026 2026.1, profile `p`), scale 0-100".
+pub fn rubric_title(cx: &Context, r: &RubricInfo, profile: &Option<String>) -> String {
+    let loc = cx.loc();
+    let version = r.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+    let profile = profile.as_deref().map(|p| loc.f("rubric.profile", &[("profile", &p)])).unwrap_or_default();
+    loc.f(
+        "rubric.name",
+        &[
+            ("title", &r.title_in(cx.lang)),
+            ("id", &r.id),
+            ("version", &version),
+            ("profile", &profile),
+            ("floor", &fmt_num(r.floor)),
+            ("scale", &r.scale),
+        ],
+    )
+}
+
+/// "Note: ..." with the rubric's caveat, where it approximates a framework.
+pub fn rubric_note(cx: &Context, r: &RubricInfo) -> Option<String> {
+    r.caveat_in(cx.lang).map(|c| cx.loc().f("rubric.note", &[("caveat", &c)]))
 }
 
 fn opt_rank(r: Option<u32>) -> String {
@@ -50,7 +71,7 @@ fn band(s: &YearScore) -> String {
 }
 
 /// `history`: a table of years × funds, and each fund's line with its range.
-pub fn history(h: &History) -> Doc {
+pub fn history(h: &History, _cx: &Context) -> Doc {
     let first = h.funds.iter().filter_map(|f| f.years.first()).map(|y| y.year).min();
     let last = h.funds.iter().filter_map(|f| f.years.last()).map(|y| y.year).max();
     let years: Vec<i32> = match (first, last) {
@@ -60,7 +81,7 @@ pub fn history(h: &History) -> Doc {
     let mut doc = Doc::titled("Scores over time");
     doc.para(format!(
         "{}, each fund year by year: score (range if every unknown were none or full) #rank/funds scored",
-        rubric_name(&h.rubric, &h.profile)
+        rubric_name(_cx, &h.rubric, &h.profile)
     ));
     let mut headers: Vec<(&str, Align)> = vec![("Year", Align::Right)];
     headers.extend(h.funds.iter().map(|f| (f.label.as_str(), Align::Right)));
@@ -121,78 +142,145 @@ fn sensitivity_mark(s: Sensitivity) -> &'static str {
 }
 
 /// `gap`: the disclosure roadmap.
-pub fn gap(g: &Gap) -> Doc {
-    let mut doc = Doc::titled(format!("Disclosure roadmap: {}", g.label));
-    let mut head = format!(
-        "{}: {:.1} (rank {} of {}) under {}",
-        g.label,
-        g.score,
-        g.rank,
-        g.of,
-        rubric_name(&g.rubric, &g.profile)
+pub fn gap(g: &Gap, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let me = cx.label(&g.fund, &g.label);
+    let other = g.other.as_ref().map(|o| (o, cx.label(&o.fund, &o.label)));
+    let mut doc = match other {
+        Some((_, them)) if g.all_matched.is_some() => {
+            Doc::titled(loc.f("gap.match_title", &[("fund", &me), ("other", &them)]))
+        }
+        _ => Doc::titled(loc.f("gap.title", &[("fund", &me)])),
+    };
+    let mut head = loc.f(
+        "gap.head",
+        &[
+            ("fund", &me),
+            ("score", &format!("{:.1}", g.score)),
+            ("rank", &g.rank),
+            ("of", &g.of),
+            ("rubric", &rubric_name(cx, &g.rubric, &g.profile)),
+        ],
     );
+    if let Some((o, them)) = other {
+        head.push('\n');
+        head.push_str(
+            &loc.f("gap.other", &[("other", &them), ("score", &format!("{:.1}", o.score)), ("rank", &o.rank)]),
+        );
+    }
     if let Some(t) = &g.target {
+        head.push('\n');
         head.push_str(&format!(
-            "\nTarget: {} = {:.1}{}",
+            "Target: {} = {:.1}{}",
             t.description,
             t.score,
             if t.met { " (already met)" } else { "" }
         ));
     }
     doc.para(head);
+    doc.table(gap_table(g, cx, other.map(|(_, l)| l)));
+    doc.para(match (&g.all_matched, other) {
+        (Some(_), Some((_, them))) => loc.f("gap.legend_match", &[("fund", &me), ("other", &them)]),
+        _ => loc.t("gap.legend").to_string(),
+    });
+    doc.para(gap_tail(g, cx, me, other.map(|(_, l)| l)));
+    doc
+}
+
+/// The roadmap's table: each candidate with its gain, and the other fund's level.
+fn gap_table(g: &Gap, cx: &Context, other: Option<&str>) -> Table {
+    let loc = cx.loc();
     let in_path = |d: &str| g.path.as_ref().is_some_and(|p| p.disclosures.iter().any(|x| x == d));
-    let mut t = Table::new(&[
-        ("Gain", Align::Right),
-        ("Score", Align::Right),
-        ("Rank", Align::Right),
-        ("Now", Align::Left),
-        ("", Align::Left),
-        ("Disclosure", Align::Left),
-    ]);
+    let matching = g.all_matched.is_some();
+    let me = cx.label(&g.fund, &g.label);
+    let mut headers: Vec<(&str, Align)> = vec![
+        (loc.t("gap.col.gain"), Align::Right),
+        (loc.t("gap.col.score"), Align::Right),
+        (loc.t("gap.col.rank"), Align::Right),
+        (if matching { me } else { loc.t("gap.col.now") }, Align::Left),
+    ];
+    if let Some(o) = other {
+        headers.push((o, Align::Left));
+    }
+    headers.extend([("", Align::Left), (loc.t("gap.col.disclosure"), Align::Left)]);
+    let mut t = Table::new(&headers);
     for c in &g.candidates {
         let marks = format!(
             "{}{}",
             if in_path(&c.disclosure) { "*" } else { "" },
             if c.sensitivity == Sensitivity::Commercial { "c" } else { "" }
         );
-        t.row(vec![
+        let mut row = vec![
             Cell::new(format!("+{:.2}", c.gain), if c.gain > 0.0 { Tone::Good } else { Tone::Dim }),
             Cell::plain(format!("{:.1}", c.score)),
             Cell::plain(c.rank.to_string()),
-            Cell::new(c.level.to_string(), Tone::of_level(c.level)),
-            Cell::new(marks, Tone::Highlight),
-            Cell::plain(format!("{} ({})", c.title, c.disclosure)),
-        ]);
+            Cell::new(cx.level(Some(c.level)), Tone::of_level(c.level)),
+        ];
+        if let Some(l) = c.other_level.filter(|_| other.is_some()) {
+            row.push(Cell::new(cx.level(Some(l)), Tone::of_level(l)));
+        }
+        row.push(Cell::new(marks, Tone::Highlight));
+        let title = super::disclosure_title(cx, &c.disclosure);
+        row.push(Cell::plain(loc.f("gap.disclosure", &[("title", &title), ("id", &c.disclosure)])));
+        t.row(row);
     }
-    doc.table(t);
-    doc.para("* = in the shortest path; c = commercially sensitive. Each gain is an exact re-score with that disclosure alone at full.");
+    t
+}
+
+/// The roadmap's conclusion: the shortest path to the target, and everything at once.
+fn gap_tail(g: &Gap, cx: &Context, me: &str, other: Option<&str>) -> String {
+    let loc = cx.loc();
     let mut tail = Vec::new();
     match (&g.target, &g.path) {
-        (Some(t), _) if t.met => tail.push("The target is already met.".to_string()),
-        (Some(_), Some(p)) => tail.push(format!(
-            "Shortest path to the target ({} disclosure(s), {}): {}\n  → score {:.1}, rank {}",
-            p.disclosures.len(),
-            p.method,
-            p.disclosures.join(", "),
-            p.score,
-            p.rank
-        )),
-        (Some(_), None) => tail.push("The target cannot be reached with the disclosures allowed.".to_string()),
+        (Some(t), _) if t.met => tail.push(loc.t("gap.met").to_string()),
+        (Some(_), Some(p)) => {
+            tail.push(loc.f(
+                "gap.path",
+                &[("n", &p.disclosures.len()), ("method", &p.method), ("disclosures", &p.disclosures.join(", "))],
+            ));
+            tail.push(loc.f("gap.path_result", &[("score", &format!("{:.1}", p.score)), ("rank", &p.rank)]));
+        }
+        (Some(_), None) => tail.push(loc.t("gap.unreachable").to_string()),
         (None, _) => {}
     }
-    tail.push(format!("With every listed disclosure at full: {:.1}, rank {}.", g.all_full.score, g.all_full.rank));
-    doc.para(tail.join("\n"));
-    doc
+    match (&g.all_matched, other) {
+        (Some(m), Some(them)) => tail.push(loc.f(
+            "gap.all_matched",
+            &[
+                ("fund", &me),
+                ("other", &them),
+                ("n", &g.candidates.len()),
+                ("score", &format!("{:.1}", m.score)),
+                ("rank", &m.rank),
+            ],
+        )),
+        _ => tail
+            .push(loc.f("gap.all_full", &[("score", &format!("{:.1}", g.all_full.score)), ("rank", &g.all_full.rank)])),
+    }
+    tail.join("\n")
 }
 
 pub fn gap_records(g: &Gap) -> Records {
-    let mut rows = vec![strings(&["disclosure", "title", "level", "sensitivity", "gain", "score", "rank", "in_path"])];
+    let mut rows = vec![strings(&[
+        "disclosure",
+        "title",
+        "level",
+        "to",
+        "other_level",
+        "sensitivity",
+        "gain",
+        "score",
+        "rank",
+        "in_path",
+    ])];
     for c in &g.candidates {
         let in_path = g.path.as_ref().is_some_and(|p| p.disclosures.contains(&c.disclosure));
         rows.push(vec![
             c.disclosure.clone(),
             c.title.clone(),
             c.level.to_string(),
+            c.to.to_string(),
+            c.other_level.map(|l| l.to_string()).unwrap_or_default(),
             sensitivity_mark(c.sensitivity).to_string(),
             format!("{:.4}", c.gain),
             format!("{:.1}", c.score),
@@ -204,13 +292,13 @@ pub fn gap_records(g: &Gap) -> Records {
 }
 
 /// `whatif`: the changes, then old and new scores and ranks.
-pub fn whatif(w: &WhatIf) -> Doc {
+pub fn whatif(w: &WhatIf, _cx: &Context) -> Doc {
     let mut doc = Doc::titled("What if");
     let mut head = String::new();
     if let Some(t) = &w.title {
         head.push_str(&format!("{t}\n"));
     }
-    head.push_str(&format!("Under {}", rubric_name(&w.rubric, &w.profile)));
+    head.push_str(&format!("Under {}", rubric_name(_cx, &w.rubric, &w.profile)));
     doc.para(head);
     let items = w.changes.iter().map(|c| format!("{} {}: {} → {}", c.fund, c.disclosure, c.from, c.to)).collect();
     doc.list("Changes:", items);
@@ -268,15 +356,16 @@ pub fn whatif_records(w: &WhatIf) -> Records {
 }
 
 /// `compare-rubrics`: ranks side by side, rank correlations, and the frameworks' caveats.
-pub fn rubrics(c: &RubricComparison) -> Doc {
+pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
+    let loc = cx.loc();
     let corr = |x: Option<f64>| x.map_or("-".into(), |x| format!("{x:.3}"));
-    let mut doc = Doc::titled("Ranks under each rubric");
-    doc.para("Rank (score) under each rubric or profile; highlighted where the rank differs from the first.");
-    let mut headers: Vec<(&str, Align)> = vec![("Fund", Align::Left)];
+    let mut doc = Doc::titled(loc.t("rubrics.title"));
+    doc.para(loc.t("rubrics.lead"));
+    let mut headers: Vec<(&str, Align)> = vec![(loc.t("col.fund"), Align::Left)];
     headers.extend(c.views.iter().map(|v| (v.id.as_str(), Align::Right)));
     let mut t = Table::new(&headers);
     for f in &c.funds {
-        let mut row = vec![Cell::new(f.label.clone(), Tone::Bold)];
+        let mut row = vec![Cell::new(cx.label(&f.fund, &f.label), Tone::Bold)];
         for (i, (s, k)) in f.scores.iter().zip(&f.ranks).enumerate() {
             let moved = i > 0 && *k != f.ranks[0];
             row.push(Cell::new(
@@ -287,14 +376,13 @@ pub fn rubrics(c: &RubricComparison) -> Doc {
         t.row(row);
     }
     doc.table(t);
-    doc.para(format!(
-        "Scales: {}.",
-        c.views.iter().map(|v| format!("{} {}-{}", v.id, fmt_num(v.floor), v.scale)).collect::<Vec<_>>().join(", ")
-    ));
+    let scales =
+        c.views.iter().map(|v| format!("{} {}-{}", v.id, fmt_num(v.floor), v.scale)).collect::<Vec<_>>().join(", ");
+    doc.para(loc.f("rubrics.scales", &[("scales", &scales)]));
     let mut p = Table::new(&[
         ("A", Align::Left),
         ("B", Align::Left),
-        ("Funds", Align::Right),
+        (loc.t("rubrics.col.funds"), Align::Right),
         ("Kendall tau-b", Align::Right),
         ("Spearman rho", Align::Right),
     ]);
@@ -308,20 +396,30 @@ pub fn rubrics(c: &RubricComparison) -> Doc {
         ]);
     }
     doc.table(p);
+    let caveats = rubric_caveats(c, cx);
+    if !caveats.is_empty() {
+        doc.para(caveats.join("\n"));
+    }
+    doc
+}
+
+/// Each framework rubric's caveat once, as `lmti: ...`, in the context's language.
+pub fn rubric_caveats(c: &RubricComparison, cx: &Context) -> Vec<String> {
     let mut seen: Vec<&str> = Vec::new();
     let mut lines = Vec::new();
     for v in &c.views {
-        if let Some(cv) = &v.caveat
-            && !seen.contains(&cv.as_str())
+        let caveat = match cx.lang {
+            crate::locale::Lang::ZhHant => v.caveat_zh.as_deref().or(v.caveat.as_deref()),
+            crate::locale::Lang::En => v.caveat.as_deref(),
+        };
+        if let Some(cv) = caveat
+            && !seen.contains(&cv)
         {
             seen.push(cv);
             lines.push(format!("{}: {cv}", v.id.split(':').next().unwrap_or(&v.id)));
         }
     }
-    if !lines.is_empty() {
-        doc.para(lines.join("\n"));
-    }
-    doc
+    lines
 }
 
 pub fn rubrics_records(c: &RubricComparison) -> Records {
@@ -359,7 +457,7 @@ fn causes(f: &crate::analysis::diff::FundDiff) -> Vec<String> {
 }
 
 /// `diff`: what changed since the base, and why.
-pub fn diff(d: &Diff) -> Doc {
+pub fn diff(d: &Diff, _cx: &Context) -> Doc {
     let mut doc = Doc::titled(format!("swfscore: changes since `{}`", d.base));
     if d.funds.is_empty() && d.added.is_empty() && d.removed.is_empty() && !d.rubric_changed {
         doc.para("No score, rank or level changed.");
@@ -424,7 +522,7 @@ pub fn diff_records(d: &Diff) -> Records {
 }
 
 /// `validate --coverage`: per fund, what is assessed.
-pub fn coverage(c: &Coverage) -> Doc {
+pub fn coverage(c: &Coverage, _cx: &Context) -> Doc {
     let mut doc = Doc::titled("Coverage");
     let mut t = Table::new(&[
         ("Fund", Align::Left),
@@ -485,7 +583,7 @@ pub fn coverage_records(c: &Coverage) -> Records {
 }
 
 /// `validate --review`: the research queue, oldest evidence first.
-pub fn review(queue: &ReviewQueue) -> Doc {
+pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
     let queue = &queue.levels;
     let mut doc = Doc::titled("Research queue");
     doc.para(format!(
@@ -577,7 +675,7 @@ impl From<Vec<crate::load::Listed>> for RubricList {
 }
 
 /// `rubrics`: one row per rubric.
-pub fn rubric_list(l: &RubricList) -> Doc {
+pub fn rubric_list(l: &RubricList, _cx: &Context) -> Doc {
     let mut doc = Doc::titled("Rubrics");
     let mut t = Table::new(&[
         ("Rubric", Align::Left),
@@ -622,94 +720,112 @@ fn pct(x: f64) -> String {
 }
 
 /// `robustness`: rank intervals under other reasonable choices, and what drives them.
-pub fn robustness(r: &crate::analysis::robustness::Robustness) -> Doc {
-    let mut doc = Doc::titled("How robust is the ranking");
-    let when = r.as_of.map_or("latest assessments".to_string(), |y| format!("as of {y}"));
-    doc.para(format!(
-        "{}, {when}\n{} Monte Carlo samples (seed {}) over the assumptions below; ranks are competition ranks on scores rounded to one decimal.",
-        rubric_name(&r.rubric, &r.profile),
-        r.samples,
-        r.seed
-    ));
-    let mut a = Table::new(&[("Assumption", Align::Left), ("Status", Align::Left), ("What varies", Align::Left)]);
-    for x in &r.assumptions {
-        let status = match x.status {
-            "inert" => "inert (cannot change any result here)",
-            s => s,
-        };
-        a.row(vec![Cell::plain(x.assumption.as_str()), Cell::plain(status), Cell::plain(x.description.clone())]);
+pub fn robustness(r: &crate::analysis::robustness::Robustness, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("robust.title"));
+    let when = r.as_of.map_or(loc.t("basis.latest").to_string(), |y| loc.f("basis.as_of", &[("year", &y)]));
+    let mut head = loc.f("rubric.line", &[("rubric", &rubric_title(cx, &r.rubric, &r.profile)), ("basis", &when)]);
+    if let Some(n) = rubric_note(cx, &r.rubric) {
+        head = format!("{head}\n{n}");
     }
-    doc.table(a);
-    let mut t = Table::new(&[
-        ("Rank", Align::Right),
-        ("Fund", Align::Left),
-        ("Score", Align::Right),
-        ("Median rank", Align::Right),
-        ("90% rank interval", Align::Right),
-        ("P(nominal rank)", Align::Right),
-        ("Score 5–95%", Align::Right),
+    doc.para(format!("{head}\n{}", loc.f("robust.lead", &[("samples", &r.samples), ("seed", &r.seed)])));
+    let mut a = Table::new(&[
+        (loc.t("robust.col.assumption"), Align::Left),
+        (loc.t("robust.col.status"), Align::Left),
+        (loc.t("robust.col.varies"), Align::Left),
     ]);
-    for f in &r.funds {
-        let p_nominal = f.p_nominal();
-        let [lo, hi] = f.rank_interval;
-        t.row(vec![
-            Cell::plain(f.nominal_rank.to_string()),
-            Cell::new(f.label.clone(), Tone::Bold),
-            Cell::plain(format!("{:.1}", f.nominal_score)),
-            Cell::plain(f.median_rank.to_string()),
-            Cell::new(
-                if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") },
-                if hi - lo >= 3 { Tone::Highlight } else { Tone::Plain },
-            ),
-            Cell::plain(pct(p_nominal)),
-            Cell::plain(format!("{:.1}–{:.1}", f.score_quantiles[0], f.score_quantiles[4])),
+    for x in &r.assumptions {
+        a.row(vec![
+            Cell::plain(loc.t(&format!("robust.assumption.{}", x.assumption.as_str())).to_string()),
+            Cell::plain(loc.t(&format!("robust.status.{}", x.status)).to_string()),
+            Cell::plain(crate::analysis::robustness::describe_in(loc, x.assumption, &x.params)),
         ]);
     }
-    doc.table(t);
+    doc.table(a);
+    doc.table(rank_intervals(r, cx));
     if !r.pairs.is_empty() {
-        let label = |id: &str| r.funds.iter().find(|f| f.fund == id).map_or(id.to_string(), |f| f.label.clone());
+        let label = |id: &str| {
+            r.funds.iter().find(|f| f.fund == id).map_or(id.to_string(), |f| cx.label(&f.fund, &f.label).to_string())
+        };
         let lines: Vec<String> = r
             .pairs
             .iter()
             .map(|p| {
-                format!(
-                    "{} ranks above {} in {} of samples{}.",
-                    label(&p.fund),
-                    label(&p.other),
-                    pct(p.above),
-                    if p.tied > 0.0 { format!(" (tied in {})", pct(p.tied)) } else { String::new() }
+                let tied = if p.tied > 0.0 { loc.f("robust.tied", &[("share", &pct(p.tied))]) } else { String::new() };
+                loc.f(
+                    "robust.above",
+                    &[
+                        ("fund", &label(&p.fund)),
+                        ("other", &label(&p.other)),
+                        ("share", &pct(p.above)),
+                        ("tied", &tied),
+                    ],
                 )
             })
             .collect();
         doc.para(lines.join("\n"));
     }
     if let Some(s) = &r.sensitivity {
-        let mut t = Table::new(&[
-            ("Assumption", Align::Left),
-            ("First order", Align::Right),
-            ("95% interval", Align::Right),
-            ("Total order", Align::Right),
-            ("95% interval", Align::Right),
-        ]);
-        for i in &s.indices {
-            t.row(vec![
-                Cell::plain(i.assumption.as_str()),
-                Cell::plain(format!("{:.3}", i.first_order)),
-                Cell::plain(format!("{:.3}–{:.3}", i.first_order_interval[0], i.first_order_interval[1])),
-                Cell::plain(format!("{:.3}", i.total_order)),
-                Cell::plain(format!("{:.3}–{:.3}", i.total_order_interval[0], i.total_order_interval[1])),
-            ]);
-        }
-        doc.para(format!(
-            "Sobol sensitivity of the {} ({} base samples, {} model runs; Saltelli 2010 first order, Jansen total order, bootstrap 95% intervals):",
-            s.output, s.base_samples, s.evaluations
-        ));
-        doc.table(t);
-        if let Some(m) = s.most_influential {
-            doc.para(format!("The assumption that drives the ranking most: {}.", m.as_str()));
-        }
+        sobol(&mut doc, s, cx);
     }
     doc
+}
+
+/// Each fund's rank interval and score quantiles.
+fn rank_intervals(r: &crate::analysis::robustness::Robustness, cx: &Context) -> Table {
+    let loc = cx.loc();
+    let mut t = Table::new(&[
+        (loc.t("col.rank"), Align::Right),
+        (loc.t("col.fund"), Align::Left),
+        (loc.t("col.score"), Align::Right),
+        (loc.t("robust.col.median"), Align::Right),
+        (loc.t("robust.col.interval"), Align::Right),
+        (loc.t("robust.col.p_nominal"), Align::Right),
+        (loc.t("robust.col.quantiles"), Align::Right),
+    ]);
+    for f in &r.funds {
+        let [lo, hi] = f.rank_interval;
+        t.row(vec![
+            Cell::plain(f.nominal_rank.to_string()),
+            Cell::new(cx.label(&f.fund, &f.label), Tone::Bold),
+            Cell::plain(format!("{:.1}", f.nominal_score)),
+            Cell::plain(f.median_rank.to_string()),
+            Cell::new(
+                if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") },
+                if hi - lo >= 3 { Tone::Highlight } else { Tone::Plain },
+            ),
+            Cell::plain(pct(f.p_nominal())),
+            Cell::plain(format!("{:.1}–{:.1}", f.score_quantiles[0], f.score_quantiles[4])),
+        ]);
+    }
+    t
+}
+
+/// The Sobol indices, when the run computed them.
+fn sobol(doc: &mut Doc, s: &crate::analysis::robustness::Sensitivity, cx: &Context) {
+    let loc = cx.loc();
+    let mut t = Table::new(&[
+        (loc.t("robust.col.assumption"), Align::Left),
+        (loc.t("robust.col.first_order"), Align::Right),
+        (loc.t("robust.col.ci"), Align::Right),
+        (loc.t("robust.col.total_order"), Align::Right),
+        (loc.t("robust.col.ci"), Align::Right),
+    ]);
+    for i in &s.indices {
+        t.row(vec![
+            Cell::plain(loc.t(&format!("robust.assumption.{}", i.assumption.as_str())).to_string()),
+            Cell::plain(format!("{:.3}", i.first_order)),
+            Cell::plain(format!("{:.3}–{:.3}", i.first_order_interval[0], i.first_order_interval[1])),
+            Cell::plain(format!("{:.3}", i.total_order)),
+            Cell::plain(format!("{:.3}–{:.3}", i.total_order_interval[0], i.total_order_interval[1])),
+        ]);
+    }
+    doc.para(loc.f("robust.sobol", &[("output", &s.output), ("base", &s.base_samples), ("runs", &s.evaluations)]));
+    doc.table(t);
+    if let Some(m) = s.most_influential {
+        let name = loc.t(&format!("robust.assumption.{}", m.as_str())).to_string();
+        doc.para(loc.f("robust.most_influential", &[("assumption", &name)]));
+    }
 }
 
 pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Records {
@@ -748,11 +864,11 @@ pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Record
 }
 
 /// `trend`: funds ranked by their change between two years, then what moved each.
-pub fn trend(t: &Trend) -> Doc {
+pub fn trend(t: &Trend, cx: &Context) -> Doc {
     let mut doc = Doc::titled(format!("Change from {} to {}", t.from, t.to));
     doc.para(format!(
         "{}. Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level.",
-        rubric_name(&t.rubric, &t.profile)
+        rubric_name(cx, &t.rubric, &t.profile)
     ));
     let (from, to) = (t.from.to_string(), t.to.to_string());
     let mut table = Table::new(&[
@@ -825,7 +941,7 @@ pub fn trend_records(t: &Trend) -> Records {
 }
 
 /// `batch` without `--output`: what the table holds, per rubric and profile.
-pub fn batch_summary(s: &Summary) -> Doc {
+pub fn batch_summary(s: &Summary, _cx: &Context) -> Doc {
     let mut doc = Doc::titled(format!("Batch: {} rows", s.rows));
     let mut t = Table::new(&[
         ("Rubric", Align::Left),

@@ -1,0 +1,477 @@
+//! The public edition: the report in English and Traditional Chinese, on a phone and a desktop
+//! screen in a real browser, the weights in the page re-ranking exactly as the engine does,
+//! no English left in the Chinese edition, and `gap --match`.
+
+use crate::util::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Measures the page once it has loaded and writes the result into the DOM (for `--dump-dom`):
+/// how wide the document is, where each ranking bar and its labels lie, where each legend lies
+/// in its drawing, and (with `#w=` in the address) the ranking the page shows.
+const PROBE: &str = r#"<script>
+window.addEventListener('load', function () {
+  function box(e) { var r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; }
+  var out = {
+    scrollWidth: document.scrollingElement.scrollWidth,
+    clientWidth: document.scrollingElement.clientWidth,
+    innerWidth: window.innerWidth,
+    hash: location.hash,
+    bars: [], legends: []
+  };
+  document.querySelectorAll('#ranking-chart g.bar').forEach(function (g) {
+    out.bars.push({
+      fund: g.getAttribute('data-fund'), rank: +g.getAttribute('data-rank'), score: +g.getAttribute('data-score'),
+      rect: box(g.querySelector('rect')), value: box(g.querySelector('text.value')), label: box(g.querySelector('text.label'))
+    });
+  });
+  document.querySelectorAll('svg').forEach(function (svg) {
+    if (!svg.getBoundingClientRect().width) return;
+    var vb = svg.viewBox.baseVal;
+    svg.querySelectorAll('.legend').forEach(function (g) {
+      var b = g.getBBox();
+      out.legends.push({ svg: svg.id, x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height, w: vb.width, h: vb.height });
+    });
+  });
+  var slider = document.querySelector('#weights input[data-category="reporting"]');
+  if (location.hash.indexOf('slide') >= 0 && slider) {
+    slider.value = '7';
+    slider.dispatchEvent(new Event('input'));
+    out.after = location.hash;
+  }
+  parent.postMessage(JSON.stringify(out), '*');
+});
+</script>
+"#;
+
+/// A page of `width` CSS pixels: Chromium's headless window is at least 500 px wide, so the
+/// page is loaded in a frame of that width (its media queries and viewport are the frame's),
+/// and the frame's measurements are written into this document for `--dump-dom`.
+fn frame(page: &Path, fragment: &str, width: u32) -> std::path::PathBuf {
+    let name = page.file_name().unwrap().to_string_lossy();
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"{name}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;display:block\"></iframe><script>window.addEventListener('message', function (e) {{ var p = document.createElement('pre'); p.id = 'probe'; p.textContent = e.data; document.body.appendChild(p); }});</script></body></html>"
+    );
+    let wrapper = page.with_file_name(format!("frame-{width}-{name}"));
+    std::fs::write(&wrapper, html).unwrap();
+    wrapper
+}
+
+/// The report written from a copy of the data, in both languages.
+fn reports() -> tempfile::TempDir {
+    let t = data_copy();
+    let r = swfscore(t.path(), &["report", "--out", "out"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    t
+}
+
+/// A copy of `page` with the probe, beside it (so relative links still resolve).
+fn probed(page: &Path) -> std::path::PathBuf {
+    let html = std::fs::read_to_string(page).unwrap();
+    let at = html.rfind("</body>").expect("a body");
+    let copy = page.with_extension("probe.html");
+    std::fs::write(&copy, format!("{}{PROBE}{}", &html[..at], &html[at..])).unwrap();
+    copy
+}
+
+/// Loads `page` (with `fragment`) `width` px wide and returns the probe's measurements.
+fn measure(browser: &str, page: &Path, fragment: &str, width: u32) -> serde_json::Value {
+    let url = format!("file://{}", frame(page, fragment, width).display());
+    let dom = headless(
+        browser,
+        &url,
+        &[format!("--window-size={},900", width.max(500)), "--virtual-time-budget=5000".into(), "--dump-dom".into()],
+    );
+    let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + "<pre id=\"probe\">".len();
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let json = dom[start..end].replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+/// Width and height from a PNG's header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[1..4], b"PNG", "a PNG");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+#[track_caller]
+fn assert_fits(m: &serde_json::Value, what: &str) {
+    let width = m["clientWidth"].as_f64().unwrap();
+    assert!(
+        m["scrollWidth"].as_f64().unwrap() <= width,
+        "{what}: the document scrolls sideways ({} > {width})",
+        m["scrollWidth"]
+    );
+    let bars = m["bars"].as_array().unwrap();
+    assert_eq!(bars.len(), 15, "{what}: a bar per fund");
+    for b in bars {
+        for part in ["rect", "value", "label"] {
+            let [l, r, _] = [0, 1, 2].map(|i| b[part][i].as_f64().unwrap());
+            assert!(l >= 0.0 && r <= width, "{what}: {} {part} at {l}..{r} outside 0..{width}", b["fund"]);
+        }
+        assert!(b["rect"][2].as_f64().unwrap() > 1.0, "{what}: {} has a visible bar", b["fund"]);
+    }
+    let legends = m["legends"].as_array().unwrap();
+    assert!(!legends.is_empty(), "{what}: legends measured");
+    for g in legends {
+        let f = |k: &str| g[k].as_f64().unwrap();
+        assert!(
+            f("x") >= 0.0 && f("y") >= 0.0 && f("right") <= f("w") && f("bottom") <= f("h"),
+            "{what}: a legend of #{} lies outside its drawing: {g}",
+            g["svg"]
+        );
+    }
+}
+
+#[test]
+fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_as_the_engine_does() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var("CI").is_err(), "CI must install chromium (see .ci/run)");
+        eprintln!("skipped: no chromium on this machine (.ci/run installs it)");
+        return;
+    };
+    let t = reports();
+    let shots = repo().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for page in ["transparency.html", "transparency.zh-Hant.html"] {
+        let path = t.path().join("out").join(page);
+        let probe = probed(&path);
+        for width in [400, 1400] {
+            let m = measure(browser, &probe, "", width);
+            assert_eq!(m["innerWidth"].as_f64(), Some(f64::from(width)), "{page}: the page is {width} px wide");
+            assert_fits(&m, &format!("{page} at {width} px"));
+            let shot = shots.join(format!("{}-{width}.png", page.trim_end_matches(".html")));
+            headless(
+                browser,
+                &format!("file://{}", frame(&path, "", width).display()),
+                &[
+                    format!("--window-size={},900", width.max(500)),
+                    "--virtual-time-budget=3000".into(),
+                    format!("--screenshot={}", shot.display()),
+                ],
+            );
+            let bytes = std::fs::read(&shot).unwrap();
+            assert_eq!(png_size(&bytes), (width.max(500), 900), "{}", shot.display());
+            // A blank 400×900 screenshot compresses to a few KB; the page's text and charts do not.
+            assert!(bytes.len() > 20_000, "{} looks blank ({} bytes)", shot.display(), bytes.len());
+        }
+    }
+
+    // The ranking the page shows under weights given in the address equals `swfscore score`
+    // under a rubric with those weights.
+    let weights =
+        [("reporting", 5), ("performance", 40), ("portfolio", 3), ("mandate", 30), ("governance", 1), ("policy", 21)];
+    let fragment = format!("#w={}", weights.map(|(c, w)| format!("{c}:{w}")).join(","));
+    let probe = probed(&t.path().join("out/transparency.html"));
+    let shown = measure(browser, &probe, &fragment, 1400);
+    assert_fits(&shown, "transparency.html with weights");
+    let page = shown_ranking(&shown);
+    write_weighted_rubric(&t.path().join("rubric.yaml"), &t.path().join("weighted.yaml"), &weights);
+    assert_eq!(page, engine(t.path(), &["--rubric", "weighted.yaml"]), "the page's ranking under {fragment}");
+    assert_ne!(page, engine(t.path(), &[]), "the weights change the ranking (else this test proves nothing)");
+
+    // A profile chosen as a preset (its category and item weights) ranks as `--profile` does.
+    let preset = shown_ranking(&measure(browser, &probe, "#p=accountability", 1400));
+    let profiled = engine(t.path(), &["--profile", "accountability"]);
+    assert_eq!(preset, profiled, "the page's ranking under the accountability preset");
+    assert_ne!(preset, page);
+
+    // Moving a slider writes the weights into the address.
+    let slid = measure(browser, &probe, "#slide", 1400);
+    let after = slid["after"].as_str().unwrap_or_default();
+    assert!(after.starts_with("#w=reporting:7,performance:20,"), "the address after moving a slider: {after}");
+}
+
+/// Fund id to (score, rank), as the page's ranking chart shows them.
+fn shown_ranking(m: &serde_json::Value) -> BTreeMap<String, (f64, u64)> {
+    let bars = m["bars"].as_array().unwrap().iter();
+    bars.map(|b| (b["fund"].as_str().unwrap().to_string(), (b["score"].as_f64().unwrap(), b["rank"].as_u64().unwrap())))
+        .collect()
+}
+
+/// Fund id to (score, rank) from `swfscore score ARGS`.
+fn engine(dir: &Path, args: &[&str]) -> BTreeMap<String, (f64, u64)> {
+    let r = swfscore(dir, &[&["score", "--format", "json"], args].concat());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = v["results"].as_array().unwrap().iter();
+    results
+        .map(|f| (f["fund"].as_str().unwrap().to_string(), (f["score"].as_f64().unwrap(), f["rank"].as_u64().unwrap())))
+        .collect()
+}
+
+/// `rubric` with each category's weight replaced by `weights`, written to `out`.
+fn write_weighted_rubric(rubric: &Path, out: &Path, weights: &[(&str, u32)]) {
+    let text = std::fs::read_to_string(rubric).unwrap();
+    let mut category = None;
+    let mut replaced = 0;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if let Some(id) = l.strip_prefix("  - id: ") {
+                category = weights.iter().find(|(c, _)| *c == id.trim()).map(|(_, w)| *w);
+            } else if l.starts_with("    weight: ")
+                && let Some(w) = category.take()
+            {
+                replaced += 1;
+                return format!("    weight: {w}");
+            }
+            l.to_string()
+        })
+        .collect();
+    assert_eq!(replaced, weights.len(), "every category's weight replaced");
+    std::fs::write(out, lines.join("\n") + "\n").unwrap();
+}
+
+/// Words allowed in the Chinese edition's text: names of people, statistics and frameworks
+/// (and `lmti`, a rubric id), the program's name, and the name of the English edition in its link.
+const ALLOWED: [&str; 14] = [
+    "swfscore", "Kendall", "tau", "Spearman", "rho", "Sobol", "Saltelli", "Jansen", "Linaburg", "Maduell", "Truman",
+    "Santiago", "lmti", "English",
+];
+
+/// The English words in `text`: runs of two or more Latin letters, leaving out codes (a token
+/// with `_`, `:`, `.`, a backtick or a URL; an all-capital abbreviation such as HKIC or USD)
+/// and the allowed names.
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || "，。、：；（）()「」*|,;!?“”\"'".contains(c))
+        .filter(|t| !["://", "_", "`", ":", "."].iter().any(|code| t.contains(code)))
+        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()).map(str::to_string).collect::<Vec<_>>())
+        .filter(|w| w.len() >= 2 && !w.chars().all(|c| c.is_ascii_uppercase()))
+        .filter(|w| !ALLOWED.iter().any(|a| w.eq_ignore_ascii_case(a)))
+        .collect()
+}
+
+/// The text of an HTML document outside `<script>`, `<style>`, `<code>` and elements marked
+/// `lang="en"` (quotes and source titles stay in their language).
+fn chinese_text(html: &str) -> String {
+    const VOID: [&str; 9] = ["br", "meta", "input", "rect", "line", "circle", "polygon", "polyline", "img"];
+    let mut out = String::new();
+    let mut skipping: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        if skipping.is_empty() {
+            out.push_str(&rest[..lt]);
+            out.push(' ');
+        }
+        let gt = lt + rest[lt..].find('>').expect("tags close");
+        let tag = &rest[lt + 1..gt];
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let void = VOID.contains(&name.as_str()) || tag.ends_with('/') || tag.starts_with('!');
+        if tag.starts_with('/') {
+            if skipping.last() == Some(&name) {
+                skipping.pop();
+            }
+        } else if !void
+            && (!skipping.is_empty()
+                || tag.contains("lang=\"en\"")
+                || ["script", "style", "code"].contains(&name.as_str()))
+        {
+            skipping.push(name);
+        }
+        rest = &rest[gt + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+#[test]
+fn the_chinese_edition_has_no_english_words_outside_names_codes_and_quotes() {
+    let t = reports();
+    let html = std::fs::read_to_string(t.path().join("out/transparency.zh-Hant.html")).unwrap();
+    assert!(html.contains("<html lang=\"zh-Hant\">"));
+    assert!(
+        html.contains("香港投資管理有限公司") && html.contains("淡馬錫") && html.contains("阿布扎比投資局"),
+        "Chinese fund names"
+    );
+    let words = english_words(&chinese_text(&html));
+    assert!(words.is_empty(), "English in transparency.zh-Hant.html: {:?}", dedup(words));
+    // The Markdown has no lang marks: evidence is not in it, and fund names are Chinese.
+    let md = std::fs::read_to_string(t.path().join("out/transparency.zh-Hant.md")).unwrap();
+    let md_text: String = md.lines().filter(|l| !l.starts_with("```")).collect::<Vec<_>>().join("\n");
+    let words = english_words(&md_text);
+    assert!(words.is_empty(), "English in transparency.zh-Hant.md: {:?}", dedup(words));
+    // The probe works: the English edition (its whole document marked English) is full of English.
+    let en = std::fs::read_to_string(t.path().join("out/transparency.html")).unwrap();
+    assert!(english_words(&chinese_text(&en.replacen(" lang=\"en\"", "", 1))).len() > 1000);
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn the_english_word_probe_skips_codes_names_and_marked_quotes() {
+    assert_eq!(
+        english_words("港投公司 HKIC 的分數 40.6（swfscore-2026 2026.1）`annual_report` USD"),
+        Vec::<String>::new()
+    );
+    assert_eq!(english_words("排名 ranking"), vec!["ranking"]);
+    let text =
+        chinese_text("<p>分數 <span lang=\"en\">Annual Report <b>2024</b></span> score</p><script>var x</script>");
+    assert_eq!(english_words(&text), vec!["score"]);
+}
+
+#[test]
+fn gap_match_lists_exactly_the_disclosures_where_the_other_fund_is_above_and_totals_a_whatif() {
+    let t = data_copy();
+    let g = swfscore(t.path(), &["gap", "hkic", "--match", "temasek", "--format", "json"]);
+    assert_eq!(g.code, 0, "{}", g.stderr);
+    let g: serde_json::Value = serde_json::from_str(&g.stdout).unwrap();
+    let levels = |fund: &str| -> BTreeMap<String, String> {
+        let r = swfscore(t.path(), &["explain", fund, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let mut out = BTreeMap::new();
+        for i in v["results"][0]["items"].as_array().unwrap() {
+            for (d, l) in i["levels"].as_object().unwrap() {
+                out.insert(d.clone(), l.as_str().unwrap().to_string());
+            }
+        }
+        out
+    };
+    let (hkic, temasek) = (levels("hkic"), levels("temasek"));
+    let credit = |l: &str| match l {
+        "full" => Some(1.0),
+        "partial" => Some(0.5),
+        "none" | "unknown" => Some(0.0),
+        _ => None,
+    };
+    let above: Vec<&String> = temasek
+        .iter()
+        .filter(|(d, l)| {
+            let mine = hkic[*d].as_str();
+            mine != "not_applicable" && l.as_str() != "unknown" && credit(l) > credit(mine)
+        })
+        .map(|(d, _)| d)
+        .collect();
+    let listed: Vec<&str> =
+        g["candidates"].as_array().unwrap().iter().map(|c| c["disclosure"].as_str().unwrap()).collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, above, "exactly the disclosures where Temasek is above HKIC");
+    assert!(listed.len() >= 20, "{listed:?}");
+    for c in g["candidates"].as_array().unwrap() {
+        let d = c["disclosure"].as_str().unwrap();
+        assert_eq!(c["to"].as_str(), Some(temasek[d].as_str()), "{d}: adopts Temasek's level");
+        assert_eq!(c["other_level"].as_str(), Some(temasek[d].as_str()));
+        assert!(c["gain"].as_f64().unwrap() > 0.0, "{d}: a higher level gains");
+    }
+    // All at once equals a what-if re-score with Temasek's levels on every listed disclosure.
+    let sets: Vec<String> = listed.iter().map(|d| format!("      {d}: {}", temasek[*d])).collect();
+    let scenario =
+        format!("title: HKIC at Temasek's levels\nchanges:\n  - fund: hkic\n    set:\n{}\n", sets.join("\n"));
+    std::fs::write(t.path().join("match.yaml"), scenario).unwrap();
+    let w = swfscore(t.path(), &["whatif", "--scenario", "match.yaml", "--format", "json"]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    let w: serde_json::Value = serde_json::from_str(&w.stdout).unwrap();
+    let moved = w["funds"].as_array().unwrap().iter().find(|f| f["fund"] == "hkic").unwrap();
+    assert_eq!(moved["new_score"].as_f64(), g["all_matched"]["score"].as_f64());
+    assert_eq!(moved["new_rank"].as_u64(), g["all_matched"]["rank"].as_u64());
+}
+
+#[test]
+fn gap_target_fund_shows_the_target_s_level_and_match_refuses_itself() {
+    let (r, _) = Test::data().args(&["gap", "hkic", "--target-fund", "temasek"]).status(0).stdout_has("Temasek").run();
+    let header = r.stdout.lines().find(|l| l.contains("Gain")).unwrap();
+    assert!(header.contains("Now") && header.contains("Temasek"), "{header}");
+    Test::data().args(&["gap", "hkic", "--match", "hkic"]).status(2).stderr_has("cannot be compared with itself").run();
+    Test::data().args(&["gap", "hkic", "--match", "temasec"]).status(2).stderr_has("did you mean `temasek`").run();
+    Test::data()
+        .args(&["gap", "hkic", "--match", "temasek", "--target-score", "50"])
+        .status(2)
+        .stderr_has("cannot be used with")
+        .run();
+    for f in ["markdown", "html"] {
+        Test::data().args(&["gap", "hkic", "--match", "temasek", "--format", f]).status(0).stdout_has("Temasek").run();
+    }
+    let (r, _) = Test::data().args(&["gap", "hkic", "--match", "temasek", "--format", "csv"]).status(0).run();
+    let header = r.stdout.lines().next().unwrap();
+    assert!(header.starts_with("disclosure,title,level,to,other_level,"), "{header}");
+}
+
+#[test]
+fn report_lang_picks_one_edition_and_validate_lang_lists_missing_translations() {
+    let (_, dir) = Test::data().args(&["report", "--out", "out", "--lang", "zh-Hant"]).status(0).run();
+    let out = dir.path().join("out");
+    assert!(out.join("transparency.zh-Hant.html").is_file() && out.join("transparency.zh-Hant.md").is_file());
+    assert!(!out.join("transparency.html").exists(), "--lang zh-Hant writes only that edition (and the data)");
+    assert!(out.join("scores.json").is_file());
+    Test::data().args(&["report", "--lang", "fr"]).status(2).stderr_has("invalid value 'fr'").run();
+    // A disclosure without a Chinese title is listed by validate and by report.
+    let t = Test::data();
+    let text = std::fs::read_to_string(t.path().join("disclosures.yaml")).unwrap();
+    let title = text.lines().find(|l| l.trim_start().starts_with("title_zh:"));
+    let t = match title {
+        Some(line) => t.edit("disclosures.yaml", &format!("{line}\n"), ""),
+        None => t,
+    };
+    let (r, dir) = t.args(&["validate", "--lang", "zh-Hant"]).status(0).stderr_has("has no `title_zh`").run();
+    assert!(r.stderr.contains("untranslated for the zh-Hant report"), "{}", r.stderr);
+    let r = swfscore(dir.path(), &["report", "--out", "out", "--lang", "zh-Hant"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("in English for want of a translation") && r.stderr.contains("has no `title_zh`"),
+        "{}",
+        r.stderr
+    );
+    let r = swfscore(dir.path(), &["report", "--out", "en", "--lang", "en"]);
+    assert!(!r.stderr.contains("translation"), "the English edition alone needs none: {}", r.stderr);
+}
+
+#[test]
+fn the_markdown_report_has_the_method_and_limits_and_its_lines_are_paragraphs() {
+    let t = reports();
+    for (file, method, limits, secondary) in [
+        ("transparency.md", "## Method and limits", "### Limits", "secondary"),
+        ("transparency.zh-Hant.md", "## 方法與局限", "### 局限", "二手來源"),
+    ] {
+        let md = std::fs::read_to_string(t.path().join("out").join(file)).unwrap();
+        assert!(md.contains(method) && md.contains(limits), "{file}: method and limits");
+        assert!(md.contains(secondary), "{file}: secondary sources counted");
+        // Every line of a paragraph block stands alone: a line that is not a table row, list
+        // item or heading has a blank line (or a heading) before it.
+        let lines: Vec<&str> = md.lines().collect();
+        for (i, l) in lines.iter().enumerate().skip(1) {
+            let prose = |s: &str| !s.is_empty() && !s.starts_with(['|', '#', '-', '`', ' ']);
+            assert!(!(prose(l) && prose(lines[i - 1])), "{file}:{}: {l:?} runs into the line before", i + 1);
+        }
+        for caveat in ["lmti:", "truman:", "santiago:"] {
+            assert!(md.contains(caveat), "{file}: the caveat of {caveat}");
+        }
+    }
+}
+
+#[test]
+fn every_message_the_report_asks_for_is_in_the_message_files() {
+    // A missing message shows its key (`gap.legend`): none may appear in any edition.
+    let en = std::fs::read_to_string(repo().join("locales/en.yaml")).unwrap();
+    let prefixes: std::collections::BTreeSet<&str> =
+        en.lines().filter_map(|l| l.strip_prefix("  ")?.split_once(':')?.0.split_once('.').map(|(p, _)| p)).collect();
+    assert!(prefixes.len() > 20, "{prefixes:?}");
+    let t = reports();
+    for file in ["transparency.md", "transparency.html", "transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
+        let mut text = std::fs::read_to_string(t.path().join("out").join(file)).unwrap();
+        // CSS selectors (`.card.focus`) and the script are not messages.
+        for (open, close) in [("<style>", "</style>"), ("<script", "</script>")] {
+            while let Some(a) = text.find(open) {
+                let b = a + text[a..].find(close).expect("closed") + close.len();
+                text.replace_range(a..b, "");
+            }
+        }
+        for p in &prefixes {
+            for (at, _) in text.match_indices(&format!("{p}.")) {
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                let after = text[at + p.len() + 1..].chars().next().unwrap_or(' ');
+                let key = !before.is_alphanumeric() && before != '/' && before != '-' && after.is_ascii_lowercase();
+                let context = &text[at..(at + 40).min(text.len())];
+                assert!(
+                    !key || context.starts_with("scores.csv") || context.starts_with("scores.json"),
+                    "{file}: a message key shows: {context:?}"
+                );
+            }
+        }
+    }
+}
