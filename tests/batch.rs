@@ -316,6 +316,11 @@ fn trend_ranks_funds_by_change_with_the_disclosures_that_moved() {
             f["moved"].as_array().unwrap().iter().map(|m| m["disclosure"].as_str().unwrap()).collect();
         listed.sort();
         assert_eq!(listed, changed.iter().map(|s| s.as_str()).collect::<Vec<_>>(), "{id}");
+        for m in f["moved"].as_array().unwrap() {
+            let confirmed = m["from"] == "unknown";
+            assert_eq!(m["kind"], if confirmed { "confirmed" } else { "changed" }, "{id}: {m}");
+            assert_eq!(m["from"], lb[m["disclosure"].as_str().unwrap()]);
+        }
     }
     let text = run_ok(&repo(), &["trend", "--from", "2015"]).stdout;
     assert!(text.contains("Rank  Fund") && text.contains("2015  2026") && text.contains("What moved"), "{text}");

@@ -42,9 +42,21 @@ pub struct Moved {
     pub disclosure: String,
     pub from: Level,
     pub to: Level,
+    /// `changed`: the level itself moved; `confirmed`: it was unknown in the earlier year
+    /// (no source then) and a source confirms it later, so the change may be in the record,
+    /// not in the fund.
+    pub kind: MoveKind,
     /// The later score minus the later score with this one disclosure back at its earlier
     /// level (the other moves kept): what this move alone is worth now.
     pub effect: f64,
+}
+
+/// What a move is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveKind {
+    Changed,
+    Confirmed,
 }
 
 /// Scores every fund (or those in `funds`) established by `from` in `from` and in `to`.
@@ -69,7 +81,8 @@ pub fn trend(ds: &Dataset, from: i32, to: i32, funds: &[String], profile: Option
             let mut back = after.clone();
             back[k] = before[k];
             let effect = round_to4(a.score - compiled.score(&back).score);
-            moved.push(Moved { disclosure: d.clone(), from: before[k], to: after[k], effect });
+            let kind = if before[k] == Level::Unknown { MoveKind::Confirmed } else { MoveKind::Changed };
+            moved.push(Moved { disclosure: d.clone(), from: before[k], to: after[k], kind, effect });
         }
         moved.sort_by(|x, y| y.effect.abs().total_cmp(&x.effect.abs()).then_with(|| x.disclosure.cmp(&y.disclosure)));
         out.push(FundTrend {

@@ -10,7 +10,7 @@ use crate::analysis::diff::Diff;
 use crate::analysis::gap::Gap;
 use crate::analysis::history::{FundHistory, History, YearScore};
 use crate::analysis::rubrics::RubricComparison;
-use crate::analysis::trend::Trend;
+use crate::analysis::trend::{MoveKind, Trend};
 use crate::analysis::whatif::WhatIf;
 use crate::model::Sensitivity;
 use crate::score::RubricInfo;
@@ -867,7 +867,7 @@ pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Record
 pub fn trend(t: &Trend, cx: &Context) -> Doc {
     let mut doc = Doc::titled(format!("Change from {} to {}", t.from, t.to));
     doc.para(format!(
-        "{}. Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level.",
+        "{}. Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level. \"First confirmed\": unknown in the earlier year (no source then), so the change may be in the record rather than in the fund; the earlier range shows how much was open.",
         rubric_name(cx, &t.rubric, &t.profile)
     ));
     let (from, to) = (t.from.to_string(), t.to.to_string());
@@ -875,20 +875,21 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
         ("Rank", Align::Right),
         ("Fund", Align::Left),
         (from.as_str(), Align::Right),
+        ("Range", Align::Right),
         (to.as_str(), Align::Right),
         ("Change", Align::Right),
         ("Moved", Align::Left),
     ]);
     for f in &t.funds {
-        let up = f.moved.iter().filter(|m| m.effect > 0.0).count();
-        let down = f.moved.iter().filter(|m| m.effect < 0.0).count();
+        let confirmed = f.moved.iter().filter(|m| m.kind == MoveKind::Confirmed).count();
         table.row(vec![
             Cell::plain(f.rank.to_string()),
             Cell::plain(f.label.clone()),
             Cell::plain(format!("{:.1}", f.before)),
+            Cell::new(format!("{:.1}–{:.1}", f.before_bounds.low, f.before_bounds.high), Tone::Dim),
             Cell::plain(format!("{:.1}", f.after)),
             Cell::new(format!("{:+.1}", f.change), Tone::of_sign(f.change)),
-            Cell::plain(format!("{} disclosure(s): {up} raised the score, {down} lowered it", f.moved.len())),
+            Cell::plain(format!("{} changed, {confirmed} first confirmed", f.moved.len() - confirmed)),
         ]);
     }
     doc.table(table);
@@ -896,6 +897,7 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
         ("Fund", Align::Left),
         ("Disclosure", Align::Left),
         ("Level", Align::Left),
+        ("Kind", Align::Left),
         ("Effect", Align::Right),
     ]);
     for f in &t.funds {
@@ -904,6 +906,10 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
                 Cell::plain(f.label.clone()),
                 Cell::plain(m.disclosure.clone()),
                 Cell::plain(format!("{} → {}", m.from, m.to)),
+                Cell::plain(match m.kind {
+                    MoveKind::Changed => "changed",
+                    MoveKind::Confirmed => "first confirmed",
+                }),
                 Cell::new(format!("{:+.2}", m.effect), Tone::of_sign(m.effect)),
             ]);
         }
@@ -930,10 +936,20 @@ pub fn trend_records(t: &Trend) -> Records {
             format!("{:.1}", f.change),
         ];
         if f.moved.is_empty() {
-            rows.push([head.clone(), vec![String::new(); 4]].concat());
+            rows.push([head.clone(), vec![String::new(); 5]].concat());
         }
         for m in &f.moved {
-            let tail = vec![m.disclosure.clone(), m.from.to_string(), m.to.to_string(), format!("{:.4}", m.effect)];
+            let kind = match m.kind {
+                MoveKind::Changed => "changed",
+                MoveKind::Confirmed => "confirmed",
+            };
+            let tail = vec![
+                m.disclosure.clone(),
+                m.from.to_string(),
+                m.to.to_string(),
+                kind.to_string(),
+                format!("{:.4}", m.effect),
+            ];
             rows.push([head.clone(), tail].concat());
         }
     }
