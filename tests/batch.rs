@@ -323,7 +323,7 @@ fn trend_ranks_funds_by_change_with_the_disclosures_that_moved() {
         }
     }
     let text = run_ok(&repo(), &["trend", "--from", "2015"]).stdout;
-    assert!(text.contains("Rank  Fund") && text.contains("2015  2026") && text.contains("What moved"), "{text}");
+    assert!(text.contains("Rank  Fund") && text.contains("Range  2026") && text.contains("first confirmed"), "{text}");
     let bad = swfscore(&repo(), &["trend", "--from", "2026"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
