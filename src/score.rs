@@ -627,13 +627,20 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
     }
 }
 
+/// Competition ranks (1, 2, 2, 4) of `values`, highest first: one more than the number of
+/// higher values.
+pub fn competition_ranks(values: &[f64]) -> Vec<u32> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    values.iter().map(|v| 1 + sorted.partition_point(|o| o > v) as u32).collect()
+}
+
 /// Competition ranking on the rounded score; sorts by rank then fund id, unscored last.
 pub fn rank(results: &mut [FundResult]) {
-    // Scores sorted high to low; a fund's rank is one more than the number of higher scores.
-    let mut scores: Vec<f64> = results.iter().filter_map(|r| r.score).collect();
-    scores.sort_by(|a, b| b.total_cmp(a));
+    let scored: Vec<f64> = results.iter().filter_map(|r| r.score).collect();
+    let mut ranks = competition_ranks(&scored).into_iter();
     for r in results.iter_mut() {
-        r.rank = r.score.map(|s| 1 + scores.partition_point(|o| *o > s) as u32);
+        r.rank = r.score.and_then(|_| ranks.next());
     }
     results.sort_by(|a, b| (a.rank.is_none(), a.rank, &a.fund).cmp(&(b.rank.is_none(), b.rank, &b.fund)));
 }

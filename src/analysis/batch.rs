@@ -223,11 +223,9 @@ pub fn summary(b: &Batch) -> Summary {
     Summary { rows: b.rows.len(), views }
 }
 
-/// Competition ranks (1, 2, 2, 4) of unrounded scores, compared at the printed precision.
+/// Competition ranks of unrounded scores, compared at the printed precision.
 fn ranks(scores: &[f64]) -> Vec<u32> {
-    let mut sorted: Vec<f64> = scores.iter().map(|&s| round_score(s)).collect();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    scores.iter().map(|&s| 1 + sorted.partition_point(|o| *o > round_score(s)) as u32).collect()
+    crate::score::competition_ranks(&scores.iter().map(|&s| round_score(s)).collect::<Vec<_>>())
 }
 
 fn sort(rows: &mut [Row]) {

@@ -97,10 +97,9 @@ pub fn trend(ds: &Dataset, from: i32, to: i32, funds: &[String], profile: Option
             moved,
         });
     }
-    let mut changes: Vec<f64> = out.iter().map(|f| f.change).collect();
-    changes.sort_by(|a, b| b.total_cmp(a));
-    for f in &mut out {
-        f.rank = 1 + changes.partition_point(|c| *c > f.change) as u32;
+    let changes: Vec<f64> = out.iter().map(|f| f.change).collect();
+    for (f, r) in out.iter_mut().zip(crate::score::competition_ranks(&changes)) {
+        f.rank = r;
     }
     out.sort_by(|a, b| (a.rank, &a.fund).cmp(&(b.rank, &b.fund)));
     Trend { rubric: RubricInfo::of(&ds.rubric), profile, from, to, funds: out, not_established }
