@@ -4,7 +4,7 @@
 #
 #   bash bench/scale.sh [[LABEL=]BINARY ...]
 #
-# Default binary: /work/main/target/release/swfscore. Give two (e.g.
+# Default binary: target/release/swfscore of this checkout. Give two (e.g.
 # before=/tmp/swf-before-target/release/swfscore after=target/release/swfscore)
 # to print them side by side with a ratio column. See bench/README.md.
 set -euo pipefail
@@ -50,7 +50,7 @@ if awk -v l="${LOAD0%% *}" 'BEGIN{exit !(l > 0.5)}'; then
 fi
 
 # --- binaries -----------------------------------------------------------------
-[[ $# -gt 0 ]] || set -- /work/main/target/release/swfscore
+[[ $# -gt 0 ]] || set -- "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/target/release/swfscore"
 LABELS=() BINS=() ORIG_BINS=() LEGACY=()
 i=0
 for arg in "$@"; do
