@@ -116,7 +116,13 @@ impl fmt::Display for PanelError {
                 if !hints.is_empty() {
                     write!(f, " (did you mean {}?)", hints.join(", "))?;
                 }
-                write!(f, "; found {}. A panel has columns {}", quoted(found), COLUMNS.join(", "))
+                write!(f, "; found {}. A panel has columns {}", quoted(found), COLUMNS.join(", "))?;
+                if let [one] = found.as_slice()
+                    && let Some(sep) = [';', '\t', '|'].into_iter().find(|c| one.contains(*c))
+                {
+                    write!(f, ", separated by commas (this header looks separated by {sep:?})")?;
+                }
+                Ok(())
             }
             PanelError::WrongType { path, column, found, expected } => {
                 write!(f, "{}: column `{column}` has type {found}; expected {expected}", path.display())
@@ -280,7 +286,10 @@ fn csv_chunks(path: &Path, chunk_bytes: usize, visit: &mut Visit) -> Result<Vec<
         }
         let cut = if eof { Some(buf.len()) } else { last_line_end(&buf) };
         let Some(cut) = cut else { continue };
-        let chunk = &buf[..cut];
+        // A header ended by CRLF leaves its LF here: blank lines before the data are skipped.
+        let skip =
+            if first_row == 0 { buf[..cut].iter().take_while(|b| **b == b'\n' || **b == b'\r').count() } else { 0 };
+        let chunk = &buf[skip..cut];
         if !chunk.iter().all(|b| b.is_ascii_whitespace()) {
             let parse = |schema: &SchemaRef| {
                 CsvReadOptions::default()

@@ -219,12 +219,12 @@ fn panel_round_trips_through_parquet() {
 #[test]
 fn a_panel_scores_under_another_rubric_and_profile_and_missing_rows_are_unknown() {
     let t = tempfile::tempdir().unwrap();
-    let rows = "fund,year,disclosure,level,source\n\
+    let text = "fund,year,disclosure,level,source\n\
                 a,2020,annual_report,full,x\n\
                 a,2020,fund_size,partial,x\n\
                 b,2020,annual_report,none,y\n\
                 a,2021,annual_report,full,x\n";
-    std::fs::write(t.path().join("p.csv"), rows).unwrap();
+    std::fs::write(t.path().join("p.csv"), text).unwrap();
     let r = run_ok(&repo(), &["batch", "--panel", t.path().join("p.csv").to_str().unwrap(), "--rubric", "lmti"]);
     assert!(r.stderr.contains("ignored column(s) source"), "{}", r.stderr);
     assert!(r.stdout.contains("lmti") && r.stdout.contains("2020–2021"), "{}", r.stdout);
@@ -237,6 +237,12 @@ fn a_panel_scores_under_another_rubric_and_profile_and_missing_rows_are_unknown(
     assert_eq!(a2020["assessed"], 2);
     assert!(a2020["unknown"].as_u64().unwrap() > 40, "missing rows are unknown");
     assert!(a2020["low"].as_f64().unwrap() < a2020["high"].as_f64().unwrap());
+    // The same panel with Windows line ends (and a byte-order mark) scores the same.
+    let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    std::fs::write(t.path().join("crlf.csv"), crlf).unwrap();
+    let out2 = t.path().join("o2.json");
+    run_ok(&repo(), &["batch", "--panel", t.path().join("crlf.csv").to_str().unwrap(), "-o", out2.to_str().unwrap()]);
+    assert_eq!(json(&out2), v);
 }
 
 #[test]
@@ -257,6 +263,7 @@ fn bad_panels_are_refused_with_the_rows_named_and_nothing_written() {
             "duplicate.csv",
             "fund,year,disclosure,level\na,2020,annual_report,full\na,2020,fund_size,full\na,2020,annual_report,none\n",
         ),
+        ("semicolons.csv", "fund;year;disclosure;level\na;2020;annual_report;full\n"),
         ("empty.csv", ""),
         ("header_only.csv", "fund,year,disclosure,level\n"),
         ("wrong_extension.xlsx", "fund,year,disclosure,level\n"),
