@@ -404,16 +404,21 @@ pub struct Compiled {
     reads: Vec<usize>,
     floor: f64,
     span: f64,
-    unknown: UnknownRule,
 }
 
 #[derive(Debug, Clone)]
 struct CompiledItem {
     weight: f64,
     rule: Rule,
-    credits: crate::model::Credits,
+    /// The credit of each level (by its index in [`Level::ALL`]) in each of the three passes
+    /// ([`PASSES`]); `None` where the level drops out of the item.
+    credit: [[Option<f64>; 5]; 3],
     reads: std::ops::Range<usize>,
 }
+
+/// The three scoring passes of [`Compiled::score`]: as the rubric says, every unknown at its
+/// lowest credit, at its highest.
+const PASSES: usize = 3;
 
 /// A fund-year's unrounded scores from [`Compiled::score`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -441,12 +446,16 @@ impl Compiled {
                     });
                     reads.push(k);
                 }
-                items.push(CompiledItem {
-                    weight: i.weight,
-                    rule: i.rule.clone(),
-                    credits: i.credits,
-                    reads: start..reads.len(),
+                let c = &i.credits;
+                let credit = [UnknownAs::Rule(rubric.unknown), UnknownAs::Lowest, UnknownAs::Highest].map(|unknown| {
+                    Level::ALL.map(|l| match (l, unknown) {
+                        (Level::Unknown, UnknownAs::Rule(UnknownRule::None)) => Some(c.none),
+                        (Level::Unknown, UnknownAs::Lowest) => Some(c.none.min(c.partial).min(c.full)),
+                        (Level::Unknown, UnknownAs::Highest) => Some(c.none.max(c.partial).max(c.full)),
+                        (l, _) => c.of(l),
+                    })
                 });
+                items.push(CompiledItem { weight: i.weight, rule: i.rule.clone(), credit, reads: start..reads.len() });
             }
             categories.push((c.weight, first..items.len()));
         }
@@ -457,19 +466,50 @@ impl Compiled {
             reads,
             floor: rubric.floor,
             span: rubric.scale - rubric.floor,
-            unknown: rubric.unknown,
         }
     }
 
     /// Scores one level per disclosure (indexed as [`Compiled::disclosures`]): the score, its
-    /// bounds, the category scores and the coverage, all unrounded.
+    /// bounds, the category scores and the coverage, all unrounded. The three passes run in
+    /// one sweep, each adding in [`score_levels`]'s order.
     pub fn score(&self, levels: &[Level]) -> RawScores {
-        let mut categories = Vec::with_capacity(self.categories.len());
-        let score = self.pass(levels, UnknownAs::Rule(self.unknown), Some(&mut categories));
-        let bounds = Bounds {
-            low: self.pass(levels, UnknownAs::Lowest, None),
-            high: self.pass(levels, UnknownAs::Highest, None),
+        // Per category and pass: the category's score (`None` when nothing in it counts).
+        let n = self.categories.len();
+        let mut on_stack = [[None; PASSES]; 32];
+        let mut on_heap;
+        let per_cat: &mut [[Option<f64>; PASSES]] = if n <= 32 {
+            &mut on_stack[..n]
+        } else {
+            on_heap = vec![[None; PASSES]; n];
+            &mut on_heap
         };
+        for ((_, range), slot) in self.categories.iter().zip(per_cat.iter_mut()) {
+            let (mut sw, mut swc) = ([0.0; PASSES], [0.0; PASSES]);
+            for i in &self.items[range.clone()] {
+                let credits = self.item_credits(i, levels);
+                for p in 0..PASSES {
+                    if let Some(cr) = credits[p] {
+                        sw[p] += i.weight;
+                        swc[p] += i.weight * cr;
+                    }
+                }
+            }
+            for p in 0..PASSES {
+                slot[p] = (sw[p] > 0.0).then(|| swc[p] / sw[p]);
+            }
+        }
+        let [score, low, high] = std::array::from_fn(|p| {
+            let total_w: f64 =
+                self.categories.iter().zip(per_cat.iter()).filter(|(_, s)| s[p].is_some()).map(|((w, _), _)| w).sum();
+            let mut score = self.floor;
+            for ((w, _), s) in self.categories.iter().zip(per_cat.iter()) {
+                if let Some(s) = s[p] {
+                    score += self.span * (w / total_w) * s;
+                }
+            }
+            score
+        });
+        let categories = per_cat.iter().map(|s| s[0].map(|s| self.floor + self.span * s)).collect();
         let mut coverage = Coverage::default();
         for l in levels {
             match l {
@@ -478,64 +518,30 @@ impl Compiled {
                 _ => coverage.assessed += 1,
             }
         }
-        RawScores { score, bounds, categories, coverage }
+        RawScores { score, bounds: Bounds { low, high }, categories, coverage }
     }
 
-    /// One scoring pass; fills `categories` with the category scores when given.
-    fn pass(&self, levels: &[Level], unknown: UnknownAs, categories: Option<&mut Vec<Option<f64>>>) -> f64 {
-        let mut per_cat = [(0.0, None); 32];
-        let mut per_cat_vec;
-        let per_cat: &mut [(f64, Option<f64>)] = if self.categories.len() <= 32 {
-            &mut per_cat[..self.categories.len()]
-        } else {
-            per_cat_vec = vec![(0.0, None); self.categories.len()];
-            &mut per_cat_vec
-        };
-        for ((w, range), slot) in self.categories.iter().zip(per_cat.iter_mut()) {
-            let (mut sw, mut swc) = (0.0, 0.0);
-            for i in &self.items[range.clone()] {
-                if let Some(cr) = self.item_credit(i, levels, unknown) {
-                    sw += i.weight;
-                    swc += i.weight * cr;
+    /// An item's credit in each pass: [`item_credit_as`] without its allocation.
+    fn item_credits(&self, item: &CompiledItem, levels: &[Level]) -> [Option<f64>; PASSES] {
+        let (mut n, mut min, mut max, mut sum) =
+            ([0usize; PASSES], [f64::INFINITY; PASSES], [f64::NEG_INFINITY; PASSES], [0.0; PASSES]);
+        for &k in &self.reads[item.reads.clone()] {
+            let l = levels[k] as usize;
+            for p in 0..PASSES {
+                if let Some(x) = item.credit[p][l] {
+                    n[p] += 1;
+                    min[p] = min[p].min(x);
+                    max[p] = max[p].max(x);
+                    sum[p] += x;
                 }
             }
-            *slot = (*w, (sw > 0.0).then(|| swc / sw));
         }
-        let total_w: f64 = per_cat.iter().filter(|(_, s)| s.is_some()).map(|(w, _)| w).sum();
-        let mut score = self.floor;
-        for (w, s) in per_cat.iter() {
-            if let Some(s) = s {
-                score += self.span * (w / total_w) * s;
-            }
-        }
-        if let Some(out) = categories {
-            out.extend(per_cat.iter().map(|(_, s)| s.map(|s| self.floor + self.span * s)));
-        }
-        score
-    }
-
-    /// [`item_credit_as`] without its allocation.
-    fn item_credit(&self, item: &CompiledItem, levels: &[Level], unknown: UnknownAs) -> Option<f64> {
-        let c = &item.credits;
-        let (mut n, mut min, mut max, mut sum) = (0usize, f64::INFINITY, f64::NEG_INFINITY, 0.0);
-        for &k in &self.reads[item.reads.clone()] {
-            let credit = match (levels[k], unknown) {
-                (Level::Unknown, UnknownAs::Rule(UnknownRule::None)) => Some(c.none),
-                (Level::Unknown, UnknownAs::Lowest) => Some(c.none.min(c.partial).min(c.full)),
-                (Level::Unknown, UnknownAs::Highest) => Some(c.none.max(c.partial).max(c.full)),
-                (l, _) => c.of(l),
-            };
-            if let Some(x) = credit {
-                n += 1;
-                min = min.min(x);
-                max = max.max(x);
-                sum += x;
-            }
-        }
-        (n > 0).then(|| match item.rule {
-            Rule::One(_) | Rule::AllOf(_) => min,
-            Rule::AnyOf(_) => max,
-            Rule::MeanOf(_) => sum / n as f64,
+        std::array::from_fn(|p| {
+            (n[p] > 0).then(|| match item.rule {
+                Rule::One(_) | Rule::AllOf(_) => min[p],
+                Rule::AnyOf(_) => max[p],
+                Rule::MeanOf(_) => sum[p] / n[p] as f64,
+            })
         })
     }
 }
@@ -804,6 +810,13 @@ mod tests {
         assert_eq!(got.bounds, raw_bounds(rubric, f, year), "{} {year:?}", f.id);
         let rounded: Vec<Option<f64>> = got.categories.iter().map(|c| c.map(round_score)).collect();
         assert_eq!(rounded, cats.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "{} {year:?}", f.id);
+    }
+
+    #[test]
+    fn levels_index_their_own_place_in_all() {
+        for (k, l) in Level::ALL.iter().enumerate() {
+            assert_eq!(*l as usize, k, "{l}");
+        }
     }
 
     #[test]
