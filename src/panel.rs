@@ -202,12 +202,36 @@ fn read_in_chunks(
     }
     let mut assembler = Assembler::new(catalogue);
     let mut problems = Problems::default();
-    let found = match format {
-        TableFormat::Csv => {
-            csv_chunks(path, csv_bytes, &mut |df, first| assembler.feed(path, df, first, &mut problems))?
+    // A reader thread parses the next chunk (polars, on its own pool) while this one files
+    // the rows of the last; at most one parsed chunk waits between them.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(DataFrame, usize)>(1);
+    let (read, fed) = std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let mut send = |df: DataFrame, first: usize| {
+                tx.send((df, first))
+                    .map_err(|_| PanelError::Unreadable { path: path.to_path_buf(), message: "stopped".into() })
+            };
+            match format {
+                TableFormat::Csv => csv_chunks(path, csv_bytes, &mut send),
+                _ => parquet_chunks(path, parquet_rows, &mut send),
+            }
+        });
+        let mut fed = Ok(());
+        for (df, first) in rx.iter() {
+            fed = assembler.feed(path, &df, first, &mut problems);
+            if fed.is_err() {
+                break;
+            }
         }
-        _ => parquet_chunks(path, parquet_rows, &mut |df, first| assembler.feed(path, df, first, &mut problems))?,
-    };
+        drop(rx);
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(PanelError::Unreadable { path: path.to_path_buf(), message: "the reader stopped unexpectedly".into() })
+        });
+        (read, fed)
+    });
+    // A filing error stops the reader too, so it comes first.
+    fed?;
+    let found = read?;
     if assembler.rows == 0 && problems.0.is_empty() {
         return Err(PanelError::Empty { path: path.to_path_buf() });
     }
@@ -242,7 +266,7 @@ fn check_columns(path: &Path, found: &[String]) -> Result<(), PanelError> {
 }
 
 /// A chunk visitor: the rows of one chunk, and the index of its first row in the file.
-type Visit<'a> = dyn FnMut(&DataFrame, usize) -> Result<(), PanelError> + 'a;
+type Visit<'a> = dyn FnMut(DataFrame, usize) -> Result<(), PanelError> + 'a;
 
 /// Reads a CSV panel in chunks of about [`CSV_CHUNK_BYTES`], cut at line ends outside quotes,
 /// each parsed by polars (years as integers; a chunk polars cannot type is re-read as text,
@@ -299,8 +323,9 @@ fn csv_chunks(path: &Path, chunk_bytes: usize, visit: &mut Visit) -> Result<Vec<
                     .finish()
             };
             let df = parse(&typed).or_else(|_| parse(&text)).map_err(unreadable(path))?;
-            visit(&df, first_row)?;
-            first_row += df.height();
+            let rows = df.height();
+            visit(df, first_row)?;
+            first_row += rows;
         }
         buf.drain(..cut);
     }
@@ -363,7 +388,7 @@ fn parquet_chunks(path: &Path, chunk_rows: usize, visit: &mut Visit) -> Result<V
             .with_slice(Some((first_row, rows)));
         reader.set_metadata(meta.clone());
         let df = reader.finish().map_err(unreadable(path))?;
-        visit(&df, first_row)?;
+        visit(df, first_row)?;
         first_row += rows;
     }
     Ok(found)

@@ -459,14 +459,7 @@ impl Compiled {
             }
             categories.push((c.weight, first..items.len()));
         }
-        Compiled {
-            disclosures,
-            items,
-            categories,
-            reads,
-            floor: rubric.floor,
-            span: rubric.scale - rubric.floor,
-        }
+        Compiled { disclosures, items, categories, reads, floor: rubric.floor, span: rubric.scale - rubric.floor }
     }
 
     /// Scores one level per disclosure (indexed as [`Compiled::disclosures`]): the score, its
