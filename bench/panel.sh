@@ -175,10 +175,12 @@ measure() {
             best="$t $kb"
             cp "$out" "$out.best"
             cp "$RUN/$name.time" "$RUN/$name.time.best"
+            cp "$RUN/$name.log" "$RUN/$name.log.best"
         fi
     done
     mv "$out.best" "$out"
     mv "$RUN/$name.time.best" "$RUN/$name.time"  # keep the report of the run that counted
+    mv "$RUN/$name.log.best" "$RUN/$name.log"
     echo "$best ${busy:--}" >"$RUN/$name.best"
     note "$name: ${best% *} s, $((${best#* } / 1024)) MB (best of $REPEAT)"
 }
@@ -271,7 +273,7 @@ echo
 echo "swfscore batch --panel vs DuckDB, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GB RAM, best of $REPEAT"
 echo "panel: $PANEL_DESC; rubric: $RUBRIC${PROFILE:+, profile $PROFILE}${UNKNOWN:+, unknown: $UNKNOWN}; output: $OUT_EXT"
 echo "swfscore: $SWFSCORE (sha256 $SHA…)$([[ $HAVE_BATCH == 0 ]] && echo ", no batch command")"
-echo "DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)') via bench/panel_peer.py, ${PEER_THREADS:-$(nproc)} thread(s) (time includes starting Python)"
+echo "DuckDB $(python3 -c 'import duckdb; print(duckdb.__version__)') via bench/panel_peer.py, ${PEER_THREADS:-$(nproc)} thread(s); \"DuckDB s\" includes starting Python, \"query s\" is the peer's own timing of its query"
 echo "load average at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 python3 - "$RUN" "${FORMATS[@]}" <<'PY'
@@ -283,23 +285,30 @@ def best(name):
         return None
     t, kb, busy = open(p).read().split()
     return float(t), int(kb) / 1024, busy == "*"
+def query(name):
+    import re
+    p = os.path.join(run, name + ".log")
+    m = re.search(r"scored in ([0-9.]+) s", open(p).read()) if os.path.exists(p) else None
+    return float(m.group(1)) if m else None
 def ratio(a, b):
     return "–" if a is None or b is None or b == 0 else f"{a / b:.2f}×"
-head = ["format", "panel rows", "swfscore s", "swfscore peak MB", "DuckDB s", "DuckDB peak MB",
-        "DuckDB/swfscore s", "DuckDB/swfscore MB", "agreement"]
+head = ["format", "panel rows", "swfscore s", "swfscore peak MB", "DuckDB s", "query s", "DuckDB peak MB",
+        "DuckDB/swfscore s", "query/swfscore s", "DuckDB/swfscore MB", "agreement"]
 rows, contended = [], False
 for f in formats:
-    s, d = best("swfscore-" + f), best("duckdb-" + f)
+    s, d, q = best("swfscore-" + f), best("duckdb-" + f), query("duckdb-" + f)
     contended |= bool((s and s[2]) or (d and d[2]))
     cell = lambda v, i, fmt: "–" if v is None else format(v[i], fmt) + ("*" if i == 0 and v[2] else "")
     rows.append([f, f"{int(open(os.path.join(run, 'rows-' + f)).read()):,}",
-                 cell(s, 0, ".2f"), cell(s, 1, ".0f"), cell(d, 0, ".2f"), cell(d, 1, ".0f"),
-                 ratio(d and d[0], s and s[0]), ratio(d and d[1], s and s[1]),
+                 cell(s, 0, ".2f"), cell(s, 1, ".0f"), cell(d, 0, ".2f"),
+                 "–" if q is None else f"{q:.2f}", cell(d, 1, ".0f"),
+                 ratio(d and d[0], s and s[0]), ratio(q, s and s[0]), ratio(d and d[1], s and s[1]),
                  open(os.path.join(run, "agree-" + f)).read().strip()])
 w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-line = lambda r: "| " + " | ".join(c.ljust(w[i]) if i in (0, 8) else c.rjust(w[i]) for i, c in enumerate(r)) + " |"
+last = len(head) - 1
+line = lambda r: "| " + " | ".join(c.ljust(w[i]) if i in (0, last) else c.rjust(w[i]) for i, c in enumerate(r)) + " |"
 print(line(head))
-print("|" + "|".join("-" * (w[i] + 2) if i in (0, 8) else "-" * (w[i] + 1) + ":" for i in range(len(head))) + "|")
+print("|" + "|".join("-" * (w[i] + 2) if i in (0, last) else "-" * (w[i] + 1) + ":" for i in range(len(head))) + "|")
 for r in rows:
     print(line(r))
 if contended:
