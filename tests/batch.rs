@@ -12,6 +12,13 @@ fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// The funds `score --as-of YEAR` scores, as JSON results.
+fn scored(year: i32) -> Vec<Value> {
+    let out = run_ok(&repo(), &["score", "--as-of", &year.to_string(), "--format", "json"]).stdout;
+    let s: Value = serde_json::from_str(&out).unwrap();
+    s["results"].as_array().unwrap().iter().filter(|f| f["status"] == "scored").cloned().collect()
+}
+
 fn run_ok(dir: &Path, args: &[&str]) -> Run {
     let r = swfscore(dir, args);
     assert_eq!(r.code, 0, "swfscore {args:?}:\n{}", r.stderr);
@@ -98,10 +105,7 @@ fn batch_equals_history_for_every_rubric_profile_fund_and_year() {
     }
     // Category scores and coverage equal `score --as-of` in a sample of years.
     for year in [1990, 2008, 2026] {
-        let y = year.to_string();
-        let s: Value =
-            serde_json::from_str(&run_ok(&repo(), &["score", "--as-of", &y, "--format", "json"]).stdout).unwrap();
-        for f in s["results"].as_array().unwrap().iter().filter(|f| f["status"] == "scored") {
+        for f in scored(year) {
             let row = rows
                 .iter()
                 .find(|r| {
@@ -182,10 +186,7 @@ fn round_trip(ext: &str) {
     let rows = rows.as_array().unwrap();
     let mut seen = 0;
     for year in 2000..=2026 {
-        let y = year.to_string();
-        let s: Value =
-            serde_json::from_str(&run_ok(&repo(), &["score", "--as-of", &y, "--format", "json"]).stdout).unwrap();
-        for f in s["results"].as_array().unwrap().iter().filter(|f| f["status"] == "scored") {
+        for f in scored(year) {
             let row = rows
                 .iter()
                 .find(|r| r["fund"] == f["fund"] && r["year"] == year)

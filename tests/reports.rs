@@ -171,30 +171,10 @@ fn the_html_page_renders_in_headless_chromium() {
         return;
     };
     let page = repo().join("reports/transparency.html");
-    let profile = tempfile::tempdir().unwrap();
     let shots = repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    let base = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ];
-    let run = |extra: &[String]| {
-        let out = Command::new(browser)
-            .args(base)
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .args(extra)
-            .arg(format!("file://{}", page.display()))
-            .output()
-            .expect("chromium runs");
-        assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let url = format!("file://{}", page.display());
+    let run = |extra: &[String]| headless(browser, &url, extra);
     let dom = run(&["--dump-dom".to_string()]);
     run(&["--window-size=1280,2400".to_string(), format!("--screenshot={}", shots.join("transparency.png").display())]);
     assert!(shots.join("transparency.png").is_file(), "a screenshot is written under target/");
