@@ -335,3 +335,30 @@ fn trend_ranks_funds_by_change_with_the_disclosures_that_moved() {
     let bad = swfscore(&repo(), &["trend", "--from", "2026"]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
 }
+
+#[test]
+fn a_failed_batch_loses_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("out.csv"), "old").unwrap();
+    std::fs::write(t.path().join("bad.csv"), "fund,year,disclosure,level\na,2020,annual_report,ful\n").unwrap();
+    // A full disk: a link to /dev/full, written through as devices are.
+    std::os::unix::fs::symlink("/dev/full", t.path().join("full.csv")).unwrap();
+    let dir = t.path().to_str().unwrap();
+    let data = repo();
+    let data = data.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["batch", "--dir", data, "--panel", "bad.csv", "-o", "out.csv"], "are not a level"),
+        (&["batch", "--dir", data, "-o", "out.xlsx"], "unknown table format"),
+        (&["batch", "--dir", data, "-o", "no/such/folder/out.csv"], "cannot write"),
+        (&["panel", "--dir", data, "-o", "full.csv"], "cannot write"),
+    ];
+    for (args, message) in cases {
+        let r = swfscore(Path::new(dir), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read_to_string(t.path().join("out.csv")).unwrap(), "old", "the old output stands");
+    let left: Vec<_> = std::fs::read_dir(t.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 3, "no temporary or partial file: {left:?}");
+}
