@@ -91,6 +91,10 @@ if ! python3 -c 'import duckdb, pyarrow, numpy, yaml' 2>/dev/null; then
 fi
 
 HAVE_BATCH=1
+if [[ ! -x $SWFSCORE && $SWFSCORE == "$SRC/target/release/swfscore" ]]; then
+    note "building $SWFSCORE (cargo build --release --locked; about 10 minutes from cold)"
+    (cd "$SRC" && cargo build --release --locked >&2) || die "cargo build --release failed"
+fi
 [[ -x $SWFSCORE ]] || die "no swfscore binary at '$SWFSCORE' (cargo build --release, or set SWFSCORE)"
 if ! "$SWFSCORE" batch --help >/dev/null 2>&1; then
     HAVE_BATCH=0
