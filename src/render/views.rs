@@ -866,10 +866,10 @@ pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Record
 /// `trend`: funds ranked by their change between two years, then what moved each.
 pub fn trend(t: &Trend, cx: &Context) -> Doc {
     let mut doc = Doc::titled(format!("Change from {} to {}", t.from, t.to));
-    doc.para(format!(
-        "{}. Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level. \"First confirmed\": unknown in the earlier year (no source then), so the change may be in the record rather than in the fund; the earlier range shows how much was open.",
-        rubric_name(cx, &t.rubric, &t.profile)
-    ));
+    doc.para(rubric_name(cx, &t.rubric, &t.profile));
+    doc.para(
+        "Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level. \"First confirmed\": unknown in the earlier year (no source then), so the change may be in the record rather than in the fund; the earlier range shows how much was open.",
+    );
     let (from, to) = (t.from.to_string(), t.to.to_string());
     let mut table = Table::new(&[
         ("Rank", Align::Right),
