@@ -217,7 +217,7 @@ fn batch(
         }
         None => {
             let views = batch_views(cfg, &base, rubrics, profiles)?;
-            let refs: Vec<(Option<String>, &Dataset)> = views.iter().map(|(p, ds)| (p.clone(), ds)).collect();
+            let refs: Vec<analysis::batch::RepoView> = views.iter().map(|(p, ds)| (p.clone(), ds)).collect();
             analysis::batch::repository(&refs)
         }
     };
