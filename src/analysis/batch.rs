@@ -31,6 +31,17 @@ pub struct View {
     pub categories: Vec<String>,
 }
 
+impl View {
+    /// `ds`'s rubric, scored under `profile` (already applied to `ds`).
+    fn of(ds: &Dataset, profile: Option<String>) -> View {
+        View {
+            rubric: ds.rubric.id.clone(),
+            profile,
+            categories: ds.rubric.categories.iter().map(|c| c.id.clone()).collect(),
+        }
+    }
+}
+
 /// The long table: one [`Row`] per view, fund and year.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Batch {
@@ -64,11 +75,7 @@ pub fn repository(views: &[RepoView]) -> Batch {
     let mut out = Batch { views: Vec::new(), rows: Vec::new() };
     for (k, (profile, ds)) in views.iter().enumerate() {
         let compiled = Compiled::new(&ds.rubric);
-        out.views.push(View {
-            rubric: ds.rubric.id.clone(),
-            profile: profile.clone(),
-            categories: ds.rubric.categories.iter().map(|c| c.id.clone()).collect(),
-        });
+        out.views.push(View::of(ds, profile.clone()));
         let first = ds.funds.iter().map(|f| f.established).min().unwrap_or(0);
         let last = ds.funds.iter().map(|f| f.assessed.year).max().unwrap_or(0);
         for year in first..=last {
@@ -145,12 +152,7 @@ pub fn panel(ds: &Dataset, profile: Option<String>, panel: &Panel) -> Batch {
         .zip(&panel.cells)
         .map(|((scores, rank), &(f, year))| Row { view: 0, fund: panel.funds[f as usize].clone(), year, scores, rank })
         .collect();
-    let view = View {
-        rubric: ds.rubric.id.clone(),
-        profile,
-        categories: ds.rubric.categories.iter().map(|c| c.id.clone()).collect(),
-    };
-    let mut out = Batch { views: vec![view], rows };
+    let mut out = Batch { views: vec![View::of(ds, profile)], rows };
     sort(&mut out.rows);
     out
 }

@@ -2,7 +2,7 @@
 //! disclosures whose level moved and what each move is worth.
 
 use crate::model::{Dataset, Level};
-use crate::score::{Bounds, Compiled, RubricInfo, round_score};
+use crate::score::{Bounds, Compiled, RubricInfo, round_score, round_to};
 use serde::Serialize;
 
 /// Funds ranked by how much their score changed from `from` to `to`.
@@ -80,7 +80,7 @@ pub fn trend(ds: &Dataset, from: i32, to: i32, funds: &[String], profile: Option
             }
             let mut back = after.clone();
             back[k] = before[k];
-            let effect = round_to4(a.score - compiled.score(&back).score);
+            let effect = round_to(a.score - compiled.score(&back).score, 4);
             let kind = if before[k] == Level::Unknown { MoveKind::Confirmed } else { MoveKind::Changed };
             moved.push(Moved { disclosure: d.clone(), from: before[k], to: after[k], kind, effect });
         }
@@ -103,8 +103,4 @@ pub fn trend(ds: &Dataset, from: i32, to: i32, funds: &[String], profile: Option
     }
     out.sort_by(|a, b| (a.rank, &a.fund).cmp(&(b.rank, &b.fund)));
     Trend { rubric: RubricInfo::of(&ds.rubric), profile, from, to, funds: out, not_established }
-}
-
-fn round_to4(x: f64) -> f64 {
-    crate::score::round_to(x, 4)
 }
