@@ -6,6 +6,7 @@ use crate::diag::Diagnostics;
 use crate::model::{Catalogue, Dataset, Fund, LevelChange, Rubric};
 use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
 use crate::{validate, yaml};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -450,20 +451,12 @@ fn parse_funds(funds: Vec<(String, Input)>, catalogue: Option<&Catalogue>) -> (V
         };
         (fund, d)
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(funds.len().max(1));
-    let chunk = funds.len().div_ceil(threads).max(1);
-    let parts: Vec<Vec<(Option<Fund>, Diagnostics)>> = if threads <= 1 {
-        vec![funds.iter().map(one).collect()]
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> =
-                funds.chunks(chunk).map(|c| s.spawn(move || c.iter().map(one).collect::<Vec<_>>())).collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-        })
-    };
+    // Work stealing rather than fixed halves: a core that is slowed (by another process, or
+    // by larger files) hands its share to the other. `collect` keeps file order.
+    let parts: Vec<(Option<Fund>, Diagnostics)> = funds.par_iter().map(one).collect();
     let mut out = Vec::with_capacity(funds.len());
     let mut d = Diagnostics::new();
-    for (fund, diags) in parts.into_iter().flatten() {
+    for (fund, diags) in parts {
         d.extend(diags);
         out.extend(fund);
     }

@@ -547,8 +547,10 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The fund with this id: a binary search, as the funds are sorted by id (renderers look
+    /// a fund up once per table cell, so a linear search made pages quadratic in the funds).
     pub fn fund(&self, id: &str) -> Option<&Fund> {
-        self.funds.iter().find(|f| f.id == id)
+        self.funds.binary_search_by(|f| f.id.as_str().cmp(id)).ok().map(|i| &self.funds[i])
     }
 
     /// The same catalogue and funds (shared, not copied) under another rubric.

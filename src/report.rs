@@ -83,12 +83,21 @@ impl<'a> Report<'a> {
 
     /// The text of one of [`names`].
     pub(crate) fn render(&self, name: &str) -> String {
+        // About 50 KB per fund for the HTML page: reserved, so it is not copied as it grows.
+        let mut s = String::with_capacity(if name.ends_with(".html") { self.r.results.len() * 50_000 } else { 0 });
+        let _ = self.render_to(name, &mut s);
+        s
+    }
+
+    /// Writes one of [`names`] to `out`: the HTML piece by piece, so a file can be written
+    /// without holding the page (tens of megabytes for thousands of funds) in memory.
+    pub(crate) fn render_to(&self, name: &str, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
         let lang = lang_of(name);
         let cx = Context { lang, ..Context::new(self.ds) };
         match name {
-            "scores.csv" => Format::Csv.renderer().scores(&self.r, &cx),
-            "scores.json" => Format::Json.renderer().scores(&self.r, &cx),
-            n if n.ends_with(".md") => self.markdown(&cx),
+            "scores.csv" => out.write_str(&Format::Csv.renderer().scores(&self.r, &cx)),
+            "scores.json" => out.write_str(&Format::Json.renderer().scores(&self.r, &cx)),
+            n if n.ends_with(".md") => out.write_str(&self.markdown(&cx)),
             _ => {
                 let editions = Lang::ALL
                     .into_iter()
@@ -103,7 +112,7 @@ impl<'a> Report<'a> {
                     robustness: Some(&self.robust),
                     editions,
                 };
-                html::page(&self.r, &cx, &extras)
+                html::write_page(out, &self.r, &cx, &extras)
             }
         }
     }

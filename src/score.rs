@@ -8,6 +8,7 @@
 //! fund score = scale × Σ W_k·S_k / Σ W_k over categories with a counted item.
 
 use crate::model::{Dataset, Fund, Item, Level, Rubric, Rule, UnknownRule};
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 /// Scores and category scores are printed, ranked and serialised at this many decimals.
@@ -548,11 +549,8 @@ pub fn raw_score(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> f64 {
 pub fn score(ds: &Dataset, opts: &Options) -> Results {
     let rubric = &ds.rubric;
     let total_w: f64 = rubric.categories.iter().map(|c| c.weight).sum();
-    let mut results: Vec<FundResult> = Vec::new();
-    for fund in ds.funds.iter() {
-        if !opts.funds.is_empty() && !opts.funds.contains(&fund.id) {
-            continue;
-        }
+    // Each fund is scored on its own, on every core; `collect` keeps the funds' order.
+    let one = |fund: &Fund| -> FundResult {
         let year = opts.at_age.map(|a| fund.established + a).or(opts.as_of);
         let label = fund.label().to_string();
         let unscored = if year.is_some_and(|y| y < fund.established) {
@@ -563,7 +561,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             None
         };
         if let Some(status) = unscored {
-            results.push(FundResult {
+            return FundResult {
                 fund: fund.id.clone(),
                 name: fund.name.clone(),
                 label,
@@ -576,8 +574,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                 coverage: Coverage::default(),
                 unknowns: vec![],
                 items: vec![],
-            });
-            continue;
+            };
         }
         let (raw, categories, items) = score_fund(rubric, fund, year);
         let bounds = (!opts.scores_only).then(|| raw_bounds(rubric, fund, year).rounded());
@@ -596,7 +593,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                 }
             }
         }
-        results.push(FundResult {
+        FundResult {
             fund: fund.id.clone(),
             name: fund.name.clone(),
             label,
@@ -609,8 +606,10 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             coverage,
             unknowns: if opts.unknown_effects { unknown_effects(rubric, fund, year) } else { vec![] },
             items: if opts.scores_only { vec![] } else { items },
-        });
-    }
+        }
+    };
+    let mut results: Vec<FundResult> =
+        ds.funds.par_iter().filter(|f| opts.funds.is_empty() || opts.funds.contains(&f.id)).map(one).collect();
     rank(&mut results);
     Results {
         rubric: RubricInfo::of(rubric),

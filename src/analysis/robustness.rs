@@ -620,7 +620,9 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
         let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len().max(1));
         sorted.get(k - 1).copied().unwrap_or(0)
     };
+    // Each fund's column is summarised on its own, on every core (`collect` keeps the order).
     let mut funds: Vec<FundUncertainty> = (0..nf)
+        .into_par_iter()
         .map(|f| {
             let mut col: Vec<u32> = rank_table.iter().skip(f).step_by(nf).copied().collect();
             col.sort_unstable();

@@ -38,16 +38,22 @@ pub struct Extras<'a> {
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The escaped characters are ASCII, so the text between them is copied a run at a time.
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
+    out.push_str(&s[plain..]);
     out
 }
 
@@ -330,27 +336,40 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
             esc(cx.label(&f.fund, &f.label))
         );
     }
+    // Names, titles and levels looked up once, not once per cell.
+    let labels: Vec<&str> = funds.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
+    let row: std::collections::HashMap<&str, usize> = ds.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let grid: Vec<Vec<Option<Level>>> = funds
+        .iter()
+        .map(|f| {
+            let mut levels = vec![None; ds.len()];
+            for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
+                // The first occurrence, as `level_of` finds it.
+                if let Some(&i) = row.get(d.as_str())
+                    && levels[i].is_none()
+                {
+                    levels[i] = Some(*l);
+                }
+            }
+            levels
+        })
+        .collect();
     for (i, d) in ds.iter().enumerate() {
         let y = top + ch * i as f64;
+        let title = disclosure_title(cx, d);
         let _ = writeln!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
             label_w - 8.0,
             y + 14.0,
-            esc(disclosure_title(cx, d))
+            esc(title)
         );
         for (j, f) in funds.iter().enumerate() {
             let x = label_w + cw * j as f64;
-            let l = level_of(f, d);
+            let l = grid[j][i];
             let word = l.map_or("unknown", Level::as_str);
-            let tip = loc.f(
-                "chart.heatmap.cell",
-                &[
-                    ("fund", &cx.label(&f.fund, &f.label)),
-                    ("disclosure", &disclosure_title(cx, d)),
-                    ("level", &cx.level(l)),
-                ],
-            );
+            let tip =
+                loc.f("chart.heatmap.cell", &[("fund", &labels[j]), ("disclosure", &title), ("level", &cx.level(l))]);
             let _ = writeln!(
                 s,
                 "<g><title>{}</title><rect class=\"cell\" data-fund=\"{}\" data-disclosure=\"{d}\" data-level=\"{word}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" stroke=\"#d0d7de\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{}\">{}</text></g>",
@@ -389,10 +408,9 @@ fn matrix_list(r: &Results, cx: &Context, focus: &[&str]) -> String {
     let ds = rubric_disclosures(r);
     let mut s = String::from("<div class=\"matrix-list\">\n");
     for f in r.results.iter().filter(|f| f.score.is_some()) {
-        let groups: Vec<(Level, Vec<&str>)> = Level::ALL
-            .iter()
-            .map(|l| (*l, ds.iter().copied().filter(|d| level_of(f, d).unwrap_or(Level::Unknown) == *l).collect()))
-            .collect();
+        let levels: Vec<(&str, Level)> = ds.iter().map(|d| (*d, level_of(f, d).unwrap_or(Level::Unknown))).collect();
+        let groups: Vec<(Level, Vec<&str>)> =
+            Level::ALL.iter().map(|l| (*l, levels.iter().filter(|(_, x)| x == l).map(|(d, _)| *d).collect())).collect();
         let counts: Vec<String> = groups
             .iter()
             .filter(|(_, v)| !v.is_empty())
@@ -834,53 +852,59 @@ fn header(r: &Results, cx: &Context, extras: &Extras) -> String {
 /// The whole page: ranking (with the weights panel), heatmap, the focus section, a card per
 /// fund, the method and its limits.
 pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
-    let loc = cx.loc();
-    let focus = &extras.focus;
-    let mut s = head(cx.lang, loc.t("page.title"));
     // About 50 KB per fund (its card, row and column): reserve it, so a page for thousands of
     // funds is not copied again and again as it grows.
-    s.reserve(r.results.len() * 50_000);
-    s.push_str(&header(r, cx, extras));
-    let _ = writeln!(s, "<main>\n<section id=\"ranking\">\n<h2>{}</h2>", esc(loc.t("ranking.title")));
-    s.push_str(&bar_chart(r, cx, focus));
+    let mut s = String::with_capacity(r.results.len() * 50_000);
+    let _ = write_page(&mut s, r, cx, extras);
+    s
+}
+
+/// Writes the whole report page to `s` piece by piece, so a caller can stream it to a file
+/// (a page for thousands of funds runs to tens of megabytes) instead of holding it whole.
+pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras: &Extras) -> std::fmt::Result {
+    let loc = cx.loc();
+    let focus = &extras.focus;
+    s.write_str(&head(cx.lang, loc.t("page.title")))?;
+    s.write_str(&header(r, cx, extras))?;
+    writeln!(s, "<main>\n<section id=\"ranking\">\n<h2>{}</h2>", esc(loc.t("ranking.title")))?;
+    s.write_str(&bar_chart(r, cx, focus))?;
     if !focus.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.focus_note")));
+        writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.focus_note")))?;
     }
-    s.push_str(&weights::panel(r, cx));
-    s.push_str(&scores_table(r, cx, focus));
-    let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.range_note")));
-    let _ = writeln!(
+    s.write_str(&weights::panel(r, cx))?;
+    s.write_str(&scores_table(r, cx, focus))?;
+    writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.range_note")))?;
+    writeln!(
         s,
         "</section>\n<section id=\"matrix\">\n<h2>{}</h2>\n<p class=\"muted\">{}</p>\n<div class=\"heatmap-wrap scroll\">",
         esc(loc.t("matrix.title")),
         esc(loc.t("matrix.lead"))
-    );
-    s.push_str(&heatmap(r, cx));
-    s.push_str("</div>\n");
-    s.push_str(&matrix_list(r, cx, focus));
-    s.push_str("</section>\n");
-    s.push_str(&focus_section(r, cx, extras));
+    )?;
+    s.write_str(&heatmap(r, cx))?;
+    s.write_str("</div>\n")?;
+    s.write_str(&matrix_list(r, cx, focus))?;
+    s.write_str("</section>\n")?;
+    s.write_str(&focus_section(r, cx, extras))?;
     if let Some(c) = extras.rubrics {
-        s.push_str(&rubrics_section(c, cx));
+        s.write_str(&rubrics_section(c, cx))?;
     }
     if let Some(rb) = extras.robustness {
-        s.push_str("<div id=\"robustness\">\n");
+        s.write_str("<div id=\"robustness\">\n")?;
         let doc = crate::render::views::robustness(rb, cx);
-        let _ = writeln!(s, "<section>\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()));
-        s.push_str(&interval_chart(rb, cx, focus));
-        s.push_str(&markup::Doc { title: None, blocks: doc.blocks }.html());
-        s.push_str("</section>\n</div>\n");
+        writeln!(s, "<section>\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()))?;
+        s.write_str(&interval_chart(rb, cx, focus))?;
+        s.write_str(&markup::Doc { title: None, blocks: doc.blocks }.html())?;
+        s.write_str("</section>\n</div>\n")?;
     }
-    let _ = writeln!(s, "<section id=\"funds\">\n<h2>{}</h2>\n<div class=\"cards\">", esc(loc.t("funds.title")));
+    writeln!(s, "<section id=\"funds\">\n<h2>{}</h2>\n<div class=\"cards\">", esc(loc.t("funds.title")))?;
     for f in &r.results {
-        s.push_str(&card(r, f, cx, false, focus));
+        s.write_str(&card(r, f, cx, false, focus))?;
     }
-    s.push_str("</div>\n</section>\n");
-    s.push_str(&method(r, cx));
-    s.push_str("</main>\n");
-    s.push_str(&weights::script(r, cx));
-    s.push_str("</body>\n</html>\n");
-    s
+    s.write_str("</div>\n</section>\n")?;
+    s.write_str(&method(r, cx))?;
+    s.write_str("</main>\n")?;
+    s.write_str(&weights::script(r, cx))?;
+    s.write_str("</body>\n</html>\n")
 }
 
 /// A page holding one view's document.
