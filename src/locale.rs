@@ -6,7 +6,7 @@
 use crate::diag::Diagnostic;
 use crate::raw::RawLocale;
 use std::collections::BTreeMap;
-use std::fmt::Display;
+use std::fmt::{Display, Write as _};
 use std::sync::OnceLock;
 
 /// A language the report is published in.
@@ -86,11 +86,29 @@ impl Locale {
 
     /// The message `key` with each `{name}` replaced by its value.
     pub fn f(&self, key: &str, args: &[(&str, &dyn Display)]) -> String {
-        let mut s = self.t(key).to_string();
-        for (name, value) in args {
-            s = s.replace(&format!("{{{name}}}"), &value.to_string());
+        // One pass over the message: each `{name}` with a value is replaced, anything else is
+        // kept as written, and a value is never searched for placeholders itself.
+        let mut rest = self.t(key);
+        let mut out = String::with_capacity(rest.len() + 32);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after
+                .find('}')
+                .and_then(|close| args.iter().find(|(n, _)| *n == &after[..close]).map(|(_, v)| (v, close)));
+            match value {
+                Some((v, close)) => {
+                    let _ = write!(out, "{v}");
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        s
+        out.push_str(rest);
+        out
     }
 
     /// Whether the file has a message for `key`.
@@ -125,6 +143,16 @@ mod tests {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        let mut l = Locale::parse(Lang::En.source().1, "en.yaml").unwrap();
+        l.messages.insert("t".into(), "{a} and {b}, {a} again; {c} and {unclosed".into());
+        let s = l.f("t", &[("a", &"x{b}"), ("b", &2.5), ("a", &"not this")]);
+        assert_eq!(s, "x{b} and 2.5, x{b} again; {c} and {unclosed", "a value is not searched for placeholders");
+        l.messages.insert("u".into(), "no placeholders, {} {}".into());
+        assert_eq!(l.f("u", &[("a", &1)]), "no placeholders, {} {}");
     }
 
     #[test]

@@ -586,6 +586,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_fund_is_found_by_its_id_whatever_order_the_files_come_in() {
+        let alpha = include_str!("../tests/fixtures/mini/funds/alpha.yaml");
+        let stems = ["zeta", "alpha_10", "alpha", "beta_2", "alpha_2", "a", "beta", "alpha_1"];
+        let texts: Vec<(String, String)> =
+            stems.iter().map(|s| (s.to_string(), alpha.replacen("id: alpha", &format!("id: {s}"), 1))).collect();
+        let funds: Vec<(&str, &str)> = texts.iter().map(|(s, t)| (s.as_str(), t.as_str())).collect();
+        let ds = crate::load::from_texts(
+            include_str!("../tests/fixtures/mini/disclosures.yaml"),
+            include_str!("../tests/fixtures/mini/rubric.yaml"),
+            &funds,
+        )
+        .dataset
+        .expect("the copies load");
+        assert_eq!(ds.funds.len(), stems.len());
+        for s in stems {
+            assert_eq!(ds.fund(s).map(|f| f.id.as_str()), Some(s), "{s}");
+        }
+        for missing in ["", "alph", "alpha_3", "zz", "Alpha"] {
+            assert!(ds.fund(missing).is_none(), "{missing}");
+        }
+    }
+
+    #[test]
     fn dates_parse_at_three_precisions_and_check_the_calendar() {
         assert_eq!(Date::parse("2025-12-04").unwrap().to_string(), "2025-12-04");
         assert_eq!(Date::parse("2025-12").unwrap().to_string(), "2025-12");

@@ -144,6 +144,9 @@ pub struct Model {
     /// For fund f and item i, the levels of the item's disclosures: `levels[offsets[f*n+i]..offsets[f*n+i+1]]`.
     levels: Vec<Level>,
     offsets: Vec<usize>,
+    /// For fund f and item i, the credit slot of its one level (see [`slot`]), or [`MANY`]
+    /// when the item reads several disclosures: the common case without the indirection.
+    single: Vec<u8>,
     default_partial: f64,
     unknown: UnknownRule,
     floor: f64,
@@ -223,6 +226,13 @@ impl Model {
                 offsets.push(levels.len());
             }
         }
+        let single = offsets
+            .windows(2)
+            .map(|w| match &levels[w[0]..w[1]] {
+                [l] => slot(*l),
+                _ => MANY,
+            })
+            .collect();
         Model {
             funds,
             labels,
@@ -233,6 +243,7 @@ impl Model {
             nominal_set,
             levels,
             offsets,
+            single,
             default_partial: rubric.credits.partial,
             unknown: rubric.unknown,
             floor: rubric.floor,
@@ -287,13 +298,6 @@ impl Model {
             };
             credit[i] = [item.full, partial, item.none, f64::NAN, unknown];
         }
-        let slot = |l: Level| match l {
-            Level::Full => 0,
-            Level::Partial => 1,
-            Level::None => 2,
-            Level::NotApplicable => 3,
-            Level::Unknown => 4,
-        };
         let mut sw = vec![0.0; self.categories];
         let mut swc = vec![0.0; self.categories];
         let span = self.scale - self.floor;
@@ -306,10 +310,11 @@ impl Model {
                     continue;
                 }
                 let k = f * n + i;
-                let levels = &self.levels[self.offsets[k]..self.offsets[k + 1]];
-                let c = if let [l] = levels {
-                    credit[i][slot(*l)]
+                let one = self.single[k];
+                let c = if one != MANY {
+                    credit[i][usize::from(one)]
                 } else {
+                    let levels = &self.levels[self.offsets[k]..self.offsets[k + 1]];
                     let mut acc = match item.rule {
                         Combine::Min => f64::INFINITY,
                         Combine::Max => f64::NEG_INFINITY,
@@ -317,7 +322,7 @@ impl Model {
                     };
                     let mut count = 0u32;
                     for l in levels {
-                        let c = credit[i][slot(*l)];
+                        let c = credit[i][usize::from(slot(*l))];
                         if c.is_nan() {
                             continue;
                         }
@@ -425,6 +430,20 @@ impl Model {
 }
 
 /// Competition ranks (1, 2, 2, 4) on scores rounded to the printed precision.
+/// Marks an item that reads several disclosures in [`Model`]'s `single`.
+const MANY: u8 = u8::MAX;
+
+/// A level's place in an item's credit table: full, partial, none, not applicable, unknown.
+fn slot(l: Level) -> u8 {
+    match l {
+        Level::Full => 0,
+        Level::Partial => 1,
+        Level::None => 2,
+        Level::NotApplicable => 3,
+        Level::Unknown => 4,
+    }
+}
+
 fn ranks(scores: &[f64], out: &mut [u32]) {
     let rounded: Vec<f64> = scores.iter().map(|s| round_score(*s)).collect();
     let mut order: Vec<usize> = (0..scores.len()).collect();

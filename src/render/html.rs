@@ -38,6 +38,12 @@ pub struct Extras<'a> {
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    esc_into(&mut out, s);
+    out
+}
+
+/// [`esc`] appending to `out`.
+fn esc_into(out: &mut String, s: &str) {
     // The escaped characters are ASCII, so the text between them is copied a run at a time.
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -54,7 +60,6 @@ pub fn esc(s: &str) -> String {
         plain = i + 1;
     }
     out.push_str(&s[plain..]);
-    out
 }
 
 /// English text from the data (a source title, a quote), marked as English for readers and
@@ -354,32 +359,36 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
             levels
         })
         .collect();
+    // Coordinates formatted once per column and row, not once per cell.
+    let cols: Vec<(String, String, String)> = funds
+        .iter()
+        .enumerate()
+        .map(|(j, f)| {
+            let x = label_w + cw * j as f64;
+            (format!("{x:.1}"), format!("{:.1}", x + cw / 2.0 - 1.0), esc(&f.fund))
+        })
+        .collect();
+    let (w, h) = (format!("{:.1}", cw - 2.0), format!("{:.1}", ch - 2.0));
     for (i, d) in ds.iter().enumerate() {
         let y = top + ch * i as f64;
         let title = disclosure_title(cx, d);
+        let (ys, ys14) = (format!("{y:.1}"), format!("{:.1}", y + 14.0));
         let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{ys14}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
             label_w - 8.0,
-            y + 14.0,
             esc(title)
         );
-        for (j, f) in funds.iter().enumerate() {
-            let x = label_w + cw * j as f64;
+        for (j, (x, xm, id)) in cols.iter().enumerate() {
             let l = grid[j][i];
             let word = l.map_or("unknown", Level::as_str);
             let tip =
                 loc.f("chart.heatmap.cell", &[("fund", &labels[j]), ("disclosure", &title), ("level", &cx.level(l))]);
             let _ = writeln!(
                 s,
-                "<g><title>{}</title><rect class=\"cell\" data-fund=\"{}\" data-disclosure=\"{d}\" data-level=\"{word}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\" stroke=\"#d0d7de\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{}\">{}</text></g>",
+                "<g><title>{}</title><rect class=\"cell\" data-fund=\"{id}\" data-disclosure=\"{d}\" data-level=\"{word}\" x=\"{x}\" y=\"{ys}\" width=\"{w}\" height=\"{h}\" fill=\"{}\" stroke=\"#d0d7de\"/><text x=\"{xm}\" y=\"{ys14}\" font-size=\"12\" text-anchor=\"middle\" fill=\"{}\">{}</text></g>",
                 esc(&tip),
-                esc(&f.fund),
-                cw - 2.0,
-                ch - 2.0,
                 level_colour(l),
-                x + cw / 2.0 - 1.0,
-                y + 14.0,
                 if matches!(l, Some(Level::Unknown) | None) { "#59636e" } else { "#ffffff" },
                 level_symbol(l)
             );
@@ -527,22 +536,31 @@ fn facts(fund: &crate::model::Fund, cx: &Context) -> String {
 }
 
 /// The evidence for one disclosure: each source linked, secondary ones marked.
-fn evidence_links(fund: &crate::model::Fund, d: &str, year: Option<i32>, cx: &Context) -> String {
-    let mut s = String::new();
+fn evidence_links(s: &mut String, fund: &crate::model::Fund, d: &str, year: Option<i32>, cx: &Context) {
+    // Written straight into the card: a page for thousands of funds has hundreds of thousands
+    // of these, and building each piece as a string of its own was most of the page's cost.
     for e in fund.standing(d, year).evidence {
-        let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
-        let title = match &e.url {
-            Some(u) => format!("<a class=\"evidence\" href=\"{}\">{}</a>", esc(u), en(&e.source)),
-            None => en(&e.source),
-        };
-        let mark = if e.is_secondary() {
-            format!(" <span class=\"secondary\">{}</span>", esc(cx.loc().t("evidence.secondary")))
-        } else {
-            String::new()
-        };
-        let _ = write!(s, " · {title}{date}{mark}");
+        s.push_str(" · ");
+        if let Some(u) = &e.url {
+            s.push_str("<a class=\"evidence\" href=\"");
+            esc_into(s, u);
+            s.push_str("\">");
+        }
+        s.push_str("<span lang=\"en\">");
+        esc_into(s, &e.source);
+        s.push_str("</span>");
+        if e.url.is_some() {
+            s.push_str("</a>");
+        }
+        if let Some(date) = e.date {
+            let _ = write!(s, ", {date}");
+        }
+        if e.is_secondary() {
+            s.push_str(" <span class=\"secondary\">");
+            esc_into(s, cx.loc().t("evidence.secondary"));
+            s.push_str("</span>");
+        }
     }
-    s
 }
 
 /// A fund's card; `open` unfolds its evidence.
@@ -592,26 +610,21 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
     }
     s.push_str(if open { "<details open>" } else { "<details>" });
     let _ = writeln!(s, "<summary>{}</summary>\n<ul>", esc(loc.t("card.evidence")));
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for i in by_points_lost(f) {
         for (d, l) in &i.levels {
-            if seen.contains(&d.as_str()) {
+            if !seen.insert(d.as_str()) {
                 continue;
             }
-            seen.push(d);
-            let _ = write!(
-                s,
-                "<li><span class=\"lv lv-{}\">{} {}</span> {}",
-                l.as_str(),
-                level_symbol(Some(*l)),
-                esc(cx.level(Some(*l))),
-                esc(disclosure_title(cx, d))
-            );
+            let _ = write!(s, "<li><span class=\"lv lv-{}\">{} ", l.as_str(), level_symbol(Some(*l)));
+            esc_into(&mut s, cx.level(Some(*l)));
+            s.push_str("</span> ");
+            esc_into(&mut s, disclosure_title(cx, d));
             if i.lost > 0.0 {
                 let _ = write!(s, " <span class=\"muted\">(−{:.2})</span>", i.lost);
             }
             if let Some(fd) = fund {
-                s.push_str(&evidence_links(fd, d, f.year, cx));
+                evidence_links(&mut s, fd, d, f.year, cx);
             }
             s.push_str("</li>\n");
         }
