@@ -516,3 +516,66 @@ fn a_killed_robustness_run_leaves_the_previous_output_whole() {
         assert_eq!(temps, 0, "nothing staged before the run finished computing");
     }
 }
+
+#[test]
+fn a_report_that_cannot_write_one_file_writes_none() {
+    let t = data_copy();
+    let out = t.path().join("out");
+    // A folder where the Chinese Markdown report should go: that one file cannot be written.
+    std::fs::create_dir_all(out.join("transparency.zh-Hant.md")).unwrap();
+    let r = swfscore(t.path(), &["report", "--out", "out"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot write out/transparency.zh-Hant.md"), "{}", r.stderr);
+    let left: Vec<String> =
+        std::fs::read_dir(&out).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, ["transparency.zh-Hant.md"], "the other files, written in parallel, were removed");
+}
+
+/// Runs the binary in `dir` with `RAYON_NUM_THREADS=threads`.
+fn with_threads(dir: &Path, threads: &str, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
+        .args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn loading_scoring_and_reports_give_the_same_bytes_on_one_thread_or_eight() {
+    let t = many_funds(60);
+    let dir = t.path();
+    let mut stems: Vec<String> = std::fs::read_dir(dir.join("funds"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    stems.sort();
+    for args in [&["score", "--format", "json"][..], &["history", &stems[3], &stems[40], "--format", "csv"]] {
+        let one = with_threads(dir, "1", args);
+        assert_eq!(one.0, 0, "{}", one.2);
+        assert_eq!(one, with_threads(dir, "8", args), "{args:?}");
+    }
+    assert_eq!(with_threads(dir, "1", &["report", "--out", "one"]).0, 0);
+    assert_eq!(with_threads(dir, "8", &["report", "--out", "eight"]).0, 0);
+    for f in ["transparency.md", "transparency.html", "transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
+        let one = std::fs::read(dir.join("one").join(f)).unwrap();
+        assert!(one == std::fs::read(dir.join("eight").join(f)).unwrap(), "{f} differs between 1 and 8 threads");
+    }
+    // Problems in many files are listed in file order whatever the number of threads.
+    let broken: Vec<&str> = [5, 17, 33, 48, 70].iter().map(|&i| stems[i].as_str()).collect();
+    for b in &broken {
+        replace_block(&dir.join(format!("funds/{b}.yaml")), "holdings_list", "    level: fully\n");
+    }
+    let one = with_threads(dir, "1", &["validate"]);
+    assert_eq!(one.0, 1, "validate fails its check:\n{}", one.2);
+    assert_eq!(one, with_threads(dir, "8", &["validate"]));
+    let at: Vec<usize> = broken
+        .iter()
+        .map(|b| one.2.find(&format!("funds/{b}.yaml")).unwrap_or_else(|| panic!("{b}:\n{}", one.2)))
+        .collect();
+    assert!(at.is_sorted(), "diagnostics in file order:\n{}", one.2);
+}
