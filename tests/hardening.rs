@@ -531,19 +531,6 @@ fn a_report_that_cannot_write_one_file_writes_none() {
     assert_eq!(left, ["transparency.zh-Hant.md"], "the other files, written in parallel, were removed");
 }
 
-/// Runs the binary in `dir` with `RAYON_NUM_THREADS=threads`.
-fn with_threads(dir: &Path, threads: &str, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
-        .args(args)
-        .current_dir(dir)
-        .env("RAYON_NUM_THREADS", threads)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
-}
-
 #[test]
 fn loading_scoring_and_reports_give_the_same_bytes_on_one_thread_or_eight() {
     let t = many_funds(60);
@@ -556,11 +543,11 @@ fn loading_scoring_and_reports_give_the_same_bytes_on_one_thread_or_eight() {
     stems.sort();
     for args in [&["score", "--format", "json"][..], &["history", &stems[3], &stems[40], "--format", "csv"]] {
         let one = with_threads(dir, "1", args);
-        assert_eq!(one.0, 0, "{}", one.2);
+        assert_eq!(one.code, 0, "{}", one.stderr);
         assert_eq!(one, with_threads(dir, "8", args), "{args:?}");
     }
-    assert_eq!(with_threads(dir, "1", &["report", "--out", "one"]).0, 0);
-    assert_eq!(with_threads(dir, "8", &["report", "--out", "eight"]).0, 0);
+    assert_eq!(with_threads(dir, "1", &["report", "--out", "one"]).code, 0);
+    assert_eq!(with_threads(dir, "8", &["report", "--out", "eight"]).code, 0);
     for f in ["transparency.md", "transparency.html", "transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
         let one = std::fs::read(dir.join("one").join(f)).unwrap();
         assert!(one == std::fs::read(dir.join("eight").join(f)).unwrap(), "{f} differs between 1 and 8 threads");
@@ -571,11 +558,11 @@ fn loading_scoring_and_reports_give_the_same_bytes_on_one_thread_or_eight() {
         replace_block(&dir.join(format!("funds/{b}.yaml")), "holdings_list", "    level: fully\n");
     }
     let one = with_threads(dir, "1", &["validate"]);
-    assert_eq!(one.0, 1, "validate fails its check:\n{}", one.2);
+    assert_eq!(one.code, 1, "validate fails its check:\n{}", one.stderr);
     assert_eq!(one, with_threads(dir, "8", &["validate"]));
     let at: Vec<usize> = broken
         .iter()
-        .map(|b| one.2.find(&format!("funds/{b}.yaml")).unwrap_or_else(|| panic!("{b}:\n{}", one.2)))
+        .map(|b| one.stderr.find(&format!("funds/{b}.yaml")).unwrap_or_else(|| panic!("{b}:\n{}", one.stderr)))
         .collect();
-    assert!(at.is_sorted(), "diagnostics in file order:\n{}", one.2);
+    assert!(at.is_sorted(), "diagnostics in file order:\n{}", one.stderr);
 }

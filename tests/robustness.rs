@@ -1,18 +1,11 @@
 //! `robustness`: rank intervals, Sobol indices, determinism across thread counts.
 
 use crate::util::*;
-use std::process::Command;
 
 fn run_with_threads(dir: &std::path::Path, threads: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_swfscore"))
-        .args(args)
-        .current_dir(dir)
-        .env("RAYON_NUM_THREADS", threads)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    let r = with_threads(dir, threads, args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
 }
 
 #[test]

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What a run of the binary did.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,
@@ -16,12 +16,16 @@ pub fn repo() -> PathBuf {
 
 /// Runs `swfscore ARGS` in `dir`, without colour.
 pub fn swfscore(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_swfscore"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    run(Command::new(env!("CARGO_BIN_EXE_swfscore")).args(args).current_dir(dir))
+}
+
+/// [`swfscore`] with `RAYON_NUM_THREADS=threads`.
+pub fn with_threads(dir: &Path, threads: &str, args: &[&str]) -> Run {
+    run(Command::new(env!("CARGO_BIN_EXE_swfscore")).args(args).current_dir(dir).env("RAYON_NUM_THREADS", threads))
+}
+
+fn run(c: &mut Command) -> Run {
+    let out = c.env("NO_COLOR", "1").output().expect("the binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),

@@ -108,14 +108,20 @@ fn data(r: &Results, cx: &Context) -> Value {
             offered.insert(id.to_string(), weights_json(&p));
         }
     }
+    let disclosures = super::rubric_disclosures(r);
     let funds: Vec<Value> = r
         .results
         .iter()
         .filter(|f| f.score.is_some())
         .map(|f| {
-            let levels: Map<String, Value> = super::rubric_disclosures(r)
-                .into_iter()
-                .map(|d| (d.to_string(), json!(super::level_of(f, d).unwrap_or(Level::Unknown).as_str())))
+            // Each disclosure's first level among the items, as `level_of` finds it.
+            let mut first: std::collections::HashMap<&str, Level> = std::collections::HashMap::new();
+            for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
+                first.entry(d.as_str()).or_insert(*l);
+            }
+            let levels: Map<String, Value> = disclosures
+                .iter()
+                .map(|d| (d.to_string(), json!(first.get(d).copied().unwrap_or(Level::Unknown).as_str())))
                 .collect();
             json!({ "id": f.fund, "name": cx.name(&f.fund, &f.name), "levels": levels })
         })
