@@ -44,19 +44,29 @@ pub fn esc(s: &str) -> String {
 
 /// [`esc`] appending to `out`.
 fn esc_into(out: &mut String, s: &str) {
-    // The escaped characters are ASCII, so the text between them is copied a run at a time.
+    // The escaped characters are ASCII, so the text between them is copied a run at a time,
+    // found with a table lookup per byte (most text has none of them).
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t
+    };
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
+    while let Some(k) = bytes[plain..].iter().position(|b| SPECIAL[usize::from(*b)]) {
+        let i = plain + k;
+        out.push_str(&s[plain..i]);
+        out.push_str(match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        out.push_str(entity);
+            _ => "&#39;",
+        });
         plain = i + 1;
     }
     out.push_str(&s[plain..]);
@@ -989,6 +999,18 @@ mod tests {
             source: None,
             url: None,
         }
+    }
+
+    #[test]
+    fn escaping_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(esc(""), "");
+        assert_eq!(esc("plain 港投公司 text"), "plain 港投公司 text");
+        assert_eq!(
+            esc("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(esc("&&"), "&amp;&amp;");
+        assert_eq!(esc("淡馬錫<'"), "淡馬錫&lt;&#39;");
     }
 
     #[test]

@@ -99,7 +99,30 @@ fn weights_json(rubric: &Rubric) -> Value {
 }
 
 /// Everything the script needs, as JSON.
-fn data(r: &Results, cx: &Context) -> Value {
+/// The page's embedded data. Its fields are in the order of their names, as the objects
+/// built with `json!` around it sort theirs, and every fund's levels are written straight
+/// from the results (no JSON value per level: thousands of funds have hundreds of thousands).
+#[derive(serde::Serialize)]
+struct Data<'a> {
+    categories: Value,
+    default: Value,
+    floor: f64,
+    funds: Vec<FundLevels<'a>>,
+    presets: Map<String, Value>,
+    scale: f64,
+    text: Map<String, Value>,
+    unknown: &'static str,
+}
+
+/// One fund in [`Data`]: its level on each disclosure the rubric reads, by id.
+#[derive(serde::Serialize)]
+struct FundLevels<'a> {
+    id: &'a str,
+    levels: std::collections::BTreeMap<&'a str, &'static str>,
+    name: &'a str,
+}
+
+fn data<'a>(r: &'a Results, cx: &Context<'a>) -> Data<'a> {
     let loc = cx.loc();
     let rubric = &cx.dataset.rubric;
     let mut offered = Map::new();
@@ -109,7 +132,7 @@ fn data(r: &Results, cx: &Context) -> Value {
         }
     }
     let disclosures = super::rubric_disclosures(r);
-    let funds: Vec<Value> = r
+    let funds = r
         .results
         .iter()
         .filter(|f| f.score.is_some())
@@ -119,30 +142,28 @@ fn data(r: &Results, cx: &Context) -> Value {
             for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
                 first.entry(d.as_str()).or_insert(*l);
             }
-            let levels: Map<String, Value> = disclosures
-                .iter()
-                .map(|d| (d.to_string(), json!(first.get(d).copied().unwrap_or(Level::Unknown).as_str())))
-                .collect();
-            json!({ "id": f.fund, "name": cx.name(&f.fund, &f.name), "levels": levels })
+            let levels =
+                disclosures.iter().map(|d| (*d, first.get(d).copied().unwrap_or(Level::Unknown).as_str())).collect();
+            FundLevels { id: &f.fund, levels, name: cx.name(&f.fund, &f.name) }
         })
         .collect();
     let text: Map<String, Value> = ["weights.status_custom", "weights.status_zero", "chart.ranking.bar"]
         .iter()
         .map(|k| (k.to_string(), json!(loc.t(k))))
         .collect();
-    json!({
-        "scale": r.rubric.scale,
-        "floor": r.rubric.floor,
-        "unknown": match r.rubric.unknown {
+    Data {
+        categories: rubric_json(rubric),
+        default: weights_json(rubric),
+        floor: r.rubric.floor,
+        funds,
+        presets: offered,
+        scale: r.rubric.scale,
+        text,
+        unknown: match r.rubric.unknown {
             crate::model::UnknownRule::None => "none",
             crate::model::UnknownRule::Exclude => "exclude",
         },
-        "categories": rubric_json(rubric),
-        "default": weights_json(rubric),
-        "presets": offered,
-        "funds": funds,
-        "text": text,
-    })
+    }
 }
 
 /// The embedded data and the script.
