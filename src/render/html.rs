@@ -353,22 +353,7 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
     }
     // Names, titles and levels looked up once, not once per cell.
     let labels: Vec<&str> = funds.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
-    let row: std::collections::HashMap<&str, usize> = ds.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-    let grid: Vec<Vec<Option<Level>>> = funds
-        .iter()
-        .map(|f| {
-            let mut levels = vec![None; ds.len()];
-            for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
-                // The first occurrence, as `level_of` finds it.
-                if let Some(&i) = row.get(d.as_str())
-                    && levels[i].is_none()
-                {
-                    levels[i] = Some(*l);
-                }
-            }
-            levels
-        })
-        .collect();
+    let grid: Vec<_> = funds.iter().map(|f| levels_of(f)).collect();
     // Coordinates formatted once per column and row, not once per cell.
     let cols: Vec<(String, String, String)> = funds
         .iter()
@@ -390,7 +375,7 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
             esc(title)
         );
         for (j, (x, xm, id)) in cols.iter().enumerate() {
-            let l = grid[j][i];
+            let l = grid[j].get(d).copied();
             let word = l.map_or("unknown", Level::as_str);
             let tip =
                 loc.f("chart.heatmap.cell", &[("fund", &labels[j]), ("disclosure", &title), ("level", &cx.level(l))]);
@@ -427,7 +412,9 @@ fn matrix_list(r: &Results, cx: &Context, focus: &[&str]) -> String {
     let ds = rubric_disclosures(r);
     let mut s = String::from("<div class=\"matrix-list\">\n");
     for f in r.results.iter().filter(|f| f.score.is_some()) {
-        let levels: Vec<(&str, Level)> = ds.iter().map(|d| (*d, level_of(f, d).unwrap_or(Level::Unknown))).collect();
+        let of = levels_of(f);
+        let levels: Vec<(&str, Level)> =
+            ds.iter().map(|d| (*d, of.get(d).copied().unwrap_or(Level::Unknown))).collect();
         let groups: Vec<(Level, Vec<&str>)> =
             Level::ALL.iter().map(|l| (*l, levels.iter().filter(|(_, x)| x == l).map(|(d, _)| *d).collect())).collect();
         let counts: Vec<String> = groups

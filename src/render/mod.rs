@@ -220,6 +220,16 @@ pub fn level_of(f: &FundResult, disclosure: &str) -> Option<Level> {
     f.items.iter().flat_map(|i| i.levels.iter()).find(|(d, _)| d == disclosure).map(|(_, l)| *l)
 }
 
+/// Every disclosure's level in a fund's results, as [`level_of`] finds it (the first among
+/// the items), for a renderer that looks up many disclosures of one fund.
+pub fn levels_of(f: &FundResult) -> std::collections::HashMap<&str, Level> {
+    let mut m = std::collections::HashMap::new();
+    for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
+        m.entry(d.as_str()).or_insert(*l);
+    }
+    m
+}
+
 /// The message key of a short form of a level for matrices (`full`, `n/a`, `?`).
 pub fn level_short(l: Option<Level>) -> &'static str {
     match l {

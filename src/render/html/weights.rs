@@ -137,11 +137,7 @@ fn data<'a>(r: &'a Results, cx: &Context<'a>) -> Data<'a> {
         .iter()
         .filter(|f| f.score.is_some())
         .map(|f| {
-            // Each disclosure's first level among the items, as `level_of` finds it.
-            let mut first: std::collections::HashMap<&str, Level> = std::collections::HashMap::new();
-            for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
-                first.entry(d.as_str()).or_insert(*l);
-            }
+            let first = super::levels_of(f);
             let levels =
                 disclosures.iter().map(|d| (*d, first.get(d).copied().unwrap_or(Level::Unknown).as_str())).collect();
             FundLevels { id: &f.fund, levels, name: cx.name(&f.fund, &f.name) }
