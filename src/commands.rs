@@ -579,8 +579,8 @@ pub fn dataset(cfg: &Config) -> Result<Dataset, Error> {
     }
     let ds = dataset.ok_or(Error::Input(diagnostics.clone()))?;
     // The funds live until the process exits: a command loads them once and exits when it is
-    // done, and freeing every descriptor's strings one by one on the way out is serial work
-    // after the parallel load (on 1,500 funds, about half as long as scoring them).
+    // done, and freeing every descriptor's strings one by one on the way out would be serial
+    // work on one core after the parallel load.
     std::mem::forget(std::sync::Arc::clone(&ds.funds));
     if diagnostics.warnings() > 0 {
         note(&format!("{} warning(s) in the inputs; `swfscore validate` lists them", diagnostics.warnings()));

@@ -83,8 +83,8 @@ impl<'a> Report<'a> {
 
     /// The text of one of [`names`].
     pub(crate) fn render(&self, name: &str) -> String {
-        // About 50 KB per fund for the HTML page: reserved, so it is not copied as it grows.
-        let mut s = String::with_capacity(if name.ends_with(".html") { self.r.results.len() * 50_000 } else { 0 });
+        let html = name.ends_with(".html");
+        let mut s = String::with_capacity(if html { self.r.results.len() * html::PAGE_BYTES_PER_FUND } else { 0 });
         let _ = self.render_to(name, &mut s);
         s
     }

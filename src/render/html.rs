@@ -859,12 +859,15 @@ fn header(r: &Results, cx: &Context, extras: &Extras) -> String {
     s
 }
 
+/// About how many bytes the page takes per fund (its card, row and column): reserved when the
+/// page is built in memory, so a page for thousands of funds is not copied again and again
+/// as it grows.
+pub(crate) const PAGE_BYTES_PER_FUND: usize = 50_000;
+
 /// The whole page: ranking (with the weights panel), heatmap, the focus section, a card per
 /// fund, the method and its limits.
 pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
-    // About 50 KB per fund (its card, row and column): reserve it, so a page for thousands of
-    // funds is not copied again and again as it grows.
-    let mut s = String::with_capacity(r.results.len() * 50_000);
+    let mut s = String::with_capacity(r.results.len() * PAGE_BYTES_PER_FUND);
     let _ = write_page(&mut s, r, cx, extras);
     s
 }
