@@ -9,8 +9,9 @@ are kept as they are, so the copy validates like the original:
 
 * a disclosure with no evidence is drawn among none/unknown only (a `full` or
   `partial` level needs evidence);
-* `since`/`known_since`/history do not depend on the current level in the
-  validator, so they stay valid whatever level is drawn.
+* a disclosure with `history` is never drawn at its last history entry's level
+  (the validator rejects a history entry that already holds the current level);
+  otherwise `since`/`known_since`/history stay valid whatever level is drawn.
 
 The copies are written as text: the real file is split once into chunks
 around its `id:` line and its disclosures' `level:` lines, and each copy is a
@@ -66,14 +67,17 @@ class Template:
         self.id = str(data["id"])
         if self.id != path.stem:
             die(f"{path}: id `{self.id}` does not match the file name")
-        evidenced = {
-            k: bool((v or {}).get("evidence")) for k, v in (data["disclosures"] or {}).items()
+        disclosures = data["disclosures"] or {}
+        evidenced = {k: bool((v or {}).get("evidence")) for k, v in disclosures.items()}
+        # The level of each disclosure's last history entry: never drawn as its current level.
+        last_history = {
+            k: str((v or {}).get("history")[-1].get("level")) for k, v in disclosures.items() if (v or {}).get("history")
         }
         if legacy:
             text = re.sub(r"(?m)^(    )known_since:", r"\1since:", text)
 
-        # chunks: str for literal text, None for the id slot, bool for a level slot
-        # (True = the disclosure has evidence, so it may be full/partial).
+        # chunks: str for literal text, None for the id slot, a tuple for a level slot:
+        # the levels that may be drawn (full/partial only with evidence).
         self.chunks: list = []
         buf: list[str] = []
         section = None
@@ -105,7 +109,8 @@ class Template:
                     levels_seen.add(key)
                     buf.append(lm.group(1))
                     self.chunks.append("".join(buf))
-                    self.chunks.append(evidenced.get(key, False))
+                    allowed = LEVELS if evidenced.get(key, False) else UNDISCLOSED
+                    self.chunks.append(tuple(x for x in allowed if x != last_history.get(key)))
                     buf = [lm.group(3) + eol]
                     continue
             buf.append(line)
@@ -115,17 +120,15 @@ class Template:
         if levels_seen != set(evidenced):
             missing = sorted(set(evidenced) - levels_seen)
             die(f"{path}: could not find the `level:` line of {', '.join(missing[:5])}")
-        self.slots = sum(1 for c in self.chunks if c is True or c is False)
+        self.slots = sum(1 for c in self.chunks if isinstance(c, tuple))
 
     def render(self, new_id: str, rng: random.Random) -> str:
         out = []
         for c in self.chunks:
             if c is None:
                 out.append(new_id)
-            elif c is True:
-                out.append(rng.choice(LEVELS))
-            elif c is False:
-                out.append(rng.choice(UNDISCLOSED))
+            elif isinstance(c, tuple):
+                out.append(rng.choice(c))
             else:
                 out.append(c)
         return "".join(out)

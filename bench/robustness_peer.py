@@ -41,6 +41,18 @@ class Model:
             for i, ds in enumerate(row):
                 for k, lv in enumerate(ds):
                     self.codes[f, i, k] = LEVELS[lv]
+        # The estimate's guess for each unknown cell: chance disclosed, chance partial (NaN:
+        # no guess; a cell guessed not applicable drops out under the estimate).
+        self.g_disc = np.full((F, self.I, K), np.nan)
+        self.g_part = np.zeros((F, self.I, K))
+        self.g_na = np.zeros((F, self.I, K), dtype=bool)
+        for f, row in enumerate(m["guesses"]):
+            for i, ds in enumerate(row):
+                for k, g in enumerate(ds):
+                    if g is not None:
+                        self.g_disc[f, i, k], self.g_part[f, i, k] = g
+                    elif m["levels"][f][i][k] == "unknown":
+                        self.g_na[f, i, k] = True
         self.item_index = np.broadcast_to(np.arange(self.I)[None, :, None], self.codes.shape)
         self.onehot = np.zeros((self.I, self.C))
         self.onehot[np.arange(self.I), self.cat] = 1.0
@@ -55,8 +67,9 @@ class Model:
         r = U[:, nw:]
         p = 0.25 + 0.5 * r[:, 0]
         u = r[:, 1]
-        mode = np.where(u < 1 / 3, 0, np.where(u < 2 / 3, 1, 2))
-        ucredit = np.clip((u - 2 / 3) * 3, 0, 1)
+        # none, excluded, the estimate, or a uniform credit (as `Model::params`)
+        mode = np.where(u < 0.25, 0, np.where(u < 0.5, 1, np.where(u < 0.75, 3, 2)))
+        ucredit = np.clip((u - 0.75) * 4, 0, 1)
         geometric = r[:, 2] >= 0.5
         ws = np.minimum((r[:, 3] * len(self.sets)).astype(int), len(self.sets) - 1)
         leave = np.minimum((r[:, 4] * (self.I + 1)).astype(int), self.I) - 1
@@ -69,7 +82,7 @@ class Model:
             part = np.repeat(p[:, None], self.I, axis=1)
         lo, hi = np.minimum(self.none, self.full), np.maximum(self.none, self.full)
         part = np.clip(part, lo, hi)
-        unk = np.where(mode[:, None] == 0, self.none[None, :], np.where(mode[:, None] == 1, np.nan, ucredit[:, None]))
+        unk = np.where(mode[:, None] == 0, self.none[None, :], np.where(mode[:, None] == 2, ucredit[:, None], np.nan))
         # credit table per sample and item: S x I x 5
         table = np.empty((S, self.I, 5))
         table[:, :, 0] = self.full
@@ -79,6 +92,16 @@ class Model:
         table[:, :, 4] = unk
         # credits of each fund's disclosures: S x F x I x K
         c = table[:, self.item_index, self.codes]  # S x F x I x K
+        # Under the estimate, an unknown cell's credit is the expected credit of its guess.
+        est = mode == 3
+        if est.any():
+            full = self.full[None, None, :, None]
+            none = self.none[None, None, :, None]
+            pe = part[est][:, None, :, None]
+            exp = self.g_disc * (self.g_part * pe + (1 - self.g_part) * full) + (1 - self.g_disc) * none
+            exp = np.where(self.g_na[None], np.nan, exp)
+            unknown = self.codes == LEVELS["unknown"]
+            c[est] = np.where(unknown[None], exp, c[est])
         valid = ~np.isnan(c)
         cmin = np.fmin.reduce(c, axis=3)
         cmax = np.fmax.reduce(c, axis=3)
@@ -118,7 +141,7 @@ class Model:
         U[:, : self.C + self.I] = 0.5
         nw = self.C + self.I
         U[:, nw] = (self.default_partial - 0.25) / 0.5
-        U[:, nw + 1] = 0.1 if self.unknown == "none" else 0.5
+        U[:, nw + 1] = 0.1 if self.unknown == "none" else 0.3
         U[:, nw + 2] = 0.0
         U[:, nw + 3] = (self.nominal_set + 0.5) / len(self.sets)
         U[:, nw + 4] = 0.0
