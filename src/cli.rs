@@ -94,9 +94,10 @@ pub struct Inputs {
 /// Where a command writes and how.
 #[derive(Debug, Args, Clone)]
 pub struct Output {
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format [default: from the output file's extension (.md, .csv, .json, .html;
+    /// .txt or none: table), else table].
+    #[arg(long, short, value_enum)]
+    pub format: Option<FormatArg>,
     /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -220,6 +221,8 @@ pub enum Command {
         /// Also warn about entries the report in this language would show untranslated.
         #[arg(long, value_enum, value_name = "LANG")]
         lang: Option<LangArg>,
+        #[command(flatten)]
+        out: Output,
     },
     /// Print the JSON Schema of an input file, for editors.
     Schema {
@@ -234,6 +237,8 @@ pub enum Command {
     Rubrics {
         #[command(flatten)]
         data: Data,
+        #[command(flatten)]
+        out: Output,
     },
     /// Each fund's score year by year, from its establishment to its latest assessment.
     History {
@@ -333,6 +338,26 @@ pub enum Command {
         /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
         #[arg(long, value_name = "FILE")]
         export_model: Option<PathBuf>,
+    },
+    /// Check the estimate for unknown disclosures: hide known cells, re-fit, and compare the
+    /// estimated fund-year scores with the truth and with unknown as none or excluded.
+    Backtest {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
+        /// Independent maskings per scheme, each with its own seed.
+        #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        runs: u32,
+        /// Share of the series (late_source) or cells (past_cells) hidden in each run.
+        #[arg(long, value_name = "P", default_value_t = 0.2)]
+        share: f64,
+        /// Seed of the maskings; the same seed gives the same bytes on any machine.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Spread of the shared fund-year shift (log-odds) [default: the model's].
+        #[arg(long, value_name = "X", default_value_t = crate::estimate::SPREAD)]
+        spread: f64,
     },
     /// Every fund in every year under every rubric and profile, as one long table; or, with
     /// --panel, the scores of a panel of levels kept outside the descriptors.

@@ -21,45 +21,56 @@ use std::path::{Path, PathBuf};
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Score { inputs, out, as_of, at_age, funds } => {
-            score(&Config::new(&inputs, Some(&out)), as_of, at_age, &funds)
+            score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds)
         }
-        Command::Explain { fund, inputs, out, as_of } => explain(&Config::new(&inputs, Some(&out)), &fund, as_of),
-        Command::Compare { funds, inputs, out, as_of } => compare(&Config::new(&inputs, Some(&out)), &funds, as_of),
-        Command::Validate { inputs, strict, coverage, review, lang } => {
-            validate(&Config::new(&inputs, None), strict, coverage, review, lang.map(Into::into))
+        Command::Explain { fund, inputs, out, as_of } => explain(&Config::with_out(&inputs, &out)?, &fund, as_of),
+        Command::Compare { funds, inputs, out, as_of } => compare(&Config::with_out(&inputs, &out)?, &funds, as_of),
+        Command::Validate { inputs, strict, coverage, review, lang, out } => {
+            validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, lang.map(Into::into))
         }
         Command::Schema { kind, output } => {
             let cfg =
                 Config { target: output.map_or(Target::Stdout, Target::File), ..Config::for_data(&default_data()) };
             emit(&cfg, &(schema(kind) + "\n"))
         }
-        Command::Rubrics { data } => rubrics(&Config::for_data(&data)),
-        Command::History { funds, from, inputs, out } => history(&Config::new(&inputs, Some(&out)), &funds, from),
-        Command::Gap { fund, target, inputs, out } => gap(&Config::new(&inputs, Some(&out)), &fund, &target),
+        Command::Rubrics { data, out } => rubrics(&Config::for_data(&data).output(&out)?),
+        Command::History { funds, from, inputs, out } => history(&Config::with_out(&inputs, &out)?, &funds, from),
+        Command::Gap { fund, target, inputs, out } => gap(&Config::with_out(&inputs, &out)?, &fund, &target),
         Command::Whatif { fund, set, scenario, inputs, out } => {
-            whatif(&Config::new(&inputs, Some(&out)), fund.as_deref(), &set, scenario.as_deref())
+            whatif(&Config::with_out(&inputs, &out)?, fund.as_deref(), &set, scenario.as_deref())
         }
         Command::Report { inputs, out, check, lang } => {
             let langs = lang.map_or(Lang::ALL.to_vec(), |l| vec![l.into()]);
-            report(&Config::new(&inputs, None), out, check, &langs)
+            report(&Config::new(&inputs), out, check, &langs)
         }
         Command::Diff { base, inputs, format, output } => {
-            let cfg = Config::new(&inputs, None).with_output(format.into(), output, crate::cli::ColourChoice::Never);
+            let cfg = Config::new(&inputs).with_output(format.into(), output, crate::cli::ColourChoice::Never);
             diff(&cfg, &base)
         }
         Command::Robustness { inputs, out, samples, seed, weight_noise, sobol, fix, funds, as_of, export_model } => {
-            let cfg = Config::new(&inputs, Some(&out));
+            let cfg = Config::with_out(&inputs, &out)?;
             let fixed = fix.into_iter().map(Into::into).collect();
             let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, export_model };
             robustness(&cfg, opts)
+        }
+        Command::Backtest { inputs, out, runs, share, seed, spread } => {
+            let cfg = Config::with_out(&inputs, &out)?;
+            if !(share > 0.0 && share <= 1.0) || !spread.is_finite() || spread < 0.0 {
+                return Err(Error::Usage(format!(
+                    "--share {share} --spread {spread}: the share runs over (0, 1] and the spread is a number from 0"
+                )));
+            }
+            let ds = dataset(&cfg)?;
+            let b = crate::estimate::backtest(&ds, runs as usize, share, seed, spread);
+            emit_view(&cfg, &ds, &b)
         }
         Command::Batch { data, rubrics, profiles, panel, output } => {
             batch(&Config::for_data(&data), &rubrics, &profiles, panel.as_deref(), output.as_deref())
         }
         Command::Panel { data, from, to, output } => panel(&Config::for_data(&data), from, to, &output),
-        Command::Trend { from, to, funds, inputs, out } => trend(&Config::new(&inputs, Some(&out)), from, to, &funds),
+        Command::Trend { from, to, funds, inputs, out } => trend(&Config::with_out(&inputs, &out)?, from, to, &funds),
         Command::CompareRubrics { data, rubrics, profiles, out } => {
-            let cfg = Config::for_data(&data).with_output(out.format.into(), out.output.clone(), out.color);
+            let cfg = Config::for_data(&data).output(&out)?;
             compare_rubrics(&cfg, &rubrics, &profiles)
         }
     }
@@ -340,13 +351,11 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     } else {
         resolve_funds(&base, &o.funds)?
     };
-    if let Some(path) = &o.export_model {
+    // The model is written with the result, after the run: a failed run leaves neither.
+    let model = o.export_model.as_ref().map(|path| {
         let m = rb::Model::new(&base, o.as_of, cfg.profile.as_deref());
-        let text = serde_json::to_string(&rb::model_json(&m)).unwrap_or_default()
-            + "
-";
-        write_files(&[(path.clone(), text.as_bytes())])?;
-    }
+        (path.clone(), serde_json::to_string(&rb::model_json(&m)).unwrap_or_default() + "\n")
+    });
     let runs = if o.sobol { o.samples * 2 } else { o.samples };
     let bar = (std::io::stderr().is_terminal() && runs >= 50_000).then(|| {
         let b = indicatif::ProgressBar::with_draw_target(Some(runs as u64), indicatif::ProgressDrawTarget::stderr());
@@ -372,7 +381,15 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    emit_view(cfg, &base, &r)
+    let text = cfg.format.renderer().view(&r, &context(&base, cfg));
+    match (model, &cfg.target) {
+        (None, _) => emit(cfg, &text),
+        (Some((path, json)), Target::File(p)) => write_files(&[(path, json.as_bytes()), (p.clone(), text.as_bytes())]),
+        (Some((path, json)), Target::Stdout) => {
+            write_files(&[(path, json.as_bytes())])?;
+            write_stdout(&text)
+        }
+    }
 }
 
 fn report(cfg: &Config, out: Option<PathBuf>, check: bool, langs: &[Lang]) -> Result<(), Error> {
@@ -523,6 +540,31 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
     }
     let (errors, warnings) = (diagnostics.errors(), diagnostics.warnings());
     print_diagnostics(&diagnostics);
+    let what = if strict { "error(s) (warnings count as errors with --strict)" } else { "error(s)" };
+    let failed = || Error::CheckFailed(format!("{errors} {what}, {warnings} warning(s)"));
+    if cfg.format != crate::render::Format::Table {
+        if cfg.format == crate::render::Format::Csv && coverage && review {
+            return Err(Error::Usage(
+                "CSV holds one table: give --coverage or --review with --format csv, not both".into(),
+            ));
+        }
+        let v = crate::render::views::Validation {
+            ok: errors == 0,
+            strict,
+            errors,
+            warnings,
+            funds: dataset.as_ref().map(|d| d.funds.len()),
+            disclosures: dataset.as_ref().map(|d| d.catalogue.disclosures.len()),
+            rubric: dataset.as_ref().map(|d| d.rubric.id.clone()),
+            problems: diagnostics.sorted().into_iter().map(Into::into).collect(),
+            coverage: dataset.as_ref().filter(|_| coverage).map(analysis::coverage::coverage),
+            review: dataset.as_ref().filter(|_| review).map(crate::validate::review_queue),
+        };
+        let fallback = Dataset::empty();
+        let ds = dataset.as_ref().unwrap_or(&fallback);
+        emit(cfg, &cfg.format.renderer().view(&v, &context(ds, cfg)))?;
+        return if errors == 0 { Ok(()) } else { Err(failed()) };
+    }
     let mut text = String::new();
     if let Some(ds) = &dataset {
         let cx = context(ds, cfg);
@@ -543,12 +585,11 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
                 ds.rubric.id,
                 ds.rubric.items().count()
             ));
-            return write_stdout(&text);
+            return emit(cfg, &text);
         }
     }
-    write_stdout(&text)?;
-    let what = if strict { "error(s) (warnings count as errors with --strict)" } else { "error(s)" };
-    Err(Error::CheckFailed(format!("{errors} {what}, {warnings} warning(s)")))
+    emit(cfg, &text)?;
+    Err(failed())
 }
 
 fn rubrics(cfg: &Config) -> Result<(), Error> {

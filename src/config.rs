@@ -2,6 +2,7 @@
 //! how the output goes. Commands receive a [`Config`] and never look at flags again.
 
 use crate::cli::{ColourChoice, Data, Inputs, Output};
+use crate::error::Error;
 use crate::load::Sources;
 use crate::model::UnknownRule;
 use crate::render::Format;
@@ -31,15 +32,28 @@ pub struct Config {
 }
 
 impl Config {
-    /// Resolves the data and policy flags, and the output flags when the command has them.
-    pub fn new(inputs: &Inputs, out: Option<&Output>) -> Config {
+    /// Resolves the data and policy flags.
+    pub fn new(inputs: &Inputs) -> Config {
         let mut c = Config::for_data(&inputs.data);
         c.sources.rubric = inputs.rubric.clone();
         c.profile = inputs.profile.clone();
-        if let Some(o) = out {
-            c = c.with_output(o.format.into(), o.output.clone(), o.color);
-        }
         c
+    }
+
+    /// Resolves the data and policy flags and the output flags.
+    pub fn with_out(inputs: &Inputs, out: &Output) -> Result<Config, Error> {
+        Config::new(inputs).output(out)
+    }
+
+    /// Sets the output from its flags: `--format`, else the output file's extension, else
+    /// the table.
+    pub fn output(self, out: &Output) -> Result<Config, Error> {
+        let format = match (out.format, &out.output) {
+            (Some(f), _) => f.into(),
+            (None, Some(p)) if p.as_os_str() != "-" => format_of(p)?,
+            _ => Format::Table,
+        };
+        Ok(self.with_output(format, out.output.clone(), out.color))
     }
 
     /// The data flags alone (the default rubric, no profile, table to stdout).
@@ -77,5 +91,48 @@ impl Config {
                 ColourChoice::Auto => terminal && !no_color,
             };
         self
+    }
+}
+
+/// The format an output file's extension names (`.txt`, or none, the table); an unknown one is
+/// an error that lists the known, rather than a table under a misleading name.
+fn format_of(p: &std::path::Path) -> Result<Format, Error> {
+    let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        // A name without an extension (a device such as /dev/stdout, a plain file name):
+        // the table, as before.
+        None => Ok(Format::Table),
+        Some("txt" | "text") => Ok(Format::Table),
+        Some("md" | "markdown") => Ok(Format::Markdown),
+        Some("csv") => Ok(Format::Csv),
+        Some("json") => Ok(Format::Json),
+        Some("html" | "htm") => Ok(Format::Html),
+        Some(e) => Err(Error::Usage(format!(
+            "cannot tell the format of `{}` from its extension `.{e}`: name it .txt, .md, .csv, .json or .html, or give --format{}",
+            p.display(),
+            if e == "parquet" { " (Parquet tables come from `batch -o FILE.parquet`)" } else { "" }
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_file_names_its_format() {
+        for (name, f) in [
+            ("s.csv", Format::Csv),
+            ("s.JSON", Format::Json),
+            ("s.md", Format::Markdown),
+            ("s.htm", Format::Html),
+            ("s.txt", Format::Table),
+        ] {
+            assert_eq!(format_of(std::path::Path::new(name)).unwrap(), f, "{name}");
+        }
+        assert_eq!(format_of(std::path::Path::new("/dev/null")).unwrap(), Format::Table);
+        for name in ["s.parquet", "s.xlsx"] {
+            assert!(format_of(std::path::Path::new(name)).is_err(), "{name}");
+        }
     }
 }

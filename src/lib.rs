@@ -9,6 +9,7 @@ pub mod commands;
 mod config;
 pub mod diag;
 pub mod error;
+pub mod estimate;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;

@@ -547,6 +547,29 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Nothing loaded: an empty catalogue, an empty rubric and no funds (the context of a
+    /// `validate` whose inputs failed to load).
+    pub fn empty() -> Dataset {
+        let rubric = Rubric {
+            id: String::new(),
+            title: String::new(),
+            title_zh: None,
+            version: None,
+            description: None,
+            sources: vec![],
+            fidelity: None,
+            caveat: None,
+            caveat_zh: None,
+            scale: 100.0,
+            floor: 0.0,
+            unknown: UnknownRule::None,
+            credits: Credits::default(),
+            categories: vec![],
+            profiles: vec![],
+        };
+        Dataset { catalogue: Catalogue { disclosures: vec![] }, rubric, funds: Arc::new(vec![]) }
+    }
+
     /// The fund with this id: a binary search, as the funds are sorted by id (renderers look
     /// a fund up once per table cell, so a linear search made pages quadratic in the funds).
     pub fn fund(&self, id: &str) -> Option<&Fund> {

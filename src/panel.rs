@@ -557,7 +557,8 @@ impl Assembler {
 }
 
 /// The batch table as a polars frame: `rubric` and `profile` columns when it has several
-/// views, then fund, year, score, low, high, rank, one column per category, coverage counts.
+/// views, then fund, year, score, low, high, rank, one column per category, coverage counts,
+/// and estimate, estimate_low, estimate_high (null for a panel).
 fn batch_frame(batch: &Batch) -> PolarsResult<DataFrame> {
     let rows = &batch.rows;
     let mut columns: Vec<Column> = Vec::new();
@@ -587,6 +588,11 @@ fn batch_frame(batch: &Batch) -> PolarsResult<DataFrame> {
     columns.push(Column::new("assessed".into(), count(|c| c.assessed)));
     columns.push(Column::new("unknown".into(), count(|c| c.unknown)));
     columns.push(Column::new("not_applicable".into(), count(|c| c.not_applicable)));
+    let estimate =
+        |f: fn(&crate::estimate::Estimate) -> f64| rows.iter().map(|r| r.estimate.as_ref().map(f)).collect::<Vec<_>>();
+    columns.push(Column::new("estimate".into(), estimate(|e| e.score)));
+    columns.push(Column::new("estimate_low".into(), estimate(|e| e.low)));
+    columns.push(Column::new("estimate_high".into(), estimate(|e| e.high)));
     DataFrame::new(rows.len(), columns)
 }
 

@@ -12,6 +12,12 @@ use std::fmt::Write as _;
 
 /// Samples of the report's robustness run (the `robustness` command's default).
 pub(crate) const ROBUSTNESS_SAMPLES: usize = 10_000;
+
+/// The report's backtest of the estimate: `swfscore backtest --runs 5` (seed 1), the same
+/// figures. Datasets of more funds than [`BACKTEST_MAX_FUNDS`] skip it (its cost grows with
+/// fund-years); `swfscore backtest` runs it on any.
+const BACKTEST_RUNS: usize = 5;
+const BACKTEST_MAX_FUNDS: usize = 100;
 /// Fund-samples the report's robustness run may take: with many funds it takes fewer samples
 /// (at least 1,000), so its cost grows with the number of funds no faster than scoring does.
 const ROBUSTNESS_BUDGET: usize = 2_000_000;
@@ -50,6 +56,8 @@ pub(crate) struct Report<'a> {
     gap: Option<analysis::gap::Gap>,
     rubrics: Option<analysis::rubrics::RubricComparison>,
     robust: analysis::robustness::Robustness,
+    /// The estimate's backtest (small datasets only: its cost grows with funds and years).
+    backtest: Option<crate::estimate::Backtest>,
     /// What the Chinese edition shows in English for want of a translation.
     untranslated: Vec<String>,
 }
@@ -78,7 +86,9 @@ impl<'a> Report<'a> {
         let samples = (ROBUSTNESS_BUDGET / ds.funds.len().max(1)).clamp(1_000, ROBUSTNESS_SAMPLES);
         let pairs = focus.iter().map(|s| s.to_string()).collect();
         let robust = analysis::robustness::robustness(ds, &analysis::robustness::Settings::defaults(samples, pairs));
-        Report { ds, r, focus, at_age, gap, rubrics, robust, untranslated }
+        let backtest = (ds.funds.len() <= BACKTEST_MAX_FUNDS)
+            .then(|| crate::estimate::backtest(ds, BACKTEST_RUNS, 0.2, 1, crate::estimate::SPREAD));
+        Report { ds, r, focus, at_age, gap, rubrics, robust, backtest, untranslated }
     }
 
     /// The text of one of [`names`].
@@ -111,6 +121,7 @@ impl<'a> Report<'a> {
                     rubrics: self.rubrics.as_ref(),
                     robustness: Some(&self.robust),
                     editions,
+                    backtest: self.backtest.as_ref(),
                 };
                 html::write_page(out, &self.r, &cx, &extras)
             }
@@ -165,7 +176,7 @@ impl<'a> Report<'a> {
         md.push('\n');
         md.push_str(&funds_section(r, cx));
         md.push('\n');
-        md.push_str(&method_section(r, cx));
+        md.push_str(&method_section(r, cx, self.backtest.as_ref()));
         md
     }
 }
@@ -285,9 +296,9 @@ fn funds_section(r: &Results, cx: &Context) -> String {
 }
 
 /// The method and its limits, as in the HTML page.
-fn method_section(r: &Results, cx: &Context) -> String {
+fn method_section(r: &Results, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
     let loc = cx.loc();
-    let (method, limits) = html::method_paragraphs(r, cx);
+    let (method, limits) = html::method_paragraphs(r, cx, backtest);
     let mut s = format!("## {}\n\n", loc.t("method.title"));
     for p in method {
         s.push_str(&format!("{p}\n\n"));

@@ -7,6 +7,7 @@
 //! category's weights renormalise over the counted items. Category score = Σ wᵢcᵢ / Σ wᵢ;
 //! fund score = scale × Σ W_k·S_k / Σ W_k over categories with a counted item.
 
+use crate::estimate::{Estimate, Estimator, Model};
 use crate::model::{Dataset, Fund, Item, Level, Rubric, Rule, UnknownRule};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
@@ -160,6 +161,10 @@ pub struct FundResult {
     /// The score if every unknown disclosure were `none` (low) and if it were `full` (high);
     /// the score always lies within them. `null` when not scored.
     pub bounds: Option<Bounds>,
+    /// The expected score with every unknown disclosure estimated from the record, and its
+    /// 90% interval ([`crate::estimate`]); equal to the score when nothing is unknown. `null`
+    /// when not scored (or with `scores_only`).
+    pub estimate: Option<Estimate>,
     pub coverage: Coverage,
     /// Each unknown disclosure and the score if it alone were none or full, the widest
     /// range first (only when asked for, e.g. by `explain`).
@@ -198,6 +203,10 @@ pub struct UnknownEffect {
     pub low: f64,
     /// The score if it were `full`.
     pub high: f64,
+    /// What the estimate takes it to have been: the chance it was disclosed (full or
+    /// partial), and the level the record confirms next, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guess: Option<crate::estimate::CellGuess>,
 }
 
 /// How an unknown disclosure is credited in one pass of the scoring.
@@ -316,7 +325,7 @@ pub fn raw_score_with(rubric: &Rubric, fund: &Fund, set: &[(&str, Level)]) -> f6
 
 /// Each unknown disclosure of `fund` in `year`, with the score if it alone were none or full,
 /// widest range first, then by id.
-fn unknown_effects(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Vec<UnknownEffect> {
+fn unknown_effects(rubric: &Rubric, fund: &Fund, year: Option<i32>, est: Option<&Estimator>) -> Vec<UnknownEffect> {
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for (_, i) in rubric.items() {
@@ -332,6 +341,7 @@ fn unknown_effects(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Vec<Unkno
                 disclosure: d.clone(),
                 low: round_score(with(Level::None)),
                 high: round_score(with(Level::Full)),
+                guess: est.and_then(|e| e.guess(fund, year, d)),
             });
         }
     }
@@ -515,6 +525,40 @@ impl Compiled {
         RawScores { score, bounds: Bounds { low, high }, categories, coverage }
     }
 
+    /// The score of one level per disclosure as the rubric's rule says: the first pass of
+    /// [`Compiled::score`] alone, the same bits (for callers that score many draws).
+    pub fn score_rule(&self, levels: &[Level]) -> f64 {
+        let mut total_w = 0.0;
+        let mut per_cat = [None; 32];
+        let mut on_heap;
+        let slots: &mut [Option<f64>] = if self.categories.len() <= 32 {
+            &mut per_cat[..self.categories.len()]
+        } else {
+            on_heap = vec![None; self.categories.len()];
+            &mut on_heap
+        };
+        for ((w, range), slot) in self.categories.iter().zip(slots.iter_mut()) {
+            let (mut sw, mut swc) = (0.0, 0.0);
+            for i in &self.items[range.clone()] {
+                if let Some(cr) = self.item_credits(i, levels)[0] {
+                    sw += i.weight;
+                    swc += i.weight * cr;
+                }
+            }
+            *slot = (sw > 0.0).then(|| swc / sw);
+            if slot.is_some() {
+                total_w += w;
+            }
+        }
+        let mut score = self.floor;
+        for ((w, _), s) in self.categories.iter().zip(slots.iter()) {
+            if let Some(s) = s {
+                score += self.span * (w / total_w) * s;
+            }
+        }
+        score
+    }
+
     /// An item's credit in each pass: [`item_credit_as`] without its allocation.
     fn item_credits(&self, item: &CompiledItem, levels: &[Level]) -> [Option<f64>; PASSES] {
         let (mut n, mut min, mut max, mut sum) =
@@ -545,9 +589,17 @@ pub fn raw_score(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> f64 {
     score_fund(rubric, fund, year).0
 }
 
-/// Scores every fund in `ds` (or those in `opts.funds`) and ranks them.
+/// Scores every fund in `ds` (or those in `opts.funds`) and ranks them; the estimates come
+/// from a model fitted to `ds` (not with `scores_only`).
 pub fn score(ds: &Dataset, opts: &Options) -> Results {
+    let model = (!opts.scores_only).then(|| Model::of(ds));
+    score_with(ds, opts, model.as_ref())
+}
+
+/// [`score`] with the estimates from `model` (fitted once by a caller that scores many years).
+pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Results {
     let rubric = &ds.rubric;
+    let estimator = model.filter(|_| !opts.scores_only).map(|m| Estimator::new(m, rubric));
     let total_w: f64 = rubric.categories.iter().map(|c| c.weight).sum();
     // Each fund is scored on its own, on every core; `collect` keeps the funds' order.
     let one = |fund: &Fund| -> FundResult {
@@ -571,6 +623,7 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
                 rank: None,
                 categories: rubric.categories.iter().map(|c| (c.id.clone(), None)).collect(),
                 bounds: None,
+                estimate: None,
                 coverage: Coverage::default(),
                 unknowns: vec![],
                 items: vec![],
@@ -603,8 +656,13 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
             rank: None,
             categories,
             bounds,
+            estimate: estimator.as_ref().and_then(|e| e.fund(fund, year)),
             coverage,
-            unknowns: if opts.unknown_effects { unknown_effects(rubric, fund, year) } else { vec![] },
+            unknowns: if opts.unknown_effects {
+                unknown_effects(rubric, fund, year, estimator.as_ref())
+            } else {
+                vec![]
+            },
             items: if opts.scores_only { vec![] } else { items },
         }
     };
@@ -861,9 +919,11 @@ mod tests {
                 match g.next() % 4 {
                     0 => s.push_str(&format!("    since: {year}\n")),
                     1 => s.push_str(&format!("    known_since: {year}\n")),
+                    // An earlier level below the current one (`validate` rejects a history
+                    // entry that already holds it).
                     2 if year > 2002 => s.push_str(&format!(
                         "    known_since: {year}\n    history:\n      - {{ from: 2002, level: {} }}\n",
-                        ["partial", "none"][(g.next() % 2) as usize]
+                        if l == "full" { ["partial", "none"][(g.next() % 2) as usize] } else { "none" }
                     )),
                     _ => {}
                 }

@@ -178,6 +178,9 @@ fn assessment(d: &mut Diagnostics, file: &str, life_span: Life, key: &Spanned<St
         d.error(file, Some(lp), format!("`{}` has `history` but no `since` or `known_since`", key.value))
             .help("give the year the current level started (`since`) or was first confirmed (`known_since`)");
     }
+    if lvl.is_disclosed() {
+        consistency(d, file, key, lvl, &r);
+    }
     let mut history: Vec<Period> = Vec::new();
     let mut last: Option<i32> = None;
     for ps in r.history {
@@ -216,6 +219,53 @@ fn assessment(d: &mut Diagnostics, file: &str, life_span: Life, key: &Spanned<St
         }
     };
     Assessment { level: lvl, start, history, note: r.note, evidence: ev }
+}
+
+/// A disclosed level must agree with its own record: no cited source dated before the year it
+/// is first confirmed (`known_since`), and no `history` entry just before the start that
+/// already held it. A source older than a documented start (`since`) is allowed: a statute or
+/// rule is often published before the duty it sets begins.
+fn consistency(d: &mut Diagnostics, file: &str, key: &Spanned<String>, lvl: Level, r: &RawAssessment) {
+    let (name, start) = match (&r.since, &r.known_since) {
+        (Some(s), _) => ("since", s),
+        (None, Some(k)) => ("known_since", k),
+        (None, None) => return,
+    };
+    let dated = r.evidence.iter().filter(|_| r.since.is_none()).filter_map(|e| {
+        let s = e.value.date.as_ref()?;
+        Some((s, Date::parse(&s.value.0)?, &e.value.source))
+    });
+    for (at, when, source) in dated.filter(|(_, w, _)| w.year < start.value) {
+        d.error(
+            file,
+            Some(pos(at)),
+            format!(
+                "`{}` is `{lvl}` from {} (`{name}`), but its own evidence `{source}` is dated {when}",
+                key.value, start.value
+            ),
+        )
+        .help(format!(
+            "if that source shows `{lvl}`, move `{name}` back to {} (line {}); if it shows a lower level, move it to a `history` entry for that level",
+            when.year,
+            pos(start).line
+        ));
+    }
+    if let Some(last) = r.history.last()
+        && level(last.value.level.value) == lvl
+    {
+        let from = last.value.from.value;
+        d.error(
+            file,
+            Some(pos(&last.value.from)),
+            format!(
+                "`{}` has a history entry from {from} that already holds `{lvl}`, before `{name}: {}`",
+                key.value, start.value
+            ),
+        )
+        .help(format!(
+            "the level began by {from}: set `{name}: {from}`, keep the entry's evidence on the level, and remove the entry"
+        ));
+    }
 }
 
 /// Checks one fund descriptor; `stem` is its file name without extension.
@@ -581,6 +631,25 @@ pub struct Review {
     pub years: i64,
 }
 
+/// A disclosed level first recorded long after the fund was founded: its earlier years are
+/// `unknown` or `none` only as far as the record shows, so its early record is worth a search.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LateStart {
+    pub fund: String,
+    pub disclosure: String,
+    pub level: Level,
+    pub established: i32,
+    /// The earliest year the record holds this disclosure at `full` or `partial` (the current
+    /// level's start, or an earlier disclosed `history` entry).
+    pub first_recorded: i32,
+    /// `since` (a documented start) or `known_since` (confirmed then, may be older).
+    pub start: Start,
+    /// Years from establishment to `first_recorded`.
+    pub gap: i32,
+    /// The level's note: what was searched for earlier years.
+    pub note: Option<String>,
+}
+
 /// The research queue (`validate --review`).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ReviewQueue {
@@ -588,7 +657,16 @@ pub struct ReviewQueue {
     pub after_years: i64,
     /// Oldest evidence first.
     pub levels: Vec<Review>,
+    /// A level first recorded more than this many years after establishment is listed in
+    /// `late_starts`.
+    pub late_after_years: i32,
+    /// Longest gap first.
+    pub late_starts: Vec<LateStart>,
 }
+
+/// `validate --review` lists levels first recorded more than this many years after the fund
+/// was established.
+pub const LATE_START_YEARS: i32 = 15;
 
 /// The research queue: full and partial levels with only old evidence, oldest first.
 pub fn review_queue(ds: &Dataset) -> ReviewQueue {
@@ -609,7 +687,31 @@ pub fn review_queue(ds: &Dataset) -> ReviewQueue {
         }
     }
     out.sort_by(|a, b| (a.newest, &a.fund, &a.disclosure).cmp(&(b.newest, &b.fund, &b.disclosure)));
-    ReviewQueue { after_years: REVIEW_AFTER_YEARS, levels: out }
+    let mut late = Vec::new();
+    for f in ds.funds.iter() {
+        for (id, a) in &f.disclosures {
+            let Some(start @ (Start::Since(y) | Start::KnownSince(y))) = a.start.filter(|_| a.level.is_disclosed())
+            else {
+                continue;
+            };
+            let first = a.history.iter().filter(|p| p.level.is_disclosed()).map(|p| p.from).fold(y, i32::min);
+            let gap = first - f.established;
+            if gap > LATE_START_YEARS {
+                late.push(LateStart {
+                    fund: f.id.clone(),
+                    disclosure: id.clone(),
+                    level: a.level,
+                    established: f.established,
+                    first_recorded: first,
+                    start,
+                    gap,
+                    note: a.note.clone(),
+                });
+            }
+        }
+    }
+    late.sort_by(|a, b| (b.gap, &a.fund, &a.disclosure).cmp(&(a.gap, &b.fund, &b.disclosure)));
+    ReviewQueue { after_years: REVIEW_AFTER_YEARS, levels: out, late_after_years: LATE_START_YEARS, late_starts: late }
 }
 
 /// Checks a scenario's changes against the dataset: funds and disclosures must exist.

@@ -163,3 +163,100 @@ fn one_level_changed_in_the_data_moves_that_fund_only() {
     assert!(score(&after.stdout, "hkic") > score(&before.stdout, "hkic"));
     assert_eq!(score(&after.stdout, "temasek"), score(&before.stdout, "temasek"));
 }
+
+/// Every command's CSV is one table (one header, every row as wide), its JSON parses, and
+/// `-o FILE` picks the format from the extension unless `--format` is given.
+#[test]
+fn every_command_writes_well_formed_csv_and_json() {
+    let commands: &[&[&str]] = &[
+        &["score"],
+        &["score", "--at-age", "4"],
+        &["explain", "hkic"],
+        &["compare", "hkic", "temasek", "adia"],
+        &["history", "hkic", "temasek"],
+        &["gap", "hkic", "--match", "temasek"],
+        &["whatif", "hkic", "--set", "annual_report=full"],
+        &["compare-rubrics"],
+        &["robustness", "--samples", "200"],
+        &["trend", "--from", "2015"],
+        &["validate"],
+        &["validate", "--coverage"],
+        &["validate", "--review"],
+        &["rubrics"],
+        &["backtest", "--runs", "1"],
+    ];
+    for args in commands {
+        let csv = swfscore(&repo(), &[args, &["--format", "csv"][..]].concat());
+        assert_eq!(csv.code, 0, "{args:?} csv: {}", csv.stderr);
+        let mut reader =
+            ::csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(csv.stdout.as_bytes());
+        let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("CSV parses")).collect();
+        assert!(!rows.is_empty(), "{args:?}: no header:\n{}", csv.stdout);
+        let width = rows[0].len();
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(r.len(), width, "{args:?}: row {i} has {} fields, the header {width}:\n{}", r.len(), csv.stdout);
+        }
+        let json = swfscore(&repo(), &[args, &["--format", "json"][..]].concat());
+        assert_eq!(json.code, 0, "{args:?} json: {}", json.stderr);
+        serde_json::from_str::<serde_json::Value>(&json.stdout).unwrap_or_else(|e| panic!("{args:?}: JSON: {e}"));
+    }
+}
+
+#[test]
+fn output_file_extension_picks_the_format() {
+    let t = tempfile::tempdir().unwrap();
+    let data = repo();
+    for (name, check) in [
+        ("s.csv", "rank,fund,name,status"),
+        ("s.json", "\"rubric\": {"),
+        ("s.md", "| Rank |"),
+        ("s.html", "<!DOCTYPE html>"),
+        ("s.txt", "Rank  Fund"),
+    ] {
+        let out = t.path().join(name);
+        let r = swfscore(&data, &["score", "-o", out.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains(check), "{name} lacks {check:?}:\n{}", &text[..text.len().min(400)]);
+    }
+    // --format wins over the extension.
+    let out = t.path().join("forced.csv");
+    let r = swfscore(&data, &["score", "--format", "json", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
+    // An extension that names no format is refused, and nothing is written.
+    let out = t.path().join("s.parquet");
+    let r = swfscore(&data, &["score", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot tell the format") && r.stderr.contains("batch -o"), "{}", r.stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_failed_robustness_run_leaves_no_exported_model() {
+    let t = tempfile::tempdir().unwrap();
+    let model = t.path().join("model.json");
+    let bad_output = t.path().join("no-such-folder/out.txt");
+    let r = swfscore(
+        &repo(),
+        &[
+            "robustness",
+            "--samples",
+            "100",
+            "--export-model",
+            model.to_str().unwrap(),
+            "-o",
+            bad_output.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!model.exists(), "the model was written though the run failed");
+    let ok = t.path().join("out.txt");
+    let r = swfscore(
+        &repo(),
+        &["robustness", "--samples", "100", "--export-model", model.to_str().unwrap(), "-o", ok.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert!(m["guesses"].is_array() && m["levels"].is_array());
+}

@@ -47,6 +47,20 @@ broken!(
     "funds/beta.yaml:18:18: `known_since: 2012` is outside the fund's life (2015 to 2026)"
 );
 broken!(
+    evidence_before_known_since,
+    "funds/alpha.yaml",
+    "note: Only \"over 100 billion\".",
+    "known_since: 2026\n    note: Only \"over 100 billion\".",
+    "funds/alpha.yaml:22:76: `fund_size` is `partial` from 2026 (`known_since`), but its own evidence `Alpha Review` is dated 2025-06"
+);
+broken!(
+    history_holds_the_current_level,
+    "funds/alpha.yaml",
+    "{ from: 2005, level: partial, note: Summaries only. }",
+    "{ from: 2005, level: full, note: Summaries only. }",
+    "funds/alpha.yaml:14:17: `annual_report` has a history entry from 2005 that already holds `full`, before `since: 2010`"
+);
+broken!(
     since_and_known_since,
     "funds/beta.yaml",
     "since: 2016",

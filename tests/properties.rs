@@ -22,8 +22,10 @@ fn fund_text(id: &str, established: i32, ds: &[Gen]) -> String {
         let level = LEVELS[*l];
         s.push_str(&format!("  {d}:\n    level: {level}\n    note: generated\n"));
         if level == "full" || level == "partial" {
-            s.push_str("    evidence: [{ source: S, url: \"https://s.example\", date: 2025 }]\n");
             let y = (*year).clamp(established, 2026);
+            // Evidence dated no earlier than a `known_since` year (`validate` rejects older).
+            let dated = if *start == 2 { y.max(2025) } else { 2025 };
+            s.push_str(&format!("    evidence: [{{ source: S, url: \"https://s.example\", date: {dated} }}]\n"));
             match start {
                 1 => s.push_str(&format!("    since: {y}\n")),
                 2 => s.push_str(&format!("    known_since: {y}\n")),

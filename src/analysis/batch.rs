@@ -4,6 +4,7 @@
 //! Plain Rust over [`Compiled`] rubrics; reading and writing panels and tables (polars) is in
 //! [`crate::panel`].
 
+use crate::estimate::{Estimate, Estimator, Model};
 use crate::model::{Dataset, Level};
 use crate::score::{Compiled, RawScores, round_score};
 use serde::Serialize;
@@ -20,6 +21,9 @@ pub struct Row {
     pub scores: RawScores,
     /// Competition rank (1, 2, 2, 4) among the funds scored in this view and year.
     pub rank: u32,
+    /// The expected score with the unknowns estimated ([`crate::estimate`]), rounded, for the
+    /// repository's funds; `None` for a panel, whose cells carry no record to fit to.
+    pub estimate: Option<Estimate>,
 }
 
 /// A rubric, or a rubric under one of its profiles.
@@ -75,6 +79,8 @@ pub fn repository(views: &[RepoView]) -> Batch {
     let mut out = Batch { views: Vec::new(), rows: Vec::new() };
     for (k, (profile, ds)) in views.iter().enumerate() {
         let compiled = Compiled::new(&ds.rubric);
+        let model = Model::of(ds);
+        let estimator = Estimator::new(&model, &ds.rubric);
         out.views.push(View::of(ds, profile.clone()));
         let first = ds.funds.iter().map(|f| f.established).min().unwrap_or(0);
         let last = ds.funds.iter().map(|f| f.assessed.year).max().unwrap_or(0);
@@ -94,7 +100,8 @@ pub fn repository(views: &[RepoView]) -> Batch {
             for ((i, scores), rank) in scored.into_iter().zip(ranks) {
                 let f = &ds.funds[i];
                 if year <= f.assessed.year {
-                    out.rows.push(Row { view: k, fund: f.id.clone(), year, scores, rank });
+                    let estimate = estimator.fund(f, Some(year));
+                    out.rows.push(Row { view: k, fund: f.id.clone(), year, scores, rank, estimate });
                 }
             }
         }
@@ -150,7 +157,14 @@ pub fn panel(ds: &Dataset, profile: Option<String>, panel: &Panel) -> Batch {
         .into_iter()
         .zip(ranks)
         .zip(&panel.cells)
-        .map(|((scores, rank), &(f, year))| Row { view: 0, fund: panel.funds[f as usize].clone(), year, scores, rank })
+        .map(|((scores, rank), &(f, year))| Row {
+            view: 0,
+            fund: panel.funds[f as usize].clone(),
+            year,
+            scores,
+            rank,
+            estimate: None,
+        })
         .collect();
     let mut out = Batch { views: vec![View::of(ds, profile)], rows };
     sort(&mut out.rows);

@@ -1,5 +1,6 @@
 //! Scores year by year, from `since` and `history` in the descriptors.
 
+use crate::estimate::{Estimate, Model};
 use crate::model::Dataset;
 use crate::score::{self, Bounds, Options, RubricInfo, Status};
 use serde::Serialize;
@@ -33,6 +34,8 @@ pub struct YearScore {
     pub score: f64,
     /// The score with every unknown at none (low) and at full (high).
     pub bounds: Bounds,
+    /// The expected score with the unknowns estimated, and its 90% interval.
+    pub estimate: Estimate,
     pub rank: u32,
     /// How many funds were scored that year.
     pub of: usize,
@@ -53,8 +56,9 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Optio
             years: vec![],
         })
         .collect();
+    let model = Model::of(ds);
     for year in first..=last {
-        let r = score::score(ds, &Options { as_of: Some(year), ..Options::default() });
+        let r = score::score_with(ds, &Options { as_of: Some(year), ..Options::default() }, Some(&model));
         let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
         for h in &mut out {
             let start = from.map_or(h.established, |y| y.max(h.established));
@@ -66,6 +70,7 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Optio
                     year,
                     score: fr.score.unwrap_or(0.0),
                     bounds: fr.bounds.unwrap_or(Bounds { low: 0.0, high: 0.0 }),
+                    estimate: fr.estimate.unwrap_or(Estimate::exact(fr.score.unwrap_or(0.0))),
                     rank: fr.rank.unwrap_or(0),
                     of,
                 });

@@ -8,6 +8,7 @@
 //! seed; chunk results are combined in chunk order, so the bytes do not depend on the number
 //! of threads.
 
+use crate::estimate::{CellGuess, Estimator, Model as EstimateModel};
 use crate::model::{Dataset, Level, Rule, UnknownRule};
 use crate::score::{RubricInfo, round_score};
 use rand_chacha::ChaCha8Rng;
@@ -26,7 +27,8 @@ pub enum Assumption {
     Weights,
     /// The credit for `partial`, uniform in [0.25, 0.75] (per-item overrides scale with it).
     PartialCredit,
-    /// Unknown as none, excluded, or credited uniformly in [0, 1] (one draw per sample).
+    /// Unknown as none, excluded, at its estimate ([`crate::estimate`]: the expected credit
+    /// of each unknown cell), or credited uniformly in [0, 1] (one draw per sample).
     UnknownRule,
     /// Categories combined by a weighted arithmetic or geometric mean.
     Aggregation,
@@ -147,6 +149,8 @@ pub struct Model {
     /// For fund f and item i, the credit slot of its one level (see [`slot`]), or [`MANY`]
     /// when the item reads several disclosures: the common case without the indirection.
     single: Vec<u8>,
+    /// For each entry of `levels` that is unknown, the estimate's guess for it.
+    guesses: Vec<Option<CellGuess>>,
     default_partial: f64,
     unknown: UnknownRule,
     floor: f64,
@@ -169,6 +173,8 @@ struct Params {
 enum Unknown {
     None,
     Exclude,
+    /// Each unknown cell at its expected credit under the estimate.
+    Estimate,
     Credit(f64),
 }
 
@@ -212,7 +218,10 @@ impl Model {
         let mut funds = Vec::new();
         let mut labels = Vec::new();
         let mut levels = Vec::new();
+        let mut guesses = Vec::new();
         let mut offsets = vec![0];
+        let fitted = EstimateModel::of(ds);
+        let estimator = Estimator::new(&fitted, rubric);
         for f in ds.funds.iter() {
             if as_of.is_some_and(|y| y < f.established) {
                 continue;
@@ -221,7 +230,9 @@ impl Model {
             labels.push(f.label().to_string());
             for (_, i) in rubric.items() {
                 for d in i.rule.disclosures() {
-                    levels.push(f.standing(d, as_of).level);
+                    let l = f.standing(d, as_of).level;
+                    levels.push(l);
+                    guesses.push((l == Level::Unknown).then(|| estimator.guess(f, as_of, d)).flatten());
                 }
                 offsets.push(levels.len());
             }
@@ -244,6 +255,7 @@ impl Model {
             levels,
             offsets,
             single,
+            guesses,
             default_partial: rubric.credits.partial,
             unknown: rubric.unknown,
             floor: rubric.floor,
@@ -293,11 +305,19 @@ impl Model {
                     .clamp(item.none.min(item.full), item.full.max(item.none));
             let unknown = match p.unknown {
                 Unknown::None => item.none,
-                Unknown::Exclude => f64::NAN,
+                Unknown::Exclude | Unknown::Estimate => f64::NAN,
                 Unknown::Credit(c) => c,
             };
             credit[i] = [item.full, partial, item.none, f64::NAN, unknown];
         }
+        // Under the estimate an unknown cell's credit is its own: the expected credit of its
+        // guess under this run's credits (a cell guessed not applicable drops out).
+        let estimated = |i: usize, at: usize| match (p.unknown, self.guesses[at]) {
+            (Unknown::Estimate, Some(g)) if !g.not_applicable => {
+                g.expected_credit(credit[i][0], credit[i][1], credit[i][2])
+            }
+            _ => credit[i][4],
+        };
         let mut sw = vec![0.0; self.categories];
         let mut swc = vec![0.0; self.categories];
         let span = self.scale - self.floor;
@@ -311,18 +331,22 @@ impl Model {
                 }
                 let k = f * n + i;
                 let one = self.single[k];
-                let c = if one != MANY {
+                let c = if one == slot(Level::Unknown) {
+                    estimated(i, self.offsets[k])
+                } else if one != MANY {
                     credit[i][usize::from(one)]
                 } else {
-                    let levels = &self.levels[self.offsets[k]..self.offsets[k + 1]];
+                    let at = self.offsets[k];
+                    let levels = &self.levels[at..self.offsets[k + 1]];
                     let mut acc = match item.rule {
                         Combine::Min => f64::INFINITY,
                         Combine::Max => f64::NEG_INFINITY,
                         Combine::Mean => 0.0,
                     };
                     let mut count = 0u32;
-                    for l in levels {
-                        let c = credit[i][usize::from(slot(*l))];
+                    for (j, l) in levels.iter().enumerate() {
+                        let c =
+                            if *l == Level::Unknown { estimated(i, at + j) } else { credit[i][usize::from(slot(*l))] };
                         if c.is_nan() {
                             continue;
                         }
@@ -389,12 +413,14 @@ impl Model {
             p.partial = 0.25 + 0.5 * rest[0];
         }
         if on(Assumption::UnknownRule) {
-            p.unknown = if rest[1] < 1.0 / 3.0 {
+            p.unknown = if rest[1] < 0.25 {
                 Unknown::None
-            } else if rest[1] < 2.0 / 3.0 {
+            } else if rest[1] < 0.5 {
                 Unknown::Exclude
+            } else if rest[1] < 0.75 {
+                Unknown::Estimate
             } else {
-                Unknown::Credit(((rest[1] - 2.0 / 3.0) * 3.0).clamp(0.0, 1.0))
+                Unknown::Credit(((rest[1] - 0.75) * 4.0).clamp(0.0, 1.0))
             };
         }
         if on(Assumption::Aggregation) {
@@ -864,6 +890,21 @@ pub fn model_json(m: &Model) -> serde_json::Value {
                 .collect()
         })
         .collect();
+    // Per fund, item and disclosure: the estimate's [chance disclosed, chance partial] for an
+    // unknown cell (`null` otherwise; [0, 0] for one guessed not applicable is not exported:
+    // it drops out, as `not_applicable`).
+    let guesses: Vec<Vec<Vec<Option<[f64; 2]>>>> = (0..m.funds.len())
+        .map(|f| {
+            (0..n)
+                .map(|i| {
+                    m.guesses[m.offsets[f * n + i]..m.offsets[f * n + i + 1]]
+                        .iter()
+                        .map(|g| g.filter(|g| !g.not_applicable).map(|g| [g.disclosed, g.partial]))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
     serde_json::json!({
         "funds": m.funds,
         "categories": m.categories,
@@ -876,6 +917,7 @@ pub fn model_json(m: &Model) -> serde_json::Value {
         "scale": m.scale,
         "geometric_floor": GEOMETRIC_FLOOR,
         "levels": levels,
+        "guesses": guesses,
     })
 }
 

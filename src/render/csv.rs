@@ -36,7 +36,20 @@ impl Renderer for Csv {
         let mut h: Vec<String> =
             ["rank", "fund", "name", "status", "year", "score", "low", "high"].iter().map(|s| s.to_string()).collect();
         h.extend(r.categories.iter().map(|c| c.id.clone()));
-        h.extend(["assessed", "unknown", "not_applicable", "rubric", "rubric_version"].iter().map(|s| s.to_string()));
+        h.extend(
+            [
+                "assessed",
+                "unknown",
+                "not_applicable",
+                "rubric",
+                "rubric_version",
+                "estimate",
+                "estimate_low",
+                "estimate_high",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
         row(&mut out, &h);
         for f in &r.results {
             let status =
@@ -58,6 +71,9 @@ impl Renderer for Csv {
                 f.coverage.not_applicable.to_string(),
                 r.rubric.id.clone(),
                 r.rubric.version.clone().unwrap_or_default(),
+                num(f.estimate.map(|e| e.score)),
+                num(f.estimate.map(|e| e.low)),
+                num(f.estimate.map(|e| e.high)),
             ]);
             row(&mut out, &v);
         }

@@ -33,6 +33,27 @@ pub struct Extras<'a> {
     pub robustness: Option<&'a Robustness>,
     /// The same page in other languages: (language, file name beside this one).
     pub editions: Vec<(Lang, String)>,
+    /// The estimate's backtest, for the method section.
+    pub backtest: Option<&'a crate::estimate::Backtest>,
+}
+
+/// Escapes text for HTML content, with each `code span` (between backticks, as the messages
+/// write commands) in `<code>`: a command reads as a command in either language.
+fn esc_code(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (k, part) in s.split('`').enumerate() {
+        if k % 2 == 1 && s.matches('`').count() % 2 == 0 {
+            out.push_str("<code>");
+            esc_into(&mut out, part);
+            out.push_str("</code>");
+        } else {
+            if k > 0 && s.matches('`').count() % 2 == 1 {
+                out.push('`');
+            }
+            esc_into(&mut out, part);
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -457,7 +478,14 @@ fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
     if r.at_age.is_some() {
         let _ = write!(s, "<th>{}</th>", esc(loc.t("col.year")));
     }
+    let (estimate, lead) = estimate_columns(r);
+    if lead {
+        let _ = write!(s, "<th>{}</th>", esc(loc.t("col.estimate")));
+    }
     let _ = write!(s, "<th>{}</th><th>{}</th>", esc(loc.t("col.score")), esc(loc.t("col.range")));
+    if estimate && !lead {
+        let _ = write!(s, "<th>{}</th>", esc(loc.t("col.estimate")));
+    }
     for c in &r.categories {
         let _ = write!(
             s,
@@ -480,15 +508,21 @@ fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
         if r.at_age.is_some() {
             let _ = write!(s, "<td>{}</td>", f.year.map_or("-".into(), |y| y.to_string()));
         }
+        if lead {
+            let _ = write!(s, "<td class=\"estimate\">{}</td>", fmt_estimate(f));
+        }
         match f.score {
-            Some(x) => {
-                let _ = write!(s, "<td class=\"score\"><strong>{x:.1}</strong></td>");
+            Some(_) => {
+                let _ = write!(s, "<td class=\"score\"><strong>{}</strong></td>", esc(&fmt_ranked_score(f, r)));
             }
             None => {
                 let _ = write!(s, "<td class=\"muted\">{}</td>", esc(cx.status(f)));
             }
         }
         let _ = write!(s, "<td class=\"range muted\">{}</td>", fmt_bounds(f.bounds));
+        if estimate && !lead {
+            let _ = write!(s, "<td class=\"estimate\">{}</td>", fmt_estimate(f));
+        }
         for (id, c) in &f.categories {
             let _ = write!(s, "<td data-category=\"{}\">{}</td>", esc(id), fmt_score(*c));
         }
@@ -632,7 +666,11 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
 
 /// The method and its limits, as paragraphs of the context's language (the Markdown report
 /// prints the same).
-pub fn method_paragraphs(r: &Results, cx: &Context) -> (Vec<String>, Vec<String>) {
+pub fn method_paragraphs(
+    r: &Results,
+    cx: &Context,
+    backtest: Option<&crate::estimate::Backtest>,
+) -> (Vec<String>, Vec<String>) {
     let loc = cx.loc();
     let rb = &cx.dataset.rubric;
     let unknown = match rb.unknown {
@@ -654,8 +692,37 @@ pub fn method_paragraphs(r: &Results, cx: &Context) -> (Vec<String>, Vec<String>
         ),
         loc.t("method.bounds").to_string(),
         loc.t("method.time").to_string(),
-        loc.t("method.weights").to_string(),
+        loc.f("method.estimate", &[("draws", &crate::estimate::DRAWS)]),
     ];
+    let mut method = method;
+    if let Some(b) = backtest {
+        let figures: Vec<String> = b
+            .maskings
+            .iter()
+            .map(|m| {
+                loc.f(
+                    &format!("method.backtest.{}", m.masking.as_str()),
+                    &[
+                        ("estimate", &format!("{:.2}", m.mae_estimate)),
+                        ("none", &format!("{:.2}", m.mae_none)),
+                        ("exclude", &format!("{:.2}", m.mae_exclude)),
+                        ("coverage", &format!("{:.0}", m.coverage * 100.0)),
+                        ("fund_years", &m.fund_years),
+                    ],
+                )
+            })
+            .collect();
+        method.push(loc.f(
+            "method.backtest",
+            &[
+                ("runs", &b.runs),
+                ("share", &format!("{:.0}", b.share * 100.0)),
+                ("seed", &b.seed),
+                ("figures", &figures.join(loc.t("list.separator"))),
+            ],
+        ));
+    }
+    method.push(loc.t("method.weights").to_string());
     let limits = ["limits.record", "limits.years", "limits.frameworks", "limits.secondary", "limits.judgement"]
         .iter()
         .map(|k| loc.t(k).to_string())
@@ -663,13 +730,13 @@ pub fn method_paragraphs(r: &Results, cx: &Context) -> (Vec<String>, Vec<String>
     (method, limits)
 }
 
-fn method(r: &Results, cx: &Context) -> String {
+fn method(r: &Results, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
     let loc = cx.loc();
     let rb = &cx.dataset.rubric;
-    let (method, limits) = method_paragraphs(r, cx);
+    let (method, limits) = method_paragraphs(r, cx, backtest);
     let mut s = format!("<section id=\"method\">\n<h2>{}</h2>\n", esc(loc.t("method.title")));
     for p in &method {
-        let _ = writeln!(s, "<p>{}</p>", esc(p));
+        let _ = writeln!(s, "<p>{}</p>", esc_code(p));
     }
     let _ = writeln!(
         s,
@@ -775,12 +842,13 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
                 vec![
                     cx.label(&f.fund, &f.label).to_string(),
                     f.year.map_or("-".into(), |y| y.to_string()),
-                    f.score.map_or(cx.status(f).to_string(), |x| format!("{x:.1}")),
+                    fmt_estimate(f),
+                    if f.score.is_some() { fmt_ranked_score(f, a) } else { cx.status(f).to_string() },
                     fmt_bounds(f.bounds),
                 ]
             })
             .collect();
-        let headers = ["col.fund", "col.year", "col.score", "col.range"].map(|k| loc.t(k).to_string());
+        let headers = ["col.fund", "col.year", "col.estimate", "col.score", "col.range"].map(|k| loc.t(k).to_string());
         s.push_str(&html_table(&headers, &rows, &loc.f("focus.at_age", &[("age", &age)])));
     }
     if let Some(g) = extras.gap {
@@ -914,7 +982,7 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
         s.write_str(&card(r, f, cx, false, focus))?;
     }
     s.write_str("</div>\n</section>\n")?;
-    s.write_str(&method(r, cx))?;
+    s.write_str(&method(r, cx, extras.backtest))?;
     s.write_str("</main>\n")?;
     s.write_str(&weights::script(r, cx))?;
     s.write_str("</body>\n</html>\n")
@@ -989,6 +1057,13 @@ mod tests {
             source: None,
             url: None,
         }
+    }
+
+    #[test]
+    fn code_spans_become_code_elements() {
+        assert_eq!(esc_code("run `a <b>` now"), "run <code>a &lt;b&gt;</code> now");
+        assert_eq!(esc_code("no code"), "no code");
+        assert_eq!(esc_code("odd ` tick"), "odd ` tick");
     }
 
     #[test]

@@ -62,17 +62,24 @@ impl Renderer for Markdown {
             r.rubric.scale
         ));
         if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
+            if let Some(e) = f.estimate {
+                out.push_str(&format!(
+                    "**Estimate {:.1}** (90% interval {:.1}–{:.1}), with each unknown disclosure below estimated from the level confirmed later, the fund's other levels that year and other funds at the same age.\n\n",
+                    e.score, e.low, e.high
+                ));
+            }
             out.push_str(&format!(
-                "Range {}. Unknown disclosures, each with the score if it alone were none or full:\n\n| If none | If full | Disclosure |\n|---:|---:|---|\n",
+                "Range {}. Unknown disclosures, each with the score if it alone were none or full, and how the estimate reads it:\n\n| If none | If full | Disclosure | Estimate |\n|---:|---:|---|---|\n",
                 fmt_bounds(Some(b))
             ));
             for u in &f.unknowns {
                 out.push_str(&format!(
-                    "| {:.1} | {:.1} | {} (`{}`) |\n",
+                    "| {:.1} | {:.1} | {} (`{}`) | {} |\n",
                     u.low,
                     u.high,
                     cell(disclosure_title(cx, &u.disclosure)),
-                    u.disclosure
+                    u.disclosure,
+                    cell(&guess_text(u))
                 ));
             }
             out.push('\n');
@@ -123,7 +130,14 @@ pub fn scores_titled(r: &Results, cx: &Context, title: &str) -> String {
     if age {
         heads.push(loc.t("col.year"));
     }
+    let (estimate, lead) = estimate_columns(r);
+    if lead {
+        heads.push(loc.t("col.estimate"));
+    }
     heads.extend([loc.t("col.score"), loc.t("col.range")]);
+    if estimate && !lead {
+        heads.push(loc.t("col.estimate"));
+    }
     out.push('|');
     for h in &heads {
         out.push_str(&format!(" {} |", cell(h)));
@@ -132,19 +146,31 @@ pub fn scores_titled(r: &Results, cx: &Context, title: &str) -> String {
         out.push_str(&format!(" {} |", cell(cx.category(&c.id, &c.title))));
     }
     out.push_str(if age { "\n|---:|---|---:|---:|---:|" } else { "\n|---:|---|---:|---:|" });
+    if estimate {
+        out.push_str("---:|");
+    }
     for _ in &r.categories {
         out.push_str("---:|");
     }
     out.push('\n');
     for f in &r.results {
-        let score = f.score.map_or_else(|| format!("*{}*", cx.status(f)), |s| format!("**{s:.1}**"));
-        let year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
+        let score = match f.score {
+            Some(_) => format!("**{}**", fmt_ranked_score(f, r)),
+            None => format!("*{}*", cx.status(f)),
+        };
+        let mut year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
+        if lead {
+            year.push_str(&format!(" {} |", fmt_estimate(f)));
+        }
         out.push_str(&format!(
             "| {} | {} |{year} {score} | {} |",
             f.rank.map_or("-".into(), |k| k.to_string()),
             cell(cx.name(&f.fund, &f.name)),
             fmt_bounds(f.bounds)
         ));
+        if estimate && !lead {
+            out.push_str(&format!(" {} |", fmt_estimate(f)));
+        }
         for (_, s) in &f.categories {
             out.push_str(&format!(" {} |", fmt_score(*s)));
         }
@@ -157,6 +183,12 @@ pub fn scores_titled(r: &Results, cx: &Context, title: &str) -> String {
         loc.f("scores.weights", &[("weights", &w.join(loc.t("list.separator")))]),
         loc.t("ranking.range_note")
     ));
+    if estimate {
+        out.push_str(&format!("\n{}\n", loc.t("ranking.estimate_note")));
+    }
+    if lead {
+        out.push_str(&format!("\n{}\n", loc.t("ranking.lower_bound_note")));
+    }
     out
 }
 

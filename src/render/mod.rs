@@ -129,6 +129,8 @@ view!(views::RubricList, views::rubric_list, views::rubric_list_records);
 view!(crate::analysis::robustness::Robustness, views::robustness, views::robustness_records);
 view!(crate::analysis::trend::Trend, views::trend, views::trend_records);
 view!(crate::analysis::batch::Summary, views::batch_summary, views::batch_summary_records);
+view!(crate::estimate::Backtest, views::backtest, views::backtest_records);
+view!(views::Validation, views::validation, views::validation_records);
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +167,50 @@ pub fn fmt_score(s: Option<f64>) -> String {
 /// A score's bounds as `38.2–52.1`, or `-`.
 pub fn fmt_bounds(b: Option<Bounds>) -> String {
     b.map_or_else(|| "-".to_string(), |b| format!("{:.1}–{:.1}", b.low, b.high))
+}
+
+/// An estimate as `43.1 (41.0–45.9)`, or empty when nothing is unknown (the estimate is then
+/// the score itself) or the fund is not scored.
+pub fn fmt_estimate(f: &FundResult) -> String {
+    match (f.estimate, f.bounds) {
+        (Some(e), Some(b)) if !b.is_tight() => format!("{:.1} ({:.1}–{:.1})", e.score, e.low, e.high),
+        _ => String::new(),
+    }
+}
+
+/// How the estimate reads one unknown disclosure: "est. 62% disclosed (full confirmed 2010)".
+pub fn guess_text(u: &crate::score::UnknownEffect) -> String {
+    let Some(g) = u.guess else { return String::new() };
+    if g.not_applicable {
+        return "est. not applicable (confirmed later)".into();
+    }
+    let basis = match g.later {
+        Some(l) => format!("{} confirmed {}", l.level, l.year),
+        None => "no later record; from the fund's other levels and other funds".into(),
+    };
+    format!("est. {:.0}% disclosed ({basis})", g.disclosed * 100.0)
+}
+
+/// True when more than a third of the weight is unknown: the score then counts most of what
+/// it cannot see as none, so the estimate leads.
+pub fn mostly_unknown(f: &FundResult, r: &Results) -> bool {
+    f.bounds.is_some_and(|b| b.high - b.low > (r.rubric.scale - r.rubric.floor) / 3.0)
+}
+
+/// Whether a ranking shows the estimate column (some fund has an unknown disclosure), and
+/// whether it leads with it (some fund is mostly unknown).
+pub fn estimate_columns(r: &Results) -> (bool, bool) {
+    let shown = r.results.iter().any(|f| f.bounds.is_some_and(|b| !b.is_tight()));
+    (shown, r.results.iter().any(|f| mostly_unknown(f, r)))
+}
+
+/// A score cell: `≥0.0` where most of the weight is unknown (a lower bound, never a bare
+/// figure), else the score.
+pub fn fmt_ranked_score(f: &FundResult, r: &Results) -> String {
+    match f.score {
+        Some(s) if mostly_unknown(f, r) => format!("≥{s:.1}"),
+        s => fmt_score(s),
+    }
 }
 
 /// The rubric line under a heading, in the context's language: title, id, version,

@@ -38,8 +38,15 @@ impl Renderer for Table {
         if r.at_age.is_some() {
             headers.push(("Year", Align::Right));
         }
+        let (estimate, lead) = estimate_columns(r);
+        if lead {
+            headers.push(("Estimate (90%)", Align::Right));
+        }
         headers.push(("Score", Align::Right));
         headers.push(("Range", Align::Right));
+        if estimate && !lead {
+            headers.push(("Estimate (90%)", Align::Right));
+        }
         for c in &r.categories {
             headers.push((c.id.as_str(), Align::Right));
         }
@@ -50,11 +57,17 @@ impl Renderer for Table {
             if r.at_age.is_some() {
                 row.push((f.year.map_or("-".into(), |y| y.to_string()), Tone::Plain));
             }
+            if lead {
+                row.push((fmt_estimate(f), Tone::Plain));
+            }
             match f.score {
-                Some(_) => row.push((fmt_score(f.score), score_tone(f.score, r.rubric.scale))),
+                Some(_) => row.push((fmt_ranked_score(f, r), score_tone(f.score, r.rubric.scale))),
                 None => row.push((cx.status(f).to_string(), Tone::Dim)),
             }
             row.push((fmt_bounds(f.bounds), Tone::Dim));
+            if estimate && !lead {
+                row.push((fmt_estimate(f), Tone::Plain));
+            }
             for (_, s) in &f.categories {
                 row.push((fmt_score(*s), score_tone(*s, r.rubric.scale)));
             }
@@ -63,6 +76,14 @@ impl Renderer for Table {
         let mut out = format!("{}\n\n", rubric_line(r, cx));
         out.push_str(&t.render(cx.colour));
         out.push_str(RANGE_NOTE);
+        if estimate {
+            out.push_str(cx.loc().t("ranking.estimate_note"));
+            out.push('\n');
+        }
+        if lead {
+            out.push_str(cx.loc().t("ranking.lower_bound_note"));
+            out.push('\n');
+        }
         out
     }
 
@@ -82,6 +103,12 @@ impl Renderer for Table {
             }
         }
         if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
+            if let Some(e) = f.estimate {
+                out.push_str(&format!(
+                    "Estimate {:.1} (90% interval {:.1}–{:.1}): each unknown disclosure below estimated from the level confirmed later, the fund's other levels that year and other funds at the same age (swfscore backtest checks it).\n",
+                    e.score, e.low, e.high
+                ));
+            }
             out.push_str(&format!(
                 "Range {}: {} unknown disclosure(s), each with the score if it alone were none or full:\n",
                 fmt_bounds(Some(b)),
@@ -95,6 +122,9 @@ impl Renderer for Table {
                     disclosure_title(cx, &u.disclosure),
                     u.disclosure
                 ));
+                if u.guess.is_some() {
+                    out.push_str(&format!("                 {}\n", guess_text(u)));
+                }
             }
             out.push('\n');
         }

@@ -12,9 +12,11 @@ use crate::analysis::history::{FundHistory, History, YearScore};
 use crate::analysis::rubrics::RubricComparison;
 use crate::analysis::trend::{MoveKind, Trend};
 use crate::analysis::whatif::WhatIf;
+use crate::estimate::Backtest;
 use crate::model::Sensitivity;
+use crate::model::Start;
 use crate::score::RubricInfo;
-use crate::validate::{REVIEW_AFTER_YEARS, ReviewQueue};
+use crate::validate::{LATE_START_YEARS, LateStart, REVIEW_AFTER_YEARS, ReviewQueue};
 
 /// Records for CSV: a header row, then one row per record.
 pub type Records = Vec<Vec<String>>;
@@ -67,7 +69,14 @@ fn at(f: &FundHistory, y: i32) -> Option<&YearScore> {
 
 /// A year's bounds, `(38.2–52.1)`, or `(exact)` when nothing is unknown.
 fn band(s: &YearScore) -> String {
-    if s.bounds.is_tight() { "(exact)".into() } else { format!("({:.1}–{:.1})", s.bounds.low, s.bounds.high) }
+    if s.bounds.is_tight() {
+        "(exact)".into()
+    } else {
+        format!(
+            "({:.1}–{:.1}) est. {:.1} [{:.1}–{:.1}]",
+            s.bounds.low, s.bounds.high, s.estimate.score, s.estimate.low, s.estimate.high
+        )
+    }
 }
 
 /// `history`: a table of years × funds, and each fund's line with its range.
@@ -80,7 +89,7 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
     };
     let mut doc = Doc::titled("Scores over time");
     doc.para(format!(
-        "{}, each fund year by year: score (range if every unknown were none or full) #rank/funds scored",
+        "{}, each fund year by year: score (range if every unknown were none or full) est. estimate [90% interval] #rank/funds scored",
         rubric_name(_cx, &h.rubric, &h.profile)
     ));
     let mut headers: Vec<(&str, Align)> = vec![("Year", Align::Right)];
@@ -117,7 +126,18 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
 }
 
 pub fn history_records(h: &History) -> Records {
-    let mut rows = vec![strings(&["fund", "year", "score", "low", "high", "rank", "of"])];
+    let mut rows = vec![strings(&[
+        "fund",
+        "year",
+        "score",
+        "low",
+        "high",
+        "estimate",
+        "estimate_low",
+        "estimate_high",
+        "rank",
+        "of",
+    ])];
     for f in &h.funds {
         for y in &f.years {
             rows.push(vec![
@@ -126,6 +146,9 @@ pub fn history_records(h: &History) -> Records {
                 format!("{:.1}", y.score),
                 format!("{:.1}", y.bounds.low),
                 format!("{:.1}", y.bounds.high),
+                format!("{:.1}", y.estimate.score),
+                format!("{:.1}", y.estimate.low),
+                format!("{:.1}", y.estimate.high),
                 y.rank.to_string(),
                 y.of.to_string(),
             ]);
@@ -584,6 +607,7 @@ pub fn coverage_records(c: &Coverage) -> Records {
 
 /// `validate --review`: the research queue, oldest evidence first.
 pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
+    let late = &queue.late_starts;
     let queue = &queue.levels;
     let mut doc = Doc::titled("Research queue");
     doc.para(format!(
@@ -607,19 +631,94 @@ pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
         ]);
     }
     doc.table(t);
+    doc.para(format!(
+        "Early record: {} full or partial level(s) first recorded more than {} years after the fund was established, longest gap first.\nBefore a `known_since` year the level is unknown; the note says what was searched for earlier years.",
+        late.len(),
+        LATE_START_YEARS
+    ));
+    let mut t = Table::new(&[
+        ("Gap", Align::Right),
+        ("Fund", Align::Left),
+        ("Established", Align::Right),
+        ("Disclosure", Align::Left),
+        ("Level", Align::Left),
+        ("First recorded", Align::Left),
+        ("Note", Align::Left),
+    ]);
+    for r in late {
+        t.row(vec![
+            Cell::plain(r.gap.to_string()),
+            Cell::plain(r.fund.clone()),
+            Cell::plain(r.established.to_string()),
+            Cell::plain(r.disclosure.clone()),
+            Cell::plain(r.level.to_string()),
+            Cell::plain(first_recorded(r)),
+            Cell::plain(r.note.clone().unwrap_or_default()),
+        ]);
+    }
+    doc.table(t);
     doc
 }
 
+/// "known since 2016", or "2010 (history); known since 2016" when an earlier disclosed level
+/// is on record.
+fn first_recorded(r: &LateStart) -> String {
+    match r.start {
+        Start::Since(y) | Start::KnownSince(y) if y != r.first_recorded => {
+            format!("{} (history); {}", r.first_recorded, r.start)
+        }
+        _ => r.start.to_string(),
+    }
+}
+
+/// One table for both lists (`kind` = `stale` or `late_start`), each row filling the columns
+/// of its kind.
 pub fn review_records(queue: &ReviewQueue) -> Records {
-    let queue = &queue.levels;
-    let mut rows = vec![strings(&["newest_evidence", "years", "fund", "disclosure", "level"])];
-    for r in queue {
+    let mut rows = vec![strings(&[
+        "kind",
+        "fund",
+        "disclosure",
+        "level",
+        "newest_evidence",
+        "years",
+        "established",
+        "first_recorded",
+        "start_kind",
+        "gap",
+        "note",
+    ])];
+    for r in &queue.levels {
         rows.push(vec![
-            r.newest.to_string(),
-            r.years.to_string(),
+            "stale".into(),
             r.fund.clone(),
             r.disclosure.clone(),
             r.level.to_string(),
+            r.newest.to_string(),
+            r.years.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    for r in &queue.late_starts {
+        let kind = match r.start {
+            Start::Since(_) => "since",
+            _ => "known_since",
+        };
+        rows.push(vec![
+            "late_start".into(),
+            r.fund.clone(),
+            r.disclosure.clone(),
+            r.level.to_string(),
+            String::new(),
+            String::new(),
+            r.established.to_string(),
+            r.first_recorded.to_string(),
+            kind.into(),
+            r.gap.to_string(),
+            r.note.clone().unwrap_or_default(),
         ]);
     }
     rows
@@ -925,8 +1024,18 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
 }
 
 pub fn trend_records(t: &Trend) -> Records {
-    let mut rows =
-        vec![strings(&["fund", "rank", "before", "after", "change", "disclosure", "from_level", "to_level", "effect"])];
+    let mut rows = vec![strings(&[
+        "fund",
+        "rank",
+        "before",
+        "after",
+        "change",
+        "disclosure",
+        "from_level",
+        "to_level",
+        "kind",
+        "effect",
+    ])];
     for f in &t.funds {
         let head = vec![
             f.fund.clone(),
@@ -997,6 +1106,192 @@ pub fn batch_summary_records(s: &Summary) -> Records {
             v.rows.to_string(),
             v.leaders.join(" "),
             fmt_score(v.top_score),
+        ]);
+    }
+    rows
+}
+
+/// `swfscore backtest`: the estimate against the two rules on hidden known cells.
+pub fn backtest(b: &Backtest, _cx: &Context) -> Doc {
+    let mut doc = Doc::titled("Backtest of the estimate");
+    doc.para(format!(
+        "Rubric `{}`; {} runs per masking, {:.0}% hidden per run, seed {}; spread {}, {} draws per fund-year.\nEach run hides known cells, re-fits the model on the rest and scores every fund-year with a hidden cell; cells the record leaves unknown are left out of every score.",
+        b.rubric,
+        b.runs,
+        b.share * 100.0,
+        b.seed,
+        fmt_num(b.spread),
+        b.draws
+    ));
+    let mut t = Table::new(&[
+        ("Masking", Align::Left),
+        ("Fund-years", Align::Right),
+        ("Hidden cells", Align::Right),
+        ("MAE estimate", Align::Right),
+        ("MAE as none", Align::Right),
+        ("MAE excluded", Align::Right),
+        ("90% coverage", Align::Right),
+        ("Mean width", Align::Right),
+    ]);
+    for m in &b.maskings {
+        t.row(vec![
+            Cell::plain(m.masking.as_str()),
+            Cell::plain(m.fund_years.to_string()),
+            Cell::plain(m.cells.to_string()),
+            Cell::plain(format!("{:.2}", m.mae_estimate)),
+            Cell::plain(format!("{:.2}", m.mae_none)),
+            Cell::plain(format!("{:.2}", m.mae_exclude)),
+            Cell::plain(format!("{:.1}%", m.coverage * 100.0)),
+            Cell::plain(format!("{:.1}", m.mean_width)),
+        ]);
+    }
+    doc.table(t);
+    doc.para("late_source: the first years of documented series hidden, as if the earliest source found were later. past_cells: scattered known past cells hidden. MAE in score points; coverage: the share of fund-years whose true score lies in the 90% interval.");
+    doc
+}
+
+pub fn backtest_records(b: &Backtest) -> Records {
+    let mut rows = vec![strings(&[
+        "masking",
+        "runs",
+        "share",
+        "seed",
+        "spread",
+        "fund_years",
+        "cells",
+        "mae_estimate",
+        "mae_none",
+        "mae_exclude",
+        "coverage",
+        "mean_width",
+    ])];
+    for m in &b.maskings {
+        rows.push(vec![
+            m.masking.as_str().into(),
+            b.runs.to_string(),
+            b.share.to_string(),
+            b.seed.to_string(),
+            b.spread.to_string(),
+            m.fund_years.to_string(),
+            m.cells.to_string(),
+            format!("{:.4}", m.mae_estimate),
+            format!("{:.4}", m.mae_none),
+            format!("{:.4}", m.mae_exclude),
+            format!("{:.4}", m.coverage),
+            format!("{:.4}", m.mean_width),
+        ]);
+    }
+    rows
+}
+
+/// `validate` in a machine or document format: every problem, and the coverage and research
+/// queue when asked for.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Validation {
+    /// No errors (warnings count as errors with `strict`).
+    pub ok: bool,
+    pub strict: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    /// What was loaded, when the inputs could be loaded.
+    pub funds: Option<usize>,
+    pub disclosures: Option<usize>,
+    pub rubric: Option<String>,
+    pub problems: Vec<Problem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewQueue>,
+}
+
+/// One diagnostic, located.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    pub severity: &'static str,
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl From<&crate::diag::Diagnostic> for Problem {
+    fn from(d: &crate::diag::Diagnostic) -> Problem {
+        Problem {
+            severity: match d.severity {
+                crate::diag::Severity::Error => "error",
+                crate::diag::Severity::Warning => "warning",
+            },
+            file: d.file.clone(),
+            line: d.pos.map(|p| p.line),
+            column: d.pos.map(|p| p.column),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+}
+
+pub fn validation(v: &Validation, cx: &Context) -> Doc {
+    let mut doc = Doc::titled("Validation");
+    doc.para(format!(
+        "{}: {} error(s), {} warning(s){}{}.",
+        if v.ok { "ok" } else { "failed" },
+        v.errors,
+        v.warnings,
+        if v.strict { " (warnings count as errors with --strict)" } else { "" },
+        match (&v.funds, &v.disclosures, &v.rubric) {
+            (Some(f), Some(d), Some(r)) => format!("; {f} funds, {d} disclosures, rubric `{r}`"),
+            _ => String::new(),
+        }
+    ));
+    if !v.problems.is_empty() {
+        let mut t = Table::new(&[
+            ("Severity", Align::Left),
+            ("File", Align::Left),
+            ("Line", Align::Right),
+            ("Column", Align::Right),
+            ("Problem", Align::Left),
+            ("Help", Align::Left),
+        ]);
+        for p in &v.problems {
+            t.row(vec![
+                Cell::plain(p.severity),
+                Cell::plain(p.file.clone()),
+                Cell::plain(p.line.map_or(String::new(), |l| l.to_string())),
+                Cell::plain(p.column.map_or(String::new(), |c| c.to_string())),
+                Cell::plain(p.message.clone()),
+                Cell::plain(p.help.clone().unwrap_or_default()),
+            ]);
+        }
+        doc.table(t);
+    }
+    if let Some(c) = &v.coverage {
+        doc.blocks.extend(coverage(c, cx).blocks);
+    }
+    if let Some(r) = &v.review {
+        doc.blocks.extend(review(r, cx).blocks);
+    }
+    doc
+}
+
+/// CSV holds one table: the coverage or the research queue when asked for (the command
+/// refuses both at once), else the problems.
+pub fn validation_records(v: &Validation) -> Records {
+    if let Some(c) = &v.coverage {
+        return coverage_records(c);
+    }
+    if let Some(r) = &v.review {
+        return review_records(r);
+    }
+    let mut rows = vec![strings(&["severity", "file", "line", "column", "message", "help"])];
+    for p in &v.problems {
+        rows.push(vec![
+            p.severity.to_string(),
+            p.file.clone(),
+            p.line.map_or(String::new(), |l| l.to_string()),
+            p.column.map_or(String::new(), |c| c.to_string()),
+            p.message.clone(),
+            p.help.clone().unwrap_or_default(),
         ]);
     }
     rows
