@@ -55,7 +55,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Backtest { inputs, out, runs, share, seed, spread } => {
             let cfg = Config::with_out(&inputs, &out)?;
-            if !(share > 0.0 && share <= 1.0) || !spread.is_finite() || spread < 0.0 {
+            if !(share > 0.0 && share <= 1.0 && spread.is_finite() && spread >= 0.0) {
                 return Err(Error::Usage(format!(
                     "--share {share} --spread {spread}: the share runs over (0, 1] and the spread is a number from 0"
                 )));

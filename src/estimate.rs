@@ -566,8 +566,9 @@ fn logistic(x: &[[f64; FEATURES]], y: &[f64]) -> [f64; FEATURES] {
             }
         }
         for a in 0..FEATURES {
-            for b in 0..a {
-                hess[b][a] = hess[a][b];
+            let row = hess[a];
+            for (b, h) in row.iter().enumerate().take(a) {
+                hess[b][a] = *h;
             }
             if a > 0 {
                 grad[a] -= RIDGE * w[a];
@@ -595,10 +596,11 @@ fn solve(mut a: [[f64; FEATURES]; FEATURES], mut b: [f64; FEATURES]) -> Option<[
         }
         a.swap(col, pivot);
         b.swap(col, pivot);
+        let pivot_row = a[col];
         for r in col + 1..FEATURES {
-            let k = a[r][col] / a[col][col];
-            for c in col..FEATURES {
-                a[r][c] -= k * a[col][c];
+            let k = a[r][col] / pivot_row[col];
+            for (x, p) in a[r].iter_mut().zip(pivot_row.iter()).skip(col) {
+                *x -= k * p;
             }
             b[r] -= k * b[col];
         }

@@ -41,13 +41,15 @@ pub struct Extras<'a> {
 /// write commands) in `<code>`: a command reads as a command in either language.
 fn esc_code(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    // An odd number of backticks is not code: they stay as they are.
+    let paired = s.matches('`').count().is_multiple_of(2);
     for (k, part) in s.split('`').enumerate() {
-        if k % 2 == 1 && s.matches('`').count() % 2 == 0 {
+        if paired && k % 2 == 1 {
             out.push_str("<code>");
             esc_into(&mut out, part);
             out.push_str("</code>");
         } else {
-            if k > 0 && s.matches('`').count() % 2 == 1 {
+            if k > 0 && !paired {
                 out.push('`');
             }
             esc_into(&mut out, part);
