@@ -850,7 +850,7 @@ mod tests {
         let ds = repository();
         let model = Model::of(&ds);
         let est = Estimator::new(&model, &ds.rubric);
-        let mut estimated = 0;
+        let (mut estimated, mut above) = (0, 0);
         for f in ds.funds.iter() {
             for year in f.established..=f.assessed.year {
                 let opts = Options { as_of: Some(year), funds: vec![f.id.clone()], ..Options::default() };
@@ -860,14 +860,18 @@ mod tests {
                 assert_eq!(fr.estimate, Some(e), "{} {year}: the results carry the estimator's value", f.id);
                 assert!(e.low <= e.score && e.score <= e.high, "{} {year}: {e:?}", f.id);
                 assert!(b.low <= e.low && e.high <= b.high, "{} {year}: {e:?} outside {b:?}", f.id);
+                // Under the rule `none` an unknown scores its lowest: the estimate is never below.
+                assert!(e.score >= fr.score.unwrap() - 0.05, "{} {year}: {e:?} below the score", f.id);
                 if b.is_tight() {
                     assert_eq!(e, Estimate::exact(fr.score.unwrap()), "{} {year}: nothing unknown", f.id);
                 } else {
                     estimated += 1;
+                    above += usize::from(e.score > fr.score.unwrap() + 0.05);
                 }
             }
         }
         assert!(estimated > 100, "only {estimated} fund-years had an unknown");
+        assert!(above * 2 > estimated, "the estimate rose above the floor in only {above} of {estimated} fund-years");
     }
 
     #[test]

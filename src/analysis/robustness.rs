@@ -955,6 +955,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_estimate_rule_scores_each_unknown_at_its_expected_credit() {
+        // Scores are linear in credits (no combinators with unknowns in the real rubric's past
+        // years aside), so the run with every unknown at its expected credit lands on the
+        // estimate's mean, up to the estimate's sampling error.
+        let ds =
+            from_texts(crate::load::builtin::DISCLOSURES, crate::load::builtin::RUBRIC, crate::load::builtin::FUNDS)
+                .dataset
+                .unwrap();
+        let fitted = EstimateModel::of(&ds);
+        let est = Estimator::new(&fitted, &ds.rubric);
+        for year in [Some(1990), Some(2005), None] {
+            let m = Model::new(&ds, year, None);
+            let mut out = vec![0.0; m.funds.len()];
+            m.scores(&Params { unknown: Unknown::Estimate, ..m.nominal() }, &mut out);
+            let mut moved = 0;
+            for (id, s) in m.funds.iter().zip(&out) {
+                let f = ds.fund(id).unwrap();
+                let e = est.fund(f, year).unwrap();
+                assert!((e.score - s).abs() < 1.5, "{id} {year:?}: estimate {} vs expected credits {s}", e.score);
+                moved += usize::from(*s > crate::score::raw_score(&ds.rubric, f, year) + 0.05);
+            }
+            assert!(moved > 0, "{year:?}: no fund's unknowns moved its score");
+        }
+    }
+
     fn ishigami(x: &[f64]) -> f64 {
         let (a, b) = (7.0, 0.1);
         x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin()
