@@ -631,6 +631,21 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
                     &[("score", &format!("<strong>{x:.1}</strong>")), ("scale", &r.rubric.scale), ("rank", &k)]
                 )
             );
+            if let (Some(e), Some(b)) = (f.estimate, f.bounds.filter(|b| !b.is_tight())) {
+                let _ = writeln!(
+                    s,
+                    "<p class=\"estimate\">{}</p>",
+                    esc(&loc.f(
+                        "card.estimate",
+                        &[
+                            ("estimate", &format!("{:.1}", e.score)),
+                            ("low", &format!("{:.1}", e.low)),
+                            ("high", &format!("{:.1}", e.high)),
+                            ("range", &fmt_bounds(Some(b))),
+                        ]
+                    ))
+                );
+            }
         }
         _ => {
             let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(cx.status(f)));
