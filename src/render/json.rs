@@ -1,4 +1,4 @@
-//! JSON: the [`Results`] value itself, with the keys FORMATS.md documents.
+//! JSON: the [`Results`] value itself, with the keys `docs/FORMATS.md` documents.
 
 use super::*;
 use crate::model::Evidence;

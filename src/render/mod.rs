@@ -141,7 +141,7 @@ pub enum Format {
     Markdown,
     /// Comma-separated values, one row per fund (or item).
     Csv,
-    /// JSON with the stable keys documented in FORMATS.md.
+    /// JSON with the stable keys documented in `docs/FORMATS.md`.
     Json,
     /// One self-contained HTML page with inline SVG charts.
     Html,
