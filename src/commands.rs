@@ -99,7 +99,7 @@ fn explain(cfg: &Config, fund: &str, as_of: Option<i32>) -> Result<(), Error> {
     check_year(&ds, as_of)?;
     let opts = Options { as_of, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
     let r = score::score(&ds, &opts);
-    let f = pick(&r, &id);
+    let f = pick(&r, &id)?;
     emit(cfg, &cfg.format.renderer().explain(&r, f, &context(&ds, cfg)))
 }
 
@@ -109,7 +109,7 @@ fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>) -> Result<(), Err
     check_distinct(&ids)?;
     check_year(&ds, as_of)?;
     let r = score::score(&ds, &Options { as_of, profile: cfg.profile.clone(), ..Options::default() });
-    let picked: Vec<&FundResult> = ids.iter().map(|f| pick(&r, f)).collect();
+    let picked = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
     emit(cfg, &cfg.format.renderer().compare(&r, &picked, &context(&ds, cfg)))
 }
 
@@ -724,9 +724,10 @@ fn check_year(ds: &Dataset, year: Option<i32>) -> Result<(), Error> {
     Ok(())
 }
 
-fn pick<'a>(r: &'a Results, id: &str) -> &'a FundResult {
-    // `id` was resolved against the same dataset, so it is always there.
-    r.results.iter().find(|f| f.fund == id).unwrap_or(&r.results[0])
+/// The result of fund `id`, which was resolved against the same dataset (never another fund
+/// in its place).
+fn pick<'a>(r: &'a Results, id: &str) -> Result<&'a FundResult, Error> {
+    r.results.iter().find(|f| f.fund == id).ok_or_else(|| Error::Internal(format!("fund `{id}` has no result")))
 }
 
 fn context<'a>(ds: &'a Dataset, cfg: &Config) -> Context<'a> {

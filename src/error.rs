@@ -34,6 +34,9 @@ pub enum Error {
     /// An output file could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
+    /// Something the program should have ruled out; a bug to report, not a usage error.
+    #[error("internal error: {0} (please report this)")]
+    Internal(String),
     /// The command ran and a check failed.
     #[error("{0}")]
     CheckFailed(String),
