@@ -184,26 +184,37 @@ impl<'a> Report<'a> {
 fn at_age_section(a: &Results, cx: &Context) -> String {
     let loc = cx.loc();
     let age = a.at_age.unwrap_or(0);
+    // Most of an old fund's early record is unknown: the estimate leads, and the rule's score
+    // is marked as the floor it is (never a bare 0.0).
     let mut s = format!(
-        "## {}\n\n{}\n\n| {} | {} | {} | {} | {} |\n|---:|---|---:|---:|---:|\n",
+        "## {}\n\n{}\n\n| {} | {} | {} | {} | {} | {} |\n|---:|---|---:|---:|---:|---:|\n",
         loc.f("at_age.title", &[("age", &age)]),
         loc.f("at_age.lead", &[("age", &age)]),
         loc.t("col.rank"),
         loc.t("col.fund"),
         loc.t("col.year"),
+        loc.t("col.estimate"),
         loc.t("col.score"),
         loc.t("col.range"),
     );
     for f in &a.results {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             f.rank.map_or("-".into(), |k| k.to_string()),
             markdown::cell(cx.name(&f.fund, &f.name)),
             f.year.map_or("-".into(), |y| y.to_string()),
-            f.score.map_or_else(|| format!("*{}*", cx.status(f)), |x| format!("{x:.1}")),
+            crate::render::fmt_estimate(f),
+            if f.score.is_some() { crate::render::fmt_ranked_score(f, a) } else { format!("*{}*", cx.status(f)) },
             f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))
         );
+    }
+    let (estimate, lead) = crate::render::estimate_columns(a);
+    if estimate {
+        let _ = write!(s, "\n{}\n", loc.t("ranking.estimate_note"));
+    }
+    if lead {
+        let _ = write!(s, "\n{}\n", loc.t("ranking.lower_bound_note"));
     }
     s
 }

@@ -252,3 +252,32 @@ fn the_readme_quotes_the_committed_report_s_robustness_odds() {
         assert!(report.contains(line), "reports/transparency.md lacks the README's {line:?}");
     }
 }
+
+/// Where most of a fund-year's weight is unknown, every table leads with the estimate and marks
+/// the rule's score as a floor: no bare 0.0 for Temasek at HKIC's age, in the published report
+/// or in `score --at-age`.
+#[test]
+fn mostly_unknown_years_lead_with_the_estimate_never_a_bare_score() {
+    let md = std::fs::read_to_string(repo().join("reports/transparency.md")).unwrap();
+    let section = md.split("## Every fund at age").nth(1).expect("the at-age section").split("\n## ").next().unwrap();
+    assert!(section.contains("| Estimate (90%) | Score | Range |"), "{section}");
+    let mut floors = 0;
+    for row in section.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Rank")) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (estimate, score, range) = (cells[4], cells[5], cells[6]);
+        let Some((lo, hi)) = range.split_once('–') else { continue };
+        let width: f64 = hi.parse::<f64>().unwrap() - lo.parse::<f64>().unwrap();
+        if width > 100.0 / 3.0 {
+            floors += 1;
+            assert!(score.starts_with('≥') && !estimate.is_empty(), "bare score in {row}");
+        }
+    }
+    assert!(floors >= 3, "old funds at HKIC's age are mostly unknown: {floors} rows\n{section}");
+    let r = swfscore(&repo(), &["score", "--at-age", "4", "--fund", "temasek"]);
+    assert!(r.stdout.contains("≥0.0") && r.stdout.contains("Estimate (90%)"), "{}", r.stdout);
+    assert!(
+        !r.stdout.lines().any(|l| l.contains("Temasek") && l.contains(" 0.0 ") && !l.contains("≥")),
+        "{}",
+        r.stdout
+    );
+}
