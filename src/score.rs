@@ -857,6 +857,7 @@ mod tests {
         let got = c.score(&levels);
         let (raw, cats, _) = score_fund(rubric, f, year);
         assert_eq!(got.score.to_bits(), raw.to_bits(), "{} {year:?}: {} vs {raw}", f.id, got.score);
+        assert_eq!(c.score_rule(&levels).to_bits(), raw.to_bits(), "{} {year:?}: the rule's pass alone", f.id);
         assert_eq!(got.bounds, raw_bounds(rubric, f, year), "{} {year:?}", f.id);
         let rounded: Vec<Option<f64>> = got.categories.iter().map(|c| c.map(round_score)).collect();
         assert_eq!(rounded, cats.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "{} {year:?}", f.id);
