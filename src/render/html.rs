@@ -622,13 +622,17 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
         );
     }
     match (f.score, f.rank) {
-        (Some(x), Some(k)) => {
+        (Some(_), Some(k)) => {
             let _ = writeln!(
                 s,
                 "<p>{}</p>",
                 loc.f(
                     "card.score",
-                    &[("score", &format!("<strong>{x:.1}</strong>")), ("scale", &r.rubric.scale), ("rank", &k)]
+                    &[
+                        ("score", &format!("<strong>{}</strong>", esc(&fmt_ranked_score(f, r)))),
+                        ("scale", &r.rubric.scale),
+                        ("rank", &k)
+                    ]
                 )
             );
             if let (Some(e), Some(b)) = (f.estimate, f.bounds.filter(|b| !b.is_tight())) {

@@ -52,13 +52,20 @@ impl Renderer for Markdown {
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
         let fund = fund_of(cx, f);
         let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r, cx));
-        let (Some(s), Some(k)) = (f.score, f.rank) else {
+        let (Some(_), Some(k)) = (f.score, f.rank) else {
             out.push_str(&format!("Not scored: {}.\n", cx.status(f)));
             return out;
         };
         let n = r.results.iter().filter(|x| x.rank.is_some()).count();
+        if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
+            out.push_str(&format!(
+                "**Estimate {:.1}** of {} (90% interval {:.1}–{:.1}); most of the weight is unknown, so the score is a floor.\n\n",
+                e.score, r.rubric.scale, e.low, e.high
+            ));
+        }
         out.push_str(&format!(
-            "**Score {s:.1}** of {}, rank {k} of {n}. Items sorted by points lost.\n\n",
+            "**Score {}** of {}, rank {k} of {n}. Items sorted by points lost.\n\n",
+            fmt_ranked_score(f, r),
             r.rubric.scale
         ));
         if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {

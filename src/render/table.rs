@@ -91,12 +91,21 @@ impl Renderer for Table {
         let fund = fund_of(cx, f);
         let mut out = format!("{} ({})\n{}\n", f.name, f.fund, rubric_line(r, cx));
         match (f.score, f.rank) {
-            (Some(s), Some(k)) => out.push_str(&format!(
-                "Score {} of {} (rank {k} of {})\n\n",
-                paint(&format!("{s:.1}"), score_tone(f.score, r.rubric.scale), cx.colour),
-                r.rubric.scale,
-                r.results.iter().filter(|x| x.rank.is_some()).count()
-            )),
+            (Some(_), Some(k)) => {
+                // Where most of the weight is unknown the estimate leads; the score is a floor.
+                if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
+                    out.push_str(&format!(
+                        "Estimate {:.1} of {} (90% interval {:.1}–{:.1}); most of the weight is unknown, so the score is a floor:\n",
+                        e.score, r.rubric.scale, e.low, e.high
+                    ));
+                }
+                out.push_str(&format!(
+                    "Score {} of {} (rank {k} of {})\n\n",
+                    paint(&fmt_ranked_score(f, r), score_tone(f.score, r.rubric.scale), cx.colour),
+                    r.rubric.scale,
+                    r.results.iter().filter(|x| x.rank.is_some()).count()
+                ))
+            }
             _ => {
                 out.push_str(&format!("Not scored: {}\n", cx.status(f)));
                 return out;
