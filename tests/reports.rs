@@ -275,6 +275,9 @@ fn mostly_unknown_years_lead_with_the_estimate_never_a_bare_score() {
     assert!(floors >= 3, "old funds at HKIC's age are mostly unknown: {floors} rows\n{section}");
     let e = swfscore(&repo(), &["explain", "temasek", "--as-of", "1978"]);
     assert!(e.stdout.contains("Score ≥0.0 of 100") && e.stdout.contains("Estimate "), "{}", e.stdout);
+    let h = swfscore(&repo(), &["history", "temasek", "--from", "2000"]);
+    let y2000 = h.stdout.lines().find(|l| l.starts_with("2000")).unwrap_or_default();
+    assert!(y2000.contains("est. ") && y2000.contains("≥0.0"), "{}", h.stdout);
     let r = swfscore(&repo(), &["score", "--at-age", "4", "--fund", "temasek"]);
     assert!(r.stdout.contains("≥0.0") && r.stdout.contains("Estimate (90%)"), "{}", r.stdout);
     assert!(

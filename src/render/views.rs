@@ -89,7 +89,7 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
     };
     let mut doc = Doc::titled("Scores over time");
     doc.para(format!(
-        "{}, each fund year by year: score (range if every unknown were none or full) est. estimate [90% interval] #rank/funds scored",
+        "{}, each fund year by year: score (range if every unknown were none or full) est. estimate [90% interval] #rank/funds scored; where most of the weight is unknown the estimate leads and the score is a floor (≥)",
         rubric_name(_cx, &h.rubric, &h.profile)
     ));
     let mut headers: Vec<(&str, Align)> = vec![("Year", Align::Right)];
@@ -100,6 +100,21 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
         let mut row = vec![Cell::plain(y.to_string())];
         for f in &h.funds {
             row.push(match at(f, y) {
+                // Most of the weight unknown: the estimate leads, the score is a floor.
+                Some(s) if s.bounds.high - s.bounds.low > (scale - h.rubric.floor) / 3.0 => Cell::new(
+                    format!(
+                        "est. {:.1} [{:.1}–{:.1}] ≥{:.1} ({:.1}–{:.1}) #{}/{}",
+                        s.estimate.score,
+                        s.estimate.low,
+                        s.estimate.high,
+                        s.score,
+                        s.bounds.low,
+                        s.bounds.high,
+                        s.rank,
+                        s.of
+                    ),
+                    Tone::of_share(s.estimate.score / scale),
+                ),
                 Some(s) => Cell::new(
                     format!("{:.1} {} #{}/{}", s.score, band(s), s.rank, s.of),
                     Tone::of_share(s.score / scale),
