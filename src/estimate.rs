@@ -22,12 +22,13 @@
 //! - **The interval.** Each of [`DRAWS`] draws takes every unknown cell of the fund-year at
 //!   random from its guess and scores the result with the rubric's compiled kernel; the
 //!   estimate is the mean, the interval the 10th to 90th percentiles of the draws. Both choices
-//!   were made by the backtest on tuning seeds (1000 on), not the reported ones: the 5th to 95th
-//!   percentiles covered 96% of hidden truths where unknowns arise (`late_source`), the 10th to
-//!   90th cover about 90%; and a shift shared by the cells of one fund-year ([`SPREAD`], on the
-//!   log-odds scale) only widened intervals that already covered enough, so it is 0. The draws
-//!   are seeded by fund and year: the same inputs give the same bytes on any machine and
-//!   thread count.
+//!   were made by the backtest on tuning seeds (1000 on), not the reported ones: the 10th to
+//!   90th percentiles cover about 90% of hidden truths where unknowns arise (`late_source`;
+//!   wider percentiles covered well over 90%), and a shift shared by the cells of one fund-year
+//!   ([`SPREAD`], on the log-odds scale; `backtest --spread X` tries one) only widened intervals
+//!   that already covered enough, so it is 0. The draws are seeded by fund and year: the same
+//!   inputs give the same bytes on any thread count (and on any platform whose `exp` rounds
+//!   alike).
 //!
 //! `swfscore backtest` checks the model as it is used: it hides known cells, re-fits on what
 //! is left, and reports the error of the estimated fund scores and the coverage of their
@@ -684,10 +685,8 @@ impl<'m> Estimator<'m> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut draw = levels.to_vec();
         let mut scores = Vec::with_capacity(DRAWS);
-        let logits: Vec<f64> = unknown
-            .iter()
-            .map(|(_, g)| (g.disclosed.clamp(1e-6, 1.0 - 1e-6) / (1.0 - g.disclosed.clamp(1e-6, 1.0 - 1e-6))).ln())
-            .collect();
+        let logits: Vec<f64> =
+            unknown.iter().map(|(_, g)| g.disclosed.clamp(1e-6, 1.0 - 1e-6)).map(|p| (p / (1.0 - p)).ln()).collect();
         for _ in 0..DRAWS {
             let shift = self.spread * normal(&mut rng);
             for ((k, g), z) in unknown.iter().zip(&logits) {

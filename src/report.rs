@@ -65,11 +65,13 @@ pub(crate) struct Report<'a> {
 impl<'a> Report<'a> {
     /// Scores `ds`; `views` are extra rubrics for the rank comparison (may be empty).
     pub(crate) fn new(ds: &'a Dataset, views: &[(String, Dataset)]) -> Self {
-        let r = score::score(ds, &Options::default());
+        let model = crate::estimate::Model::of(ds);
+        let r = score::score_with(ds, &Options::default(), Some(&model));
         let focus: Vec<&'static str> = FOCUS.iter().copied().filter(|id| ds.fund(id).is_some()).collect();
         // "At HKIC's age": the age of the youngest focus fund at its latest assessment.
         let age = focus.iter().filter_map(|id| ds.fund(id)).map(|f| f.assessed.year - f.established).min();
-        let at_age = age.map(|a| score::score(ds, &Options { at_age: Some(a), ..Options::default() }));
+        let at_age =
+            age.map(|a| score::score_with(ds, &Options { at_age: Some(a), ..Options::default() }, Some(&model)));
         // "What would HKIC have to publish to match Temasek?"
         let gap = match (focus.first(), focus.get(1)) {
             (Some(a), Some(b)) => analysis::gap::gap(ds, a, Some(&Goal::Match(b.to_string())), false, None).ok(),

@@ -596,7 +596,8 @@ pub fn score(ds: &Dataset, opts: &Options) -> Results {
     score_with(ds, opts, model.as_ref())
 }
 
-/// [`score`] with the estimates from `model` (fitted once by a caller that scores many years).
+/// [`score`] with the estimates from `model`, fitted once by a caller that scores many years or
+/// views; `None` leaves `estimate` empty, for callers that never show it.
 pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Results {
     let rubric = &ds.rubric;
     let estimator = model.filter(|_| !opts.scores_only).map(|m| Estimator::new(m, rubric));

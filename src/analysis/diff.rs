@@ -57,8 +57,9 @@ fn with_assessment(old: &Fund, new: &Fund, d: &str) -> Fund {
 
 /// Compares `base` (the older version) with `current`.
 pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
-    let old = score::score(base, &Options::default());
-    let new = score::score(current, &Options::default());
+    // A diff explains scores and ranks, never the estimate: no model to fit.
+    let old = score::score_with(base, &Options::default(), None);
+    let new = score::score_with(current, &Options::default(), None);
     let rubric_changed = base.rubric.categories != current.rubric.categories
         || base.rubric.scale != current.rubric.scale
         || base.rubric.unknown != current.rubric.unknown;

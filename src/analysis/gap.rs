@@ -162,7 +162,8 @@ pub fn gap(
     profile: Option<String>,
 ) -> Result<Gap, GapError> {
     let fund = ds.fund(fund_id).ok_or_else(|| GapError::UnknownFund(fund_id.to_string()))?;
-    let now = score::score(ds, &Options::default());
+    // The roadmap works on scores, items and bounds, never the estimate: no model to fit.
+    let now = score::score_with(ds, &Options::default(), None);
     let me = now
         .results
         .iter()
@@ -350,7 +351,7 @@ fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Opt
         ));
     }
     let base = raw_score(&ds.rubric, fund, None);
-    let scored = score::score(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() });
+    let scored = score::score_with(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() }, None);
     let Some(now) = scored.results.first() else {
         return Some((greedy.iter().map(|s| s.to_string()).collect(), false, "greedy".into()));
     };

@@ -220,8 +220,15 @@ impl Model {
         let mut levels = Vec::new();
         let mut guesses = Vec::new();
         let mut offsets = vec![0];
-        let fitted = EstimateModel::of(ds);
-        let estimator = Estimator::new(&fitted, rubric);
+        // The estimate's guesses are needed only where something is unknown.
+        let any_unknown = ds.funds.iter().any(|f| {
+            f.established <= as_of.unwrap_or(i32::MAX)
+                && rubric
+                    .items()
+                    .any(|(_, i)| i.rule.disclosures().iter().any(|d| f.standing(d, as_of).level == Level::Unknown))
+        });
+        let fitted = any_unknown.then(|| EstimateModel::of(ds));
+        let estimator = fitted.as_ref().map(|m| Estimator::new(m, rubric));
         for f in ds.funds.iter() {
             if as_of.is_some_and(|y| y < f.established) {
                 continue;
@@ -232,7 +239,7 @@ impl Model {
                 for d in i.rule.disclosures() {
                     let l = f.standing(d, as_of).level;
                     levels.push(l);
-                    guesses.push((l == Level::Unknown).then(|| estimator.guess(f, as_of, d)).flatten());
+                    guesses.push(estimator.as_ref().filter(|_| l == Level::Unknown).and_then(|e| e.guess(f, as_of, d)));
                 }
                 offsets.push(levels.len());
             }

@@ -92,8 +92,9 @@ fn moved(old: &FundResult, new: &FundResult, changed: bool) -> Moved {
 
 /// Re-scores `ds` with `changes` applied.
 pub fn whatif(ds: &Dataset, title: Option<String>, changes: &[LevelChange], profile: Option<String>) -> WhatIf {
-    let before: Results = score::score(ds, &Options::default());
-    let after: Results = score::score(&ds.with_levels(changes), &Options::default());
+    // What-if shows scores and ranks, never the estimate: no model to fit.
+    let before: Results = score::score_with(ds, &Options::default(), None);
+    let after: Results = score::score_with(&ds.with_levels(changes), &Options::default(), None);
     let mut list = Vec::new();
     for (f, d, to) in changes {
         let from = ds.fund(f).map_or(Level::Unknown, |x| x.standing(d, None).level);
