@@ -194,7 +194,12 @@ pub fn guess_text(u: &crate::score::UnknownEffect) -> String {
 /// True when more than a third of the weight is unknown: the score then counts most of what
 /// it cannot see as none, so the estimate leads.
 pub fn mostly_unknown(f: &FundResult, r: &Results) -> bool {
-    f.bounds.is_some_and(|b| b.high - b.low > (r.rubric.scale - r.rubric.floor) / 3.0)
+    f.bounds.is_some_and(|b| unknown_beyond_a_third(b, &r.rubric))
+}
+
+/// True when bounds this far apart mean more than a third of the weight is unknown.
+pub fn unknown_beyond_a_third(b: Bounds, rubric: &crate::score::RubricInfo) -> bool {
+    b.high - b.low > (rubric.scale - rubric.floor) / 3.0
 }
 
 /// Whether a ranking shows the estimate column (some fund has an unknown disclosure), and

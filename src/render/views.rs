@@ -101,7 +101,7 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
         for f in &h.funds {
             row.push(match at(f, y) {
                 // Most of the weight unknown: the estimate leads, the score is a floor.
-                Some(s) if s.bounds.high - s.bounds.low > (scale - h.rubric.floor) / 3.0 => Cell::new(
+                Some(s) if super::unknown_beyond_a_third(s.bounds, &h.rubric) => Cell::new(
                     format!(
                         "est. {:.1} [{:.1}–{:.1}] ≥{:.1} ({:.1}–{:.1}) #{}/{}",
                         s.estimate.score,
