@@ -34,6 +34,13 @@ for n in $SIZES; do
     measure "swfscore-mc-$n" "$BIN" robustness --samples "$n" --format json
     measure "numpy-mc-$n" "${PEER[@]}" mc "$work/model.json" "$n"
 done
+# Weights and partial credit varied, the rest held (the comparison issue 19 sets).
+HELD=(unknown-rule aggregation profile leave-one-out)
+FIX=()
+for a in "${HELD[@]}"; do FIX+=(--fix "$a"); done
+largest=${SIZES##* }
+measure "swfscore-wp-$largest" "$BIN" robustness --samples "$largest" "${FIX[@]}" --format json
+measure "numpy-wp-$largest" "${PEER[@]}" mc "$work/model.json" "$largest" 0.25 "$(IFS=,; echo "${HELD[*]}")"
 measure "swfscore-sobol-$SOBOL_N" "$BIN" robustness --sobol --samples "$SOBOL_N" --format json
 measure "salib-sobol-$SOBOL_N" "${PEER[@]}" sobol "$work/model.json" "$SOBOL_N"
 
@@ -48,20 +55,21 @@ row() { # label swfscore-name peer-name
         "$(awk -v a="$s2" -v b="$s1" 'BEGIN{print (b > 0 ? a / b : 0)}')" "$(awk -v a="$m2" -v b="$m1" 'BEGIN{print (b > 0 ? a / b : 0)}')"
 }
 for n in $SIZES; do row "Monte Carlo, $n" "swfscore-mc-$n" "numpy-mc-$n"; done
+row "weights + partial, $largest" "swfscore-wp-$largest" "numpy-wp-$largest"
 row "Sobol, N = $SOBOL_N" "swfscore-sobol-$SOBOL_N" "salib-sobol-$SOBOL_N"
 echo
 
-largest=${SIZES##* }
 python3 - "$work" "$largest" "$SOBOL_N" <<'EOF'
 import json, sys
 work, n, N = sys.argv[1], sys.argv[2], sys.argv[3]
-swf = json.load(open(f"{work}/swfscore-mc-{n}.out"))
-npy = json.load(open(f"{work}/numpy-mc-{n}.out"))
-rank_diff = max(abs(a - b) for f in swf["funds"] for a, b in zip(f["rank_interval"], npy[f["fund"]]["rank_interval"]))
-med_diff = max(abs(f["median_rank"] - npy[f["fund"]]["median_rank"]) for f in swf["funds"])
-q_diff = max(abs(a - b) for f in swf["funds"] for a, b in zip(f["score_quantiles"], npy[f["fund"]]["score_quantiles"]))
-print(f"Agreement at {n} samples (independent random streams): rank intervals differ by at most {rank_diff}, "
-      f"median ranks by {med_diff}, score quantiles by {q_diff:.2f} points.")
+for kind, label in (("mc", "every assumption varied"), ("wp", "weights and partial credit varied")):
+    swf = json.load(open(f"{work}/swfscore-{kind}-{n}.out"))
+    npy = json.load(open(f"{work}/numpy-{kind}-{n}.out"))
+    rank_diff = max(abs(a - b) for f in swf["funds"] for a, b in zip(f["rank_interval"], npy[f["fund"]]["rank_interval"]))
+    med_diff = max(abs(f["median_rank"] - npy[f["fund"]]["median_rank"]) for f in swf["funds"])
+    q_diff = max(abs(a - b) for f in swf["funds"] for a, b in zip(f["score_quantiles"], npy[f["fund"]]["score_quantiles"]))
+    print(f"Agreement at {n} samples, {label} (independent random streams): rank intervals differ by at most "
+          f"{rank_diff}, median ranks by {med_diff}, score quantiles by {q_diff:.2f} points.")
 s = json.load(open(f"{work}/swfscore-sobol-{N}.out"))["sensitivity"]
 p = json.load(open(f"{work}/salib-sobol-{N}.out"))["indices"]
 print(f"Sobol total-order indices (swfscore vs SALib), {s['evaluations']} and "

@@ -2,7 +2,9 @@
 analysis with SALib, on the model `swfscore robustness --export-model FILE` writes.
 
 Usage:
-  python3 robustness_peer.py mc MODEL.json SAMPLES [NOISE]     # rank intervals, as swfscore
+  python3 robustness_peer.py mc MODEL.json SAMPLES [NOISE [FIXED]]   # rank intervals, as swfscore
+      FIXED: assumptions held at their nominal values, comma-separated as `--fix` names them
+      (e.g. unknown-rule,aggregation,profile,leave-one-out)
   python3 robustness_peer.py sobol MODEL.json N [NOISE]        # SALib sample + analyze
 
 Prints a JSON summary on stdout (rank intervals per fund, or the Sobol indices), so a
@@ -133,6 +135,23 @@ class Model:
     def nominal_ranks(self):
         return self.ranks(self.nominal_scores())[0]
 
+    def hold(self, U, fixed):
+        """Sets the columns of U that belong to the assumptions in `fixed` (as `--fix` names
+        them) to the values `Model::params` maps to their nominal values."""
+        nw = self.C + self.I
+        if "weights" in fixed:
+            U[:, :nw] = 0.5
+        if "partial-credit" in fixed:
+            U[:, nw] = (self.default_partial - 0.25) / 0.5
+        if "unknown-rule" in fixed:
+            U[:, nw + 1] = 0.1 if self.unknown == "none" else 0.3
+        if "aggregation" in fixed:
+            U[:, nw + 2] = 0.0
+        if "profile" in fixed:
+            U[:, nw + 3] = (self.nominal_set + 0.5) / len(self.sets)
+        if "leave-one-out" in fixed:
+            U[:, nw + 4] = 0.0
+
     def nominal_scores(self):
         """Factor 1, the default partial credit, the rubric's unknown rule, arithmetic mean,
         the nominal weight set, nothing left out."""
@@ -148,7 +167,7 @@ class Model:
         return self.scores(U, 0.0)
 
 
-def monte_carlo(model, samples, noise, seed=1):
+def monte_carlo(model, samples, noise, seed=1, fixed=()):
     rng = np.random.default_rng(seed)
     F = len(model.funds)
     all_scores = np.empty((samples, F))
@@ -156,6 +175,7 @@ def monte_carlo(model, samples, noise, seed=1):
     for start in range(0, samples, CHUNK):
         n = min(CHUNK, samples - start)
         U = rng.random((n, model.dims))
+        model.hold(U, fixed)
         s = model.scores(U, noise)
         all_scores[start : start + n] = s
         all_ranks[start : start + n] = model.ranks(s)
@@ -198,8 +218,9 @@ def sobol(model, N, noise, seed=1):
 def main():
     what, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     noise = float(sys.argv[4]) if len(sys.argv) > 4 else 0.25
+    fixed = sys.argv[5].split(",") if len(sys.argv) > 5 and sys.argv[5] else []
     model = Model(json.load(open(path)))
-    out = monte_carlo(model, n, noise) if what == "mc" else sobol(model, n, noise)
+    out = monte_carlo(model, n, noise, fixed=fixed) if what == "mc" else sobol(model, n, noise)
     json.dump(out, sys.stdout)
     print()
 

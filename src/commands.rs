@@ -352,10 +352,15 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         resolve_funds(&base, &o.funds)?
     };
     // The model is written with the result, after the run: a failed run leaves neither.
-    let model = o.export_model.as_ref().map(|path| {
-        let m = rb::Model::new(&base, o.as_of, cfg.profile.as_deref());
-        (path.clone(), serde_json::to_string(&rb::model_json(&m)).unwrap_or_default() + "\n")
-    });
+    let model = match &o.export_model {
+        Some(path) => {
+            let m = rb::Model::new(&base, o.as_of, cfg.profile.as_deref(), true);
+            let json = serde_json::to_string(&rb::model_json(&m))
+                .map_err(|e| Error::Internal(format!("writing the model as JSON: {e}")))?;
+            Some((path.clone(), json + "\n"))
+        }
+        None => None,
+    };
     let runs = if o.sobol { o.samples * 2 } else { o.samples };
     let bar = (std::io::stderr().is_terminal() && runs >= 50_000).then(|| {
         let b = indicatif::ProgressBar::with_draw_target(Some(runs as u64), indicatif::ProgressDrawTarget::stderr());

@@ -687,9 +687,33 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
 /// Competition ranks (1, 2, 2, 4) of `values`, highest first: one more than the number of
 /// higher values.
 pub fn competition_ranks(values: &[f64]) -> Vec<u32> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    values.iter().map(|v| 1 + sorted.partition_point(|o| o > v) as u32).collect()
+    let mut out = vec![0; values.len()];
+    competition_ranks_into(values, &mut out, &mut Vec::new());
+    out
+}
+
+/// [`competition_ranks`] into `out`, with `sorted` as scratch space (for callers that rank
+/// many times, such as the Monte Carlo). The one ranking of the project: every command ranks
+/// through it.
+pub fn competition_ranks_into(values: &[f64], out: &mut [u32], sorted: &mut Vec<f64>) {
+    sorted.clear();
+    sorted.extend_from_slice(values);
+    sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+    for (o, v) in out.iter_mut().zip(values) {
+        *o = rank_among(sorted, *v);
+    }
+}
+
+/// Competition ranks of unrounded scores, compared at the printed precision (as every
+/// ranking the project prints).
+pub fn score_ranks(scores: &[f64]) -> Vec<u32> {
+    competition_ranks(&scores.iter().map(|&s| round_score(s)).collect::<Vec<_>>())
+}
+
+/// The rank `value` takes among `others` (itself not among them): one more than the number
+/// strictly above it.
+pub fn rank_among(others: &[f64], value: f64) -> u32 {
+    1 + others.iter().filter(|o| **o > value).count() as u32
 }
 
 /// Competition ranking on the rounded score; sorts by rank then fund id, unscored last.

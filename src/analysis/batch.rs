@@ -6,7 +6,7 @@
 
 use crate::estimate::{Estimate, Estimator, Model};
 use crate::model::{Dataset, Level};
-use crate::score::{Compiled, RawScores, round_score};
+use crate::score::{Compiled, RawScores, round_score, score_ranks};
 use serde::Serialize;
 
 /// One fund in one year under one rubric (and profile).
@@ -96,7 +96,7 @@ pub fn repository(views: &[RepoView]) -> Batch {
                     (i, compiled.score(&levels))
                 })
                 .collect();
-            let ranks = ranks(&scored.iter().map(|(_, s)| s.score).collect::<Vec<_>>());
+            let ranks = score_ranks(&scored.iter().map(|(_, s)| s.score).collect::<Vec<_>>());
             for ((i, scores), rank) in scored.into_iter().zip(ranks) {
                 let f = &ds.funds[i];
                 if year <= f.assessed.year {
@@ -148,7 +148,7 @@ pub fn panel(ds: &Dataset, profile: Option<String>, panel: &Panel) -> Batch {
     order.sort_by_key(|&c| panel.cells[c].1);
     let mut ranks = vec![0u32; panel.cells.len()];
     for group in order.chunk_by(|&a, &b| panel.cells[a].1 == panel.cells[b].1) {
-        let r = self::ranks(&group.iter().map(|&c| scored[c].score).collect::<Vec<_>>());
+        let r = score_ranks(&group.iter().map(|&c| scored[c].score).collect::<Vec<_>>());
         for (&c, r) in group.iter().zip(r) {
             ranks[c] = r;
         }
@@ -239,11 +239,6 @@ pub fn summary(b: &Batch) -> Summary {
     Summary { rows: b.rows.len(), views }
 }
 
-/// Competition ranks of unrounded scores, compared at the printed precision.
-fn ranks(scores: &[f64]) -> Vec<u32> {
-    crate::score::competition_ranks(&scores.iter().map(|&s| round_score(s)).collect::<Vec<_>>())
-}
-
 fn sort(rows: &mut [Row]) {
     rows.sort_by(|a, b| (a.view, a.year, a.rank, &a.fund).cmp(&(b.view, b.year, b.rank, &b.fund)));
 }
@@ -254,7 +249,7 @@ mod tests {
 
     #[test]
     fn ranks_are_competition_ranks_on_rounded_scores() {
-        assert_eq!(ranks(&[50.0, 70.04, 70.0, 10.0, 70.06]), vec![4, 2, 2, 5, 1]);
-        assert_eq!(ranks(&[]), Vec::<u32>::new());
+        assert_eq!(score_ranks(&[50.0, 70.04, 70.0, 10.0, 70.06]), vec![4, 2, 2, 5, 1]);
+        assert_eq!(score_ranks(&[]), Vec::<u32>::new());
     }
 }

@@ -4,8 +4,8 @@
 use crate::model::{Dataset, Fund, Level, Rule};
 use crate::model::{Sensitivity, UnknownRule};
 use crate::score::{
-    self, FundResult, ItemStatus, Options, RubricInfo, raw_score, raw_score_raised, raw_score_with, round_score,
-    round_to,
+    self, FundResult, ItemStatus, Options, RubricInfo, rank_among, raw_score, raw_score_raised, raw_score_with,
+    round_score, round_to,
 };
 use serde::Serialize;
 
@@ -109,11 +109,6 @@ pub struct Path {
 
 /// Evaluations the exact search may spend before it settles for the greedy answer.
 const SEARCH_BUDGET: usize = 2_000_000;
-
-/// The rank a fund would have with `score`, the other funds unchanged.
-fn rank_with(others: &[f64], score: f64) -> u32 {
-    1 + others.iter().filter(|o| **o > score).count() as u32
-}
 
 /// Why a roadmap cannot be built.
 #[derive(Debug, thiserror::Error)]
@@ -235,18 +230,18 @@ pub fn gap(
             sensitivity: d.map_or(Sensitivity::None, |d| d.sensitivity),
             gain: round_to(new_raw - base_raw, 4),
             score: new_score,
-            rank: rank_with(&others, new_score),
+            rank: rank_among(&others, new_score),
         });
     }
     candidates.sort_by(|a, b| b.gain.total_cmp(&a.gain));
 
     let all: Vec<&str> = candidates.iter().map(|c| c.disclosure.as_str()).collect();
     let all_raw = raw_score_raised(&ds.rubric, fund, &all);
-    let all_full = Step { score: round_score(all_raw), rank: rank_with(&others, round_score(all_raw)) };
+    let all_full = Step { score: round_score(all_raw), rank: rank_among(&others, round_score(all_raw)) };
     let all_matched = matching.then(|| {
         let set: Vec<(&str, Level)> = candidates.iter().map(|c| (c.disclosure.as_str(), c.to)).collect();
         let s = round_score(raw_score_with(&ds.rubric, fund, &set));
-        Step { score: s, rank: rank_with(&others, s) }
+        Step { score: s, rank: rank_among(&others, s) }
     });
 
     let path = match &target {
@@ -256,7 +251,7 @@ pub fn gap(
             shortest(ds, fund, &usable, t.score).map(|(set, exact, method)| {
                 let raw = raw_score_raised(&ds.rubric, fund, &set.iter().map(String::as_str).collect::<Vec<_>>());
                 let s = round_score(raw);
-                Path { disclosures: set, score: s, rank: rank_with(&others, s), exact, method }
+                Path { disclosures: set, score: s, rank: rank_among(&others, s), exact, method }
             })
         }
         _ => None,

@@ -146,9 +146,14 @@ pub struct Model {
     /// For fund f and item i, the levels of the item's disclosures: `levels[offsets[f*n+i]..offsets[f*n+i+1]]`.
     levels: Vec<Level>,
     offsets: Vec<usize>,
-    /// For fund f and item i, the credit slot of its one level (see [`slot`]), or [`MANY`]
-    /// when the item reads several disclosures: the common case without the indirection.
-    single: Vec<u8>,
+    /// For item i and fund f (at `i * funds + f`, the order the kernel reads), the credit
+    /// slot of its one level (see [`slot`]), or [`MANY`] when the item reads several
+    /// disclosures: the common case without the indirection.
+    slots: Vec<u8>,
+    /// Whether item i reads several disclosures.
+    several: Vec<bool>,
+    /// The items of each category (contiguous: items are listed category by category).
+    category_items: Vec<std::ops::Range<usize>>,
     /// For each entry of `levels` that is unknown, the estimate's guess for it.
     guesses: Vec<Option<CellGuess>>,
     default_partial: f64,
@@ -169,6 +174,18 @@ struct Params {
     leave_out: Option<usize>,
 }
 
+impl Params {
+    /// Back to `m`'s nominal values, keeping the buffers.
+    fn reset(&mut self, m: &Model) {
+        self.cat_factor.clear();
+        self.cat_factor.resize(m.categories, 1.0);
+        self.item_factor.clear();
+        self.item_factor.resize(m.items.len(), 1.0);
+        let nominal = m.nominal_scalars();
+        (self.partial, self.unknown, self.geometric, self.weight_set, self.leave_out) = nominal;
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Unknown {
     None,
@@ -179,8 +196,10 @@ enum Unknown {
 }
 
 impl Model {
-    /// Compiles the funds scored in `as_of` (those established by then) under `ds.rubric`.
-    pub fn new(ds: &Dataset, as_of: Option<i32>, profile: Option<&str>) -> Model {
+    /// Compiles the funds scored in `as_of` (those established by then) under `ds.rubric`;
+    /// with `estimate`, the estimate's guess of every unknown cell too (needed only when the
+    /// unknown rule varies).
+    pub fn new(ds: &Dataset, as_of: Option<i32>, profile: Option<&str>, estimate: bool) -> Model {
         let rubric = &ds.rubric;
         let mut items = Vec::new();
         for (ci, c) in rubric.categories.iter().enumerate() {
@@ -221,12 +240,13 @@ impl Model {
         let mut guesses = Vec::new();
         let mut offsets = vec![0];
         // The estimate's guesses are needed only where something is unknown.
-        let any_unknown = ds.funds.iter().any(|f| {
-            f.established <= as_of.unwrap_or(i32::MAX)
-                && rubric
-                    .items()
-                    .any(|(_, i)| i.rule.disclosures().iter().any(|d| f.standing(d, as_of).level == Level::Unknown))
-        });
+        let any_unknown = estimate
+            && ds.funds.iter().any(|f| {
+                f.established <= as_of.unwrap_or(i32::MAX)
+                    && rubric
+                        .items()
+                        .any(|(_, i)| i.rule.disclosures().iter().any(|d| f.standing(d, as_of).level == Level::Unknown))
+            });
         let fitted = any_unknown.then(|| EstimateModel::of(ds));
         let estimator = fitted.as_ref().map(|m| Estimator::new(m, rubric));
         for f in ds.funds.iter() {
@@ -250,6 +270,15 @@ impl Model {
                 [l] => slot(*l),
                 _ => MANY,
             })
+            .collect::<Vec<u8>>();
+        let (nf, n) = (funds.len(), items.len());
+        let slots = (0..n * nf).map(|k| single[(k % nf) * n + k / nf]).collect();
+        let several = rubric.items().map(|(_, i)| i.rule.disclosures().len() > 1).collect();
+        let category_items = (0..rubric.categories.len())
+            .map(|c| {
+                let start = items.iter().position(|i| i.category >= c).unwrap_or(n);
+                start..start + items[start..].iter().take_while(|i| i.category == c).count()
+            })
             .collect();
         Model {
             funds,
@@ -261,7 +290,9 @@ impl Model {
             nominal_set,
             levels,
             offsets,
-            single,
+            slots,
+            several,
+            category_items,
             guesses,
             default_partial: rubric.credits.partial,
             unknown: rubric.unknown,
@@ -271,18 +302,25 @@ impl Model {
     }
 
     fn nominal(&self) -> Params {
+        let (partial, unknown, geometric, weight_set, leave_out) = self.nominal_scalars();
         Params {
             cat_factor: vec![1.0; self.categories],
             item_factor: vec![1.0; self.items.len()],
-            partial: self.default_partial,
-            unknown: match self.unknown {
-                UnknownRule::None => Unknown::None,
-                UnknownRule::Exclude => Unknown::Exclude,
-            },
-            geometric: false,
-            weight_set: self.nominal_set,
-            leave_out: None,
+            partial,
+            unknown,
+            geometric,
+            weight_set,
+            leave_out,
         }
+    }
+
+    /// The nominal values of [`Params`]' scalar fields.
+    fn nominal_scalars(&self) -> (f64, Unknown, bool, usize, Option<usize>) {
+        let unknown = match self.unknown {
+            UnknownRule::None => Unknown::None,
+            UnknownRule::Exclude => Unknown::Exclude,
+        };
+        (self.default_partial, unknown, false, self.nominal_set, None)
     }
 
     /// Whether varying `a` could change any score.
@@ -300,11 +338,24 @@ impl Model {
 
     /// Every fund's unrounded score under `p`, into `out`.
     fn scores(&self, p: &Params, out: &mut [f64]) {
+        self.scores_with(p, &mut Scratch::new(self), out);
+    }
+
+    /// [`Model::scores`] with buffers reused from run to run.
+    ///
+    /// The kernel runs item by item and, within an item, fund by fund: each fund keeps its
+    /// own sums, added to in item order (the same order, hence the same bits, as scoring
+    /// one fund at a time), while the funds' sums are independent of each other, which lets
+    /// the processor overlap them. A cell of one level looks its contribution up in a table
+    /// made once per run; a left-out cell contributes zero to both sums, which adds exactly
+    /// nothing.
+    fn scores_with(&self, p: &Params, scratch: &mut Scratch, out: &mut [f64]) {
+        let nf = self.funds.len();
         let n = self.items.len();
         let (cw, iw) = &self.weight_sets[p.weight_set];
-        // Per item, once per run: its weight and the credit of each level (NaN = left out).
-        let mut weight = vec![0.0; n];
-        let mut credit = vec![[f64::NAN; 5]; n];
+        let Scratch { weight, credit, table, sw, swc, total_w, sum, .. } = scratch;
+        // Per item, once per run: its weight, the credit of each level (NaN = left out), and
+        // what a cell of each level adds to the category's two sums.
         for (i, item) in self.items.iter().enumerate() {
             weight[i] = if p.leave_out == Some(i) { 0.0 } else { iw[i] * p.item_factor[i] };
             let partial =
@@ -316,7 +367,12 @@ impl Model {
                 Unknown::Credit(c) => c,
             };
             credit[i] = [item.full, partial, item.none, f64::NAN, unknown];
+            let w = weight[i];
+            for (t, c) in table[i].iter_mut().zip(credit[i]) {
+                *t = if w > 0.0 && !c.is_nan() { (w, w * c) } else { (0.0, 0.0) };
+            }
         }
+        let credit = &*credit;
         // Under the estimate an unknown cell's credit is its own: the expected credit of its
         // guess under this run's credits (a cell guessed not applicable drops out).
         let estimated = |i: usize, at: usize| match (p.unknown, self.guesses[at]) {
@@ -325,84 +381,94 @@ impl Model {
             }
             _ => credit[i][4],
         };
-        let mut sw = vec![0.0; self.categories];
-        let mut swc = vec![0.0; self.categories];
-        let span = self.scale - self.floor;
-        for (f, o) in out.iter_mut().enumerate() {
-            sw.iter_mut().for_each(|x| *x = 0.0);
-            swc.iter_mut().for_each(|x| *x = 0.0);
-            for (i, item) in self.items.iter().enumerate() {
-                let w = weight[i];
-                if w <= 0.0 {
-                    continue;
-                }
-                let k = f * n + i;
-                let one = self.single[k];
-                let c = if one == slot(Level::Unknown) {
-                    estimated(i, self.offsets[k])
-                } else if one != MANY {
-                    credit[i][usize::from(one)]
-                } else {
-                    let at = self.offsets[k];
-                    let levels = &self.levels[at..self.offsets[k + 1]];
-                    let mut acc = match item.rule {
-                        Combine::Min => f64::INFINITY,
-                        Combine::Max => f64::NEG_INFINITY,
-                        Combine::Mean => 0.0,
-                    };
-                    let mut count = 0u32;
-                    for (j, l) in levels.iter().enumerate() {
-                        let c =
-                            if *l == Level::Unknown { estimated(i, at + j) } else { credit[i][usize::from(slot(*l))] };
-                        if c.is_nan() {
-                            continue;
-                        }
-                        count += 1;
-                        acc = match item.rule {
-                            Combine::Min => acc.min(c),
-                            Combine::Max => acc.max(c),
-                            Combine::Mean => acc + c,
-                        };
-                    }
-                    match (count, item.rule) {
-                        (0, _) => f64::NAN,
-                        (_, Combine::Mean) => acc / f64::from(count),
-                        _ => acc,
-                    }
-                };
+        // The credit of a cell whose item reads several disclosures, or whose one level is
+        // unknown under the estimate.
+        let combined = |f: usize, i: usize| -> f64 {
+            let k = f * n + i;
+            let at = self.offsets[k];
+            let item = &self.items[i];
+            let mut acc = match item.rule {
+                Combine::Min => f64::INFINITY,
+                Combine::Max => f64::NEG_INFINITY,
+                Combine::Mean => 0.0,
+            };
+            let mut count = 0u32;
+            for (j, l) in self.levels[at..self.offsets[k + 1]].iter().enumerate() {
+                let c = if *l == Level::Unknown { estimated(i, at + j) } else { credit[i][usize::from(slot(*l))] };
                 if c.is_nan() {
                     continue;
                 }
-                sw[item.category] += w;
-                swc[item.category] += w * c;
+                count += 1;
+                acc = match item.rule {
+                    Combine::Min => acc.min(c),
+                    Combine::Max => acc.max(c),
+                    Combine::Mean => acc + c,
+                };
             }
-            let (mut total_w, mut sum) = (0.0, 0.0);
-            for c in 0..self.categories {
-                if sw[c] <= 0.0 {
+            match (count, item.rule) {
+                (0, _) => f64::NAN,
+                (_, Combine::Mean) => acc / f64::from(count),
+                _ => acc,
+            }
+        };
+        let slow_unknown = if p.unknown == Unknown::Estimate { slot(Level::Unknown) } else { MANY };
+        total_w.iter_mut().for_each(|x| *x = 0.0);
+        sum.iter_mut().for_each(|x| *x = 0.0);
+        for (c, items) in self.category_items.iter().enumerate() {
+            sw.iter_mut().for_each(|x| *x = 0.0);
+            swc.iter_mut().for_each(|x| *x = 0.0);
+            for i in items.clone() {
+                let t = &table[i];
+                let slots = &self.slots[i * nf..(i + 1) * nf];
+                let cells = slots.iter().zip(sw.iter_mut()).zip(swc.iter_mut());
+                if self.several[i] || slow_unknown != MANY {
+                    for (f, ((&one, a), b)) in cells.enumerate() {
+                        let (x, y) = if one == MANY || one == slow_unknown {
+                            let c = combined(f, i);
+                            let w = weight[i];
+                            if w > 0.0 && !c.is_nan() { (w, w * c) } else { (0.0, 0.0) }
+                        } else {
+                            t[usize::from(one) & 7]
+                        };
+                        *a += x;
+                        *b += y;
+                    }
+                } else {
+                    // The common case, without a branch: every cell a table look-up.
+                    for ((&one, a), b) in cells {
+                        let (x, y) = t[usize::from(one) & 7];
+                        *a += x;
+                        *b += y;
+                    }
+                }
+            }
+            let w = cw[c] * p.cat_factor[c];
+            for f in 0..nf {
+                if sw[f] <= 0.0 || w <= 0.0 {
                     continue;
                 }
-                let w = cw[c] * p.cat_factor[c];
-                if w <= 0.0 {
-                    continue;
-                }
-                let s = swc[c] / sw[c];
-                total_w += w;
-                sum += if p.geometric { w * s.max(GEOMETRIC_FLOOR).ln() } else { w * s };
+                let s = swc[f] / sw[f];
+                total_w[f] += w;
+                sum[f] += if p.geometric { w * s.max(GEOMETRIC_FLOOR).ln() } else { w * s };
             }
-            let share = if total_w <= 0.0 {
+        }
+        let span = self.scale - self.floor;
+        for (f, o) in out.iter_mut().enumerate() {
+            let share = if total_w[f] <= 0.0 {
                 0.0
             } else if p.geometric {
-                (sum / total_w).exp()
+                (sum[f] / total_w[f]).exp()
             } else {
-                sum / total_w
+                sum[f] / total_w[f]
             };
             *o = self.floor + span * share;
         }
     }
 
-    /// Maps uniforms in [0, 1) to assumption values; `u` has [`Model::dims`] entries.
-    fn params(&self, u: &[f64], noise: f64, fixed: &[Assumption]) -> Params {
-        let mut p = self.nominal();
+    /// Maps uniforms in [0, 1) to assumption values into `p` (its buffers reused); `u` has
+    /// [`Model::dims`] entries.
+    fn params_into(&self, u: &[f64], noise: f64, fixed: &[Assumption], p: &mut Params) {
+        p.reset(self);
         let nw = self.categories + self.items.len();
         let on = |a: Assumption| !fixed.contains(&a) && self.matters(a);
         if on(Assumption::Weights) {
@@ -440,7 +506,6 @@ impl Model {
             let k = ((rest[4] * (self.items.len() + 1) as f64) as usize).min(self.items.len());
             p.leave_out = k.checked_sub(1);
         }
-        p
     }
 
     /// How many uniforms one model run takes.
@@ -478,16 +543,107 @@ fn slot(l: Level) -> u8 {
 }
 
 fn ranks(scores: &[f64], out: &mut [u32]) {
-    let rounded: Vec<f64> = scores.iter().map(|s| round_score(*s)).collect();
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|a, b| rounded[*b].total_cmp(&rounded[*a]));
-    let mut rank = 1;
-    for (pos, &i) in order.iter().enumerate() {
-        if pos > 0 && rounded[i] != rounded[order[pos - 1]] {
-            rank = pos as u32 + 1;
+    ranks_with(scores, out, &mut Scratch::default());
+}
+
+/// [`ranks`] with buffers reused from run to run.
+fn ranks_with(scores: &[f64], out: &mut [u32], scratch: &mut Scratch) {
+    scratch.rounded.clear();
+    scratch.rounded.extend(scores.iter().map(|s| round_score(*s)));
+    crate::score::competition_ranks_into(&scratch.rounded, out, &mut scratch.sorted);
+}
+
+/// Buffers one thread reuses from run to run, so that a Monte Carlo run allocates nothing.
+#[derive(Debug, Default)]
+struct Scratch {
+    params: Option<Params>,
+    weight: Vec<f64>,
+    credit: Vec<[f64; 5]>,
+    /// Per item and level: what a cell adds to its category's weight and weighted credit.
+    /// (Eight entries, so that a slot masked to three bits needs no bounds check.)
+    table: Vec<[(f64, f64); 8]>,
+    /// Per fund: the sums of the category being scored, then of the categories scored so far.
+    sw: Vec<f64>,
+    swc: Vec<f64>,
+    total_w: Vec<f64>,
+    sum: Vec<f64>,
+    rounded: Vec<f64>,
+    sorted: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(m: &Model) -> Scratch {
+        Scratch {
+            params: Some(m.nominal()),
+            weight: vec![0.0; m.items.len()],
+            credit: vec![[f64::NAN; 5]; m.items.len()],
+            table: vec![[(0.0, 0.0); 8]; m.items.len()],
+            sw: vec![0.0; m.funds.len()],
+            swc: vec![0.0; m.funds.len()],
+            total_w: vec![0.0; m.funds.len()],
+            sum: vec![0.0; m.funds.len()],
+            ..Scratch::default()
         }
-        out[i] = rank;
     }
+
+    /// Scores and ranks of the run the uniforms `u` pick, into `sc` and `rk`.
+    fn run(&mut self, m: &Model, u: &[f64], s: &Settings, sc: &mut [f64], rk: &mut [u32]) {
+        let mut p = self.params.take().unwrap_or_else(|| m.nominal());
+        m.params_into(u, s.weight_noise, &s.fixed, &mut p);
+        m.scores_with(&p, self, sc);
+        ranks_with(sc, rk, self);
+        self.params = Some(p);
+    }
+}
+
+/// The rank at quantile `q` of `n` ranks counted in `counts` (index = rank): the
+/// ceil(q·n)-th smallest; 0 when there are none.
+fn rank_at_count(counts: &[u64], n: usize, q: f64) -> u32 {
+    if n == 0 {
+        return 0;
+    }
+    let k = ((q * n as f64).ceil() as u64).clamp(1, n as u64);
+    let mut seen = 0;
+    for (r, c) in counts.iter().enumerate() {
+        seen += c;
+        if seen >= k {
+            return r as u32;
+        }
+    }
+    0
+}
+
+/// The quantiles `ps` (ascending) of `v`, linearly interpolated between order statistics
+/// (as NumPy's default); `v` is reordered. Only the order statistics needed are selected,
+/// each in the part of `v` left above the previous one, so this is linear, not a sort.
+fn quantiles(v: &mut [f64], ps: &[f64]) -> Vec<f64> {
+    if v.is_empty() {
+        return vec![0.0; ps.len()];
+    }
+    let last = (v.len() - 1) as f64;
+    let bounds = |p: f64| {
+        let x = p * last;
+        (x.floor() as usize, x.ceil() as usize, x - x.floor())
+    };
+    // The order statistics needed, ascending and distinct, each selected in the part of `v`
+    // above the previous one (all of which is at least as large).
+    let mut needed: Vec<usize> = ps.iter().flat_map(|&p| [bounds(p).0, bounds(p).1]).collect();
+    needed.sort_unstable();
+    needed.dedup();
+    let mut found = Vec::with_capacity(needed.len());
+    let mut start = 0;
+    for &k in &needed {
+        let (_, x, _) = v[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+        found.push(*x);
+        start = k + 1;
+    }
+    let at = |k: usize| found[needed.binary_search(&k).unwrap_or(0)];
+    ps.iter()
+        .map(|&p| {
+            let (lo, hi, frac) = bounds(p);
+            at(lo) + (at(hi) - at(lo)) * frac
+        })
+        .collect()
 }
 
 /// A uniform in [0, 1) from 53 random bits.
@@ -600,7 +756,7 @@ pub struct SobolIndex {
 
 /// Runs the Monte Carlo (and the Sobol analysis when asked) over `ds`.
 pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
-    let model = Model::new(ds, s.as_of, s.profile.as_deref());
+    let model = Model::new(ds, s.as_of, s.profile.as_deref(), !s.fixed.contains(&Assumption::UnknownRule));
     let nf = model.funds.len();
     let mut nominal_scores = vec![0.0; nf];
     model.scores(&model.nominal(), &mut nominal_scores);
@@ -629,27 +785,32 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
     let names: Vec<usize> = s.pairs.iter().filter_map(|p| model.funds.iter().position(|f| f == p)).collect();
     let np = names.len();
     // Scores and ranks of every sample, row by row (memory linear in samples × funds).
+    // Scores of every sample, row by row (memory linear in samples × funds); ranks are only
+    // counted (fund f at rank r: `counts[f * (nf + 1) + r]`).
     let mut table = vec![0.0; s.samples * nf];
-    let mut rank_table = vec![0u32; s.samples * nf];
-    let zero = || (vec![0u64; np * np], vec![0u64; np * np]);
-    let add = |mut a: (Vec<u64>, Vec<u64>), b: (Vec<u64>, Vec<u64>)| {
+    let zero = || (vec![0u64; np * np], vec![0u64; np * np], vec![0u64; nf * (nf + 1)]);
+    let add = |mut a: (Vec<u64>, Vec<u64>, Vec<u64>), b: (Vec<u64>, Vec<u64>, Vec<u64>)| {
         a.0.iter_mut().zip(&b.0).for_each(|(x, y)| *x += y);
         a.1.iter_mut().zip(&b.1).for_each(|(x, y)| *x += y);
+        a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x += y);
         a
     };
-    let (above, tied) = table
+    let (above, tied, counts) = table
         .par_chunks_mut((CHUNK * nf).max(1))
-        .zip(rank_table.par_chunks_mut((CHUNK * nf).max(1)))
         .enumerate()
-        .map(|(k, (rows, rank_rows))| {
+        .map(|(k, rows)| {
             let mut rng = stream(s.seed, k, 1);
             let mut u = vec![0.0; dims];
-            let (mut above, mut tied) = zero();
+            let mut scratch = Scratch::new(&model);
+            let mut rk = vec![0u32; nf];
+            let (mut above, mut tied, mut counts) = zero();
             let n = rows.len() / nf.max(1);
-            for (row, rk) in rows.chunks_mut(nf.max(1)).zip(rank_rows.chunks_mut(nf.max(1))) {
+            for row in rows.chunks_mut(nf.max(1)) {
                 u.iter_mut().for_each(|x| *x = uniform(&mut rng));
-                model.scores(&model.params(&u, s.weight_noise, &s.fixed), row);
-                ranks(row, rk);
+                scratch.run(&model, &u, s, row, &mut rk);
+                for (f, r) in rk.iter().enumerate() {
+                    counts[f * (nf + 1) + *r as usize] += 1;
+                }
                 for (ia, &a) in names.iter().enumerate() {
                     for (ib, &b) in names.iter().enumerate() {
                         if rk[a] < rk[b] {
@@ -663,44 +824,32 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
             if let Some(p) = &s.progress {
                 (p.0)(n as u64);
             }
-            (above, tied)
+            (above, tied, counts)
         })
         .reduce(zero, add);
     let total = s.samples.max(1) as f64;
-    // The rank at quantile q of a sorted column: the ceil(q·n)-th smallest.
-    let rank_at = |sorted: &[u32], q: f64| {
-        let k = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len().max(1));
-        sorted.get(k - 1).copied().unwrap_or(0)
-    };
     // Each fund's column is summarised on its own, on every core (`collect` keeps the order).
     let mut funds: Vec<FundUncertainty> = (0..nf)
         .into_par_iter()
         .map(|f| {
-            let mut col: Vec<u32> = rank_table.iter().skip(f).step_by(nf).copied().collect();
-            col.sort_unstable();
-            let mut probabilities: Vec<(u32, f64)> = Vec::new();
-            for run in col.chunk_by(|a, b| a == b) {
-                probabilities.push((run[0], crate::score::round_to(run.len() as f64 / total, 6)));
-            }
+            let counts = &counts[f * (nf + 1)..(f + 1) * (nf + 1)];
+            let probabilities: Vec<(u32, f64)> = (1..=nf)
+                .filter(|&r| counts[r] > 0)
+                .map(|r| (r as u32, crate::score::round_to(counts[r] as f64 / total, 6)))
+                .collect();
+            let rank_at = |q: f64| rank_at_count(counts, s.samples, q);
             let mut v: Vec<f64> = table.iter().skip(f).step_by(nf).copied().collect();
-            v.sort_by(f64::total_cmp);
-            let q = |p: f64| {
-                if v.is_empty() {
-                    return 0.0;
-                }
-                let x = p * (v.len() - 1) as f64;
-                let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
-                crate::score::round_to(v[lo] + (v[hi] - v[lo]) * (x - lo as f64), 4)
-            };
+            let qs = quantiles(&mut v, &[0.05, 0.25, 0.5, 0.75, 0.95]);
+            let q = |i: usize| crate::score::round_to(qs[i], 4);
             FundUncertainty {
                 fund: model.funds[f].clone(),
                 label: model.labels[f].clone(),
                 nominal_score: round_score(nominal_scores[f]),
                 nominal_rank: nominal_ranks[f],
-                median_rank: rank_at(&col, 0.5),
-                rank_interval: [rank_at(&col, 0.05), rank_at(&col, 0.95)],
+                median_rank: rank_at(0.5),
+                rank_interval: [rank_at(0.05), rank_at(0.95)],
                 rank_probabilities: probabilities,
-                score_quantiles: [q(0.05), q(0.25), q(0.5), q(0.75), q(0.95)],
+                score_quantiles: [q(0), q(1), q(2), q(3), q(4)],
             }
         })
         .collect();
@@ -756,10 +905,17 @@ pub fn describe_in(loc: &crate::locale::Locale, a: Assumption, params: &[(&'stat
     loc.f(&format!("robust.describe.{}", a.as_str()), &args)
 }
 
-/// Mean absolute rank shift from the nominal ranks.
-fn rank_shift(model: &Model, p: &Params, nominal: &[u32], sc: &mut [f64], rk: &mut [u32]) -> f64 {
-    model.scores(p, sc);
-    ranks(sc, rk);
+/// Mean absolute rank shift from the nominal ranks of the run the uniforms `u` pick.
+fn rank_shift(
+    model: &Model,
+    s: &Settings,
+    u: &[f64],
+    nominal: &[u32],
+    scratch: &mut Scratch,
+    sc: &mut [f64],
+    rk: &mut [u32],
+) -> f64 {
+    scratch.run(model, u, s, sc, rk);
     let n = nominal.len().max(1) as f64;
     rk.iter().zip(nominal).map(|(a, b)| (f64::from(*a) - f64::from(*b)).abs()).sum::<f64>() / n
 }
@@ -777,22 +933,22 @@ fn sobol(model: &Model, s: &Settings, nominal: &[u32], assumptions: &[Assumption
             let mut rng = stream(s.seed, k, 2);
             let (mut a, mut b) = (vec![0.0; dims], vec![0.0; dims]);
             let (mut sc, mut rk) = (vec![0.0; nf], vec![0u32; nf]);
+            let mut scratch = Scratch::new(model);
+            let mut ab = vec![0.0; dims];
             let mut out = Vec::with_capacity(m);
             for _ in 0..m {
                 a.iter_mut().for_each(|x| *x = uniform(&mut rng));
                 b.iter_mut().for_each(|x| *x = uniform(&mut rng));
-                let f = |u: &[f64], sc: &mut [f64], rk: &mut [u32]| {
-                    rank_shift(model, &model.params(u, s.weight_noise, &s.fixed), nominal, sc, rk)
-                };
-                let ya = f(&a, &mut sc, &mut rk);
-                let yb = f(&b, &mut sc, &mut rk);
+                let mut f = |u: &[f64]| rank_shift(model, s, u, nominal, &mut scratch, &mut sc, &mut rk);
+                let ya = f(&a);
+                let yb = f(&b);
                 let yab = varied
                     .iter()
                     .map(|g| {
-                        let mut ab = a.clone();
+                        ab.copy_from_slice(&a);
                         let cols = model.columns(*g);
                         ab[cols.clone()].copy_from_slice(&b[cols]);
-                        f(&ab, &mut sc, &mut rk)
+                        f(&ab)
                     })
                     .collect();
                 out.push((ya, yb, yab));
@@ -949,7 +1105,7 @@ mod tests {
         .unwrap();
         for year in [None, Some(2007), Some(2020)] {
             for profile in [None, Some("reporting_only")] {
-                let m = Model::new(&ds, year, profile);
+                let m = Model::new(&ds, year, profile, true);
                 let mut out = vec![0.0; m.funds.len()];
                 m.scores(&m.nominal(), &mut out);
                 let rubric = profile.map_or(ds.rubric.clone(), |p| ds.rubric.with_profile(p, &ds.catalogue).unwrap());
@@ -974,7 +1130,7 @@ mod tests {
         let fitted = EstimateModel::of(&ds);
         let est = Estimator::new(&fitted, &ds.rubric);
         for year in [Some(1990), Some(2005), None] {
-            let m = Model::new(&ds, year, None);
+            let m = Model::new(&ds, year, None, true);
             let mut out = vec![0.0; m.funds.len()];
             m.scores(&Params { unknown: Unknown::Estimate, ..m.nominal() }, &mut out);
             let mut moved = 0;
