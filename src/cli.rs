@@ -57,25 +57,7 @@ pub struct Data {
     /// How an unknown disclosure scores, overriding the rubric's `unknown` rule: as `none`, or
     /// left out with the weights renormalised (`exclude`). Bounds are shown either way.
     #[arg(long, value_enum, value_name = "RULE")]
-    pub unknown: Option<UnknownArg>,
-}
-
-/// `--unknown`: how an unknown disclosure scores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum UnknownArg {
-    /// As if the fund did not disclose it.
-    None,
-    /// Left out, like not_applicable; the weights renormalise.
-    Exclude,
-}
-
-impl From<UnknownArg> for crate::model::UnknownRule {
-    fn from(a: UnknownArg) -> Self {
-        match a {
-            UnknownArg::None => crate::model::UnknownRule::None,
-            UnknownArg::Exclude => crate::model::UnknownRule::Exclude,
-        }
-    }
+    pub unknown: Option<crate::model::UnknownRule>,
 }
 
 /// The evidence and the rubric to score it under.
@@ -97,60 +79,13 @@ pub struct Output {
     /// Output format [default: from the output file's extension (.md, .csv, .json, .html;
     /// .txt or none: table), else table].
     #[arg(long, short, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::render::Format>,
     /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
     #[arg(long, short, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Colour in the table format.
     #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
     pub color: ColourChoice,
-}
-
-/// The output formats; every command writes every one of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Aligned columns for a terminal (colour only on a terminal, never with NO_COLOR).
-    Table,
-    /// GitHub-flavoured Markdown.
-    Markdown,
-    /// Comma-separated values, one row per record.
-    Csv,
-    /// JSON with the stable keys documented in the README.
-    Json,
-    /// One self-contained HTML page.
-    Html,
-}
-
-impl From<FormatArg> for crate::render::Format {
-    fn from(f: FormatArg) -> Self {
-        use crate::render::Format;
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Markdown => Format::Markdown,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-            FormatArg::Html => Format::Html,
-        }
-    }
-}
-
-/// A language of the published report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
-    /// English.
-    En,
-    /// Traditional Chinese as used in Hong Kong.
-    #[value(name = "zh-Hant", alias = "zh-hant")]
-    ZhHant,
-}
-
-impl From<LangArg> for crate::locale::Lang {
-    fn from(l: LangArg) -> Self {
-        match l {
-            LangArg::En => crate::locale::Lang::En,
-            LangArg::ZhHant => crate::locale::Lang::ZhHant,
-        }
-    }
 }
 
 /// When to use terminal colours.
@@ -220,7 +155,7 @@ pub enum Command {
         review: bool,
         /// Also warn about entries the report in this language would show untranslated.
         #[arg(long, value_enum, value_name = "LANG")]
-        lang: Option<LangArg>,
+        lang: Option<crate::locale::Lang>,
         #[command(flatten)]
         out: Output,
     },
@@ -291,7 +226,7 @@ pub enum Command {
         check: bool,
         /// Only this language's edition (with the data files) [default: every language].
         #[arg(long, value_enum, value_name = "LANG")]
-        lang: Option<LangArg>,
+        lang: Option<crate::locale::Lang>,
     },
     /// What changed since another version of the data: scores, ranks, and the disclosures that moved them.
     Diff {
@@ -301,8 +236,8 @@ pub enum Command {
         #[command(flatten)]
         inputs: Inputs,
         /// Output format.
-        #[arg(long, short, value_enum, default_value_t = FormatArg::Markdown)]
-        format: FormatArg,
+        #[arg(long, short, value_enum, default_value_t = crate::render::Format::Markdown)]
+        format: crate::render::Format,
         /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
@@ -328,7 +263,7 @@ pub enum Command {
         sobol: bool,
         /// Hold an assumption at its nominal value (repeatable).
         #[arg(long, value_enum, value_name = "ASSUMPTION")]
-        fix: Vec<AssumptionArg>,
+        fix: Vec<crate::analysis::robustness::Assumption>,
         /// Funds compared pairwise (repeatable) [default: hkic, temasek, adia when present].
         #[arg(long = "fund", id = "robust_funds", value_name = "ID")]
         funds: Vec<String>,
@@ -424,31 +359,6 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
-}
-
-/// An assumption `robustness --fix` holds at its nominal value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AssumptionArg {
-    Weights,
-    PartialCredit,
-    UnknownRule,
-    Aggregation,
-    Profile,
-    LeaveOneOut,
-}
-
-impl From<AssumptionArg> for crate::analysis::robustness::Assumption {
-    fn from(a: AssumptionArg) -> Self {
-        use crate::analysis::robustness::Assumption as A;
-        match a {
-            AssumptionArg::Weights => A::Weights,
-            AssumptionArg::PartialCredit => A::PartialCredit,
-            AssumptionArg::UnknownRule => A::UnknownRule,
-            AssumptionArg::Aggregation => A::Aggregation,
-            AssumptionArg::Profile => A::Profile,
-            AssumptionArg::LeaveOneOut => A::LeaveOneOut,
-        }
-    }
 }
 
 /// What `gap` aims for (at most one target).

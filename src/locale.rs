@@ -9,12 +9,14 @@ use std::collections::BTreeMap;
 use std::fmt::{Display, Write as _};
 use std::sync::OnceLock;
 
-/// A language the report is published in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A language the report is published in (also `--lang`'s values).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Lang {
+    /// English.
     #[default]
     En,
     /// Traditional Chinese as used in Hong Kong.
+    #[value(name = "zh-Hant", alias = "zh-hant")]
     ZhHant,
 }
 

@@ -128,14 +128,14 @@ pub enum Sensitivity {
     Commercial,
 }
 
-/// How an unknown disclosure scores.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+/// How an unknown disclosure scores (also `--unknown`'s values).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum UnknownRule {
     /// As if the fund did not disclose it.
     #[default]
     None,
-    /// Left out, like not_applicable, and the weights renormalise.
+    /// Left out, like not_applicable; the weights renormalise.
     Exclude,
 }
 

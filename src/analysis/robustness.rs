@@ -20,15 +20,15 @@ use serde::Serialize;
 const CHUNK: usize = 512;
 
 /// One modelling choice the Monte Carlo varies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Assumption {
     /// Every category and item weight times a factor uniform in [1−F, 1+F].
     Weights,
     /// The credit for `partial`, uniform in [0.25, 0.75] (per-item overrides scale with it).
     PartialCredit,
-    /// Unknown as none, excluded, at its estimate ([`crate::estimate`]: the expected credit
-    /// of each unknown cell), or credited uniformly in [0, 1] (one draw per sample).
+    /// Unknown as none, excluded, at its estimate (the expected credit of each unknown cell),
+    /// or credited uniformly in [0, 1] (one draw per sample).
     UnknownRule,
     /// Categories combined by a weighted arithmetic or geometric mean.
     Aggregation,

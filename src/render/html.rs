@@ -4,7 +4,7 @@
 //! re-scores the funds under the reader's own weights from the data embedded in the page;
 //! without it the page shows the rubric's ranking.
 
-use super::text::Align;
+use super::markup::{Align, Block, Doc, Series, Tone};
 use super::*;
 use crate::analysis::gap::Gap;
 use crate::analysis::robustness::Robustness;
@@ -822,7 +822,7 @@ fn html_table(headers: &[String], rows: &[Vec<String>], caption: &str) -> String
     for r in rows {
         t.row(r.iter().map(markup::Cell::plain).collect());
     }
-    t.html(Some(caption))
+    table(&t, Some(caption))
 }
 
 /// The funds of the debate side by side: scores, the at-age comparison and the roadmap.
@@ -886,7 +886,7 @@ fn roadmap(g: &Gap, cx: &Context) -> String {
     if let Some(t) = &doc.title {
         let _ = writeln!(s, "<h3>{}</h3>", esc(t));
     }
-    s.push_str(&markup::Doc { title: None, blocks: doc.blocks }.html());
+    s.push_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }));
     s.push_str("</div>\n");
     s
 }
@@ -995,7 +995,7 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
         let doc = crate::render::views::robustness(rb, cx);
         writeln!(s, "<section>\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()))?;
         s.write_str(&interval_chart(rb, cx, focus))?;
-        s.write_str(&markup::Doc { title: None, blocks: doc.blocks }.html())?;
+        s.write_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }))?;
         s.write_str("</section>\n</div>\n")?;
     }
     writeln!(s, "<section id=\"funds\">\n<h2>{}</h2>\n<div class=\"cards\">", esc(loc.t("funds.title")))?;
@@ -1014,7 +1014,7 @@ fn standalone(doc: &markup::Doc, lang: Lang) -> String {
     let title = doc.title.as_deref().unwrap_or("swfscore");
     let mut s = head(lang, &format!("{title} — swfscore"));
     s.push_str("<main>\n");
-    s.push_str(&doc.html());
+    s.push_str(&self::doc(&doc));
     s.push_str("</main>\n</body>\n</html>\n");
     s
 }
@@ -1062,6 +1062,126 @@ impl Renderer for Html {
         s.push_str("</main>\n</body>\n</html>\n");
         s
     }
+}
+
+/// A markup table as HTML, inside a scroll container, with an optional caption.
+pub fn table(t: &markup::Table, caption: Option<&str>) -> String {
+    let mut out = String::from("<div class=\"table-wrap\"><table>");
+    if let Some(c) = caption {
+        let _ = write!(out, "<caption>{}</caption>", esc(c));
+    }
+    out.push_str("<thead><tr>");
+    for (h, a) in &t.headers {
+        let _ = write!(out, "<th{}>{}</th>", align_class(*a), esc(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in &t.rows {
+        out.push_str("<tr>");
+        for (i, c) in r.iter().enumerate() {
+            let a = t.headers.get(i).map_or(Align::Left, |h| h.1);
+            let strong = matches!(c.tone, Tone::Bold | Tone::Highlight);
+            let text = if strong { format!("<strong>{}</strong>", esc(&c.text)) } else { esc(&c.text) };
+            let _ = write!(out, "<td{}>{text}</td>", align_class(a));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n");
+    out
+}
+
+fn align_class(a: Align) -> &'static str {
+    match a {
+        Align::Left => " class=\"text\"",
+        Align::Right => "",
+    }
+}
+
+/// An HTML fragment: a section with the title as a heading.
+pub fn doc(d: &Doc) -> String {
+    let mut out = String::from("<section>\n");
+    if let Some(t) = &d.title {
+        let _ = writeln!(out, "<h2>{}</h2>", esc(t));
+    }
+    for b in &d.blocks {
+        match b {
+            Block::Para(p) => {
+                for l in p.lines() {
+                    let _ = writeln!(out, "<p>{}</p>", esc(l));
+                }
+            }
+            Block::List { lead, items } => {
+                let _ = writeln!(out, "<p>{}</p>", esc(lead));
+                out.push_str("<ul>\n");
+                for i in items {
+                    let _ = writeln!(out, "<li>{}</li>", esc(i));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Table(t) => out.push_str(&table(t, None)),
+            Block::Series { floor, scale, series } => out.push_str(&svg_lines(series, *floor, *scale)),
+        }
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+/// Scores over time as an SVG: one line per fund and its range as a shaded band.
+fn svg_lines(series: &[Series], floor: f64, scale: f64) -> String {
+    let (w, h, left, top) = (720.0, 260.0, 40.0, 10.0);
+    let (pw, ph) = (w - left - 10.0, h - top - 30.0);
+    let years: Vec<i32> = series.iter().flat_map(|s| s.years.iter().copied()).collect();
+    let (Some(&y0), Some(&y1)) = (years.iter().min(), years.iter().max()) else {
+        return String::new();
+    };
+    let span_y = f64::from((y1 - y0).max(1));
+    let span = (scale - floor).max(f64::MIN_POSITIVE);
+    let x = |y: i32| left + pw * f64::from(y - y0) / span_y;
+    let yv = |v: f64| top + ph * (1.0 - (v - floor) / span);
+    let mut out = format!(
+        "<svg class=\"chart history\" role=\"img\" aria-label=\"Score by year for {}, with the range each year if every unknown disclosure were none or full\" viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n",
+        esc(&series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "))
+    );
+    for tick in 0..=4 {
+        let v = floor + span * f64::from(tick) / 4.0;
+        let _ = writeln!(
+            out,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#d0d7de\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#59636e\">{}</text>",
+            left + pw,
+            yv(v),
+            yv(v),
+            left - 4.0,
+            yv(v) + 4.0,
+            super::fmt_num(v)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{left}\" y=\"{:.1}\" font-size=\"11\" fill=\"#59636e\">{y0}</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#59636e\">{y1}</text>",
+        h - 8.0,
+        left + pw,
+        h - 8.0
+    );
+    const COLOURS: [&str; 6] = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#9a6700", "#57606a"];
+    for (i, s) in series.iter().enumerate() {
+        let c = COLOURS[i % COLOURS.len()];
+        let upper: Vec<String> =
+            s.years.iter().zip(&s.highs).map(|(y, v)| format!("{:.1},{:.1}", x(*y), yv(*v))).collect();
+        let lower: Vec<String> =
+            s.years.iter().zip(&s.lows).rev().map(|(y, v)| format!("{:.1},{:.1}", x(*y), yv(*v))).collect();
+        let line: Vec<String> =
+            s.years.iter().zip(&s.scores).map(|(y, v)| format!("{:.1},{:.1}", x(*y), yv(*v))).collect();
+        let _ = writeln!(
+            out,
+            "<g class=\"series\" data-label=\"{}\"><title>{}</title><polygon class=\"band\" points=\"{} {}\" fill=\"{c}\" fill-opacity=\"0.15\"/><polyline points=\"{}\" fill=\"none\" stroke=\"{c}\" stroke-width=\"2\"/></g>",
+            esc(&s.label),
+            esc(&s.label),
+            upper.join(" "),
+            lower.join(" "),
+            line.join(" ")
+        );
+    }
+    out.push_str("</svg>\n");
+    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! GitHub-flavoured Markdown, readable on a code-hosting site.
 
+use super::markup::{self, Align, Block, Doc, Series};
 use super::*;
 use crate::score::ItemStatus;
+use std::fmt::Write as _;
 
 /// The `markdown` format.
 #[derive(Debug)]
@@ -39,7 +41,7 @@ pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, ye
 
 impl Renderer for Markdown {
     fn view(&self, v: &dyn View, cx: &Context) -> String {
-        v.doc(cx).markdown()
+        doc(&v.doc(cx))
     }
 
     fn scores(&self, r: &Results, cx: &Context) -> String {
@@ -130,125 +132,75 @@ impl Renderer for Markdown {
 
 /// The ranking under a level-2 heading `title`, in the context's language.
 pub fn scores_titled(r: &Results, cx: &Context, title: &str) -> String {
-    let loc = cx.loc();
-    let mut out = format!("## {title}\n\n{}\n\n", rubric_line(r, cx));
-    let age = r.at_age.is_some();
-    let mut heads = vec![loc.t("col.rank"), loc.t("col.fund")];
-    if age {
-        heads.push(loc.t("col.year"));
-    }
-    let (estimate, lead) = estimate_columns(r);
-    if lead {
-        heads.push(loc.t("col.estimate"));
-    }
-    heads.extend([loc.t("col.score"), loc.t("col.range")]);
-    if estimate && !lead {
-        heads.push(loc.t("col.estimate"));
-    }
-    out.push('|');
-    for h in &heads {
-        out.push_str(&format!(" {} |", cell(h)));
-    }
-    for c in &r.categories {
-        out.push_str(&format!(" {} |", cell(cx.category(&c.id, &c.title))));
-    }
-    out.push_str(if age { "\n|---:|---|---:|---:|---:|" } else { "\n|---:|---|---:|---:|" });
-    if estimate {
-        out.push_str("---:|");
-    }
-    for _ in &r.categories {
-        out.push_str("---:|");
-    }
-    out.push('\n');
-    for f in &r.results {
-        let score = match f.score {
-            Some(_) => format!("**{}**", fmt_ranked_score(f, r)),
-            None => format!("*{}*", cx.status(f)),
-        };
-        let mut year = if age { format!(" {} |", f.year.map_or("-".into(), |y| y.to_string())) } else { String::new() };
-        if lead {
-            year.push_str(&format!(" {} |", fmt_estimate(f)));
-        }
-        out.push_str(&format!(
-            "| {} | {} |{year} {score} | {} |",
-            f.rank.map_or("-".into(), |k| k.to_string()),
-            cell(cx.name(&f.fund, &f.name)),
-            fmt_bounds(f.bounds)
-        ));
-        if estimate && !lead {
-            out.push_str(&format!(" {} |", fmt_estimate(f)));
-        }
-        for (_, s) in &f.categories {
-            out.push_str(&format!(" {} |", fmt_score(*s)));
-        }
-        out.push('\n');
-    }
-    let w: Vec<String> =
-        r.categories.iter().map(|c| format!("{} {:.0}%", cx.category(&c.id, &c.title), c.weight * 100.0)).collect();
-    out.push_str(&format!(
-        "\n{}\n\n{}\n",
-        loc.f("scores.weights", &[("weights", &w.join(loc.t("list.separator")))]),
-        loc.t("ranking.range_note")
-    ));
-    if estimate {
-        out.push_str(&format!("\n{}\n", loc.t("ranking.estimate_note")));
-    }
-    if lead {
-        out.push_str(&format!("\n{}\n", loc.t("ranking.lower_bound_note")));
-    }
-    out
+    doc(&super::ranking::ranking(r, cx, title))
 }
 
 /// Funds side by side under a level-2 heading `title`, in the context's language.
 pub fn compare_titled(r: &Results, funds: &[&FundResult], cx: &Context, title: &str) -> String {
-    let loc = cx.loc();
-    let mut out = format!("## {title}\n\n{}\n\n| |", rubric_line(r, cx));
-    for f in funds {
-        out.push_str(&format!(" {} |", cell(cx.label(&f.fund, &f.label))));
+    doc(&super::ranking::comparison(r, funds, cx, title))
+}
+
+/// Escapes table-breaking characters in a Markdown cell.
+pub fn md_cell(s: &str) -> String {
+    super::one_line(s).replace('|', "\\|")
+}
+
+/// A GitHub-flavoured Markdown table.
+pub fn table(t: &markup::Table) -> String {
+    let mut out = String::from("|");
+    for (h, _) in &t.headers {
+        let _ = write!(out, " {} |", md_cell(h));
     }
-    out.push_str("\n|---|");
-    for _ in funds {
-        out.push_str("---:|");
+    out.push_str("\n|");
+    for (_, a) in &t.headers {
+        out.push_str(if *a == Align::Right { "---:|" } else { "---|" });
     }
     out.push('\n');
-    out.push_str(&format!("| **{}** |", loc.t("col.score")));
-    for f in funds {
-        out.push_str(&format!(" **{}** |", f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}"))));
-    }
-    out.push_str(&format!("\n| {} |", loc.t("col.rank")));
-    for f in funds {
-        out.push_str(&format!(" {} |", f.rank.map_or("-".into(), |k| k.to_string())));
-    }
-    out.push('\n');
-    for (k, c) in r.categories.iter().enumerate() {
-        out.push_str(&format!("| {} |", cell(cx.category(&c.id, &c.title))));
-        for f in funds {
-            out.push_str(&format!(" {} |", fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
+    for r in &t.rows {
+        out.push('|');
+        for c in r {
+            let _ = write!(out, " {} |", md_cell(&c.text));
         }
         out.push('\n');
     }
-    out.push_str(&format!("\n| {} |", loc.t("col.disclosure")));
-    for f in funds {
-        out.push_str(&format!(" {} |", cell(cx.label(&f.fund, &f.label))));
-    }
-    out.push_str("\n|---|");
-    for _ in funds {
-        out.push_str("---|");
-    }
-    out.push('\n');
-    let all = rubric_disclosures(r);
-    let mut differing = 0;
-    for d in &all {
-        let diff = differs(funds, d);
-        differing += usize::from(diff);
-        let name = cell(disclosure_title(cx, d));
-        out.push_str(&if diff { format!("| **{name}** |") } else { format!("| {name} |") });
-        for f in funds {
-            let l = loc.t(level_short(level_of(f, d)));
-            out.push_str(&if diff { format!(" **{l}** |") } else { format!(" {l} |") });
-        }
-        out.push('\n');
-    }
-    out.push_str(&format!("\n{}\n", loc.f("compare.legend", &[("differing", &differing), ("of", &all.len())])));
     out
+}
+
+/// GitHub-flavoured Markdown, with the title as a level-2 heading.
+pub fn doc(d: &Doc) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(t) = &d.title {
+        parts.push(format!("## {t}\n"));
+    }
+    for b in &d.blocks {
+        parts.push(match b {
+            // Each line its own paragraph, so GitHub does not run them together.
+            Block::Para(p) => p.lines().map(|l| format!("{}\n", l.trim())).collect::<Vec<_>>().join("\n"),
+            Block::List { lead, items } => {
+                format!("{lead}\n{}", items.iter().map(|i| format!("- {i}\n")).collect::<String>())
+            }
+            Block::Table(t) => table(t),
+            Block::Series { floor, scale, series } => mermaid(series, *floor, *scale),
+        });
+    }
+    parts.join("\n")
+}
+
+fn mermaid(series: &[Series], floor: f64, scale: f64) -> String {
+    let mut parts = Vec::new();
+    for s in series.iter().filter(|s| !s.years.is_empty()) {
+        let xs: Vec<String> = s.years.iter().map(|y| y.to_string()).collect();
+        let line = |v: &[f64]| v.iter().map(|y| format!("{y:.1}")).collect::<Vec<_>>().join(", ");
+        parts.push(format!(
+            "```mermaid\nxychart-beta\n    title \"{}: score by year (and the range if every unknown were none or full)\"\n    x-axis [{}]\n    y-axis \"Score\" {} --> {}\n    line [{}]\n    line [{}]\n    line [{}]\n```\n",
+            s.label.replace('"', "'"),
+            xs.join(", "),
+            super::fmt_num(floor),
+            scale,
+            line(&s.scores),
+            line(&s.lows),
+            line(&s.highs)
+        ));
+    }
+    parts.join("\n")
 }

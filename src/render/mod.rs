@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod markup;
+pub mod ranking;
 pub mod table;
 pub mod text;
 pub mod views;
@@ -132,18 +133,18 @@ view!(crate::analysis::batch::Summary, views::batch_summary, views::batch_summar
 view!(crate::estimate::Backtest, views::backtest, views::backtest_records);
 view!(views::Validation, views::validation, views::validation_records);
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The output formats (also `--format`'s values); every command writes every one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Aligned columns for a terminal (colour only on a terminal, never with NO_COLOR).
     Table,
     /// GitHub-flavoured Markdown.
     Markdown,
-    /// Comma-separated values, one row per fund (or item).
+    /// Comma-separated values, one row per record.
     Csv,
-    /// JSON with the stable keys documented in `docs/FORMATS.md`.
+    /// JSON with the stable keys documented in the README.
     Json,
-    /// One self-contained HTML page with inline SVG charts.
+    /// One self-contained HTML page.
     Html,
 }
 

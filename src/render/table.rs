@@ -4,9 +4,6 @@ use super::text::{Align, Table as Grid, Tone, paint};
 use super::*;
 use crate::score::ItemStatus;
 
-/// What the Range column means, under every ranking.
-pub const RANGE_NOTE: &str = "\nRange: the score if every unknown disclosure were none, and if it were full.\n";
-
 /// The `table` format.
 #[derive(Debug)]
 pub struct Table;
@@ -30,61 +27,11 @@ fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year:
 
 impl Renderer for Table {
     fn view(&self, v: &dyn View, cx: &Context) -> String {
-        v.doc(cx).text(cx.colour)
+        super::text::doc(&v.doc(cx), cx.colour)
     }
 
     fn scores(&self, r: &Results, cx: &Context) -> String {
-        let mut headers: Vec<(&str, Align)> = vec![("Rank", Align::Right), ("Fund", Align::Left)];
-        if r.at_age.is_some() {
-            headers.push(("Year", Align::Right));
-        }
-        let (estimate, lead) = estimate_columns(r);
-        if lead {
-            headers.push(("Estimate (90%)", Align::Right));
-        }
-        headers.push(("Score", Align::Right));
-        headers.push(("Range", Align::Right));
-        if estimate && !lead {
-            headers.push(("Estimate (90%)", Align::Right));
-        }
-        for c in &r.categories {
-            headers.push((c.id.as_str(), Align::Right));
-        }
-        let mut t = Grid::new(&headers);
-        for f in &r.results {
-            let mut row =
-                vec![(f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain), (f.label.clone(), Tone::Bold)];
-            if r.at_age.is_some() {
-                row.push((f.year.map_or("-".into(), |y| y.to_string()), Tone::Plain));
-            }
-            if lead {
-                row.push((fmt_estimate(f), Tone::Plain));
-            }
-            match f.score {
-                Some(_) => row.push((fmt_ranked_score(f, r), score_tone(f.score, r.rubric.scale))),
-                None => row.push((cx.status(f).to_string(), Tone::Dim)),
-            }
-            row.push((fmt_bounds(f.bounds), Tone::Dim));
-            if estimate && !lead {
-                row.push((fmt_estimate(f), Tone::Plain));
-            }
-            for (_, s) in &f.categories {
-                row.push((fmt_score(*s), score_tone(*s, r.rubric.scale)));
-            }
-            t.row(row);
-        }
-        let mut out = format!("{}\n\n", rubric_line(r, cx));
-        out.push_str(&t.render(cx.colour));
-        out.push_str(RANGE_NOTE);
-        if estimate {
-            out.push_str(cx.loc().t("ranking.estimate_note"));
-            out.push('\n');
-        }
-        if lead {
-            out.push_str(cx.loc().t("ranking.lower_bound_note"));
-            out.push('\n');
-        }
-        out
+        super::text::doc(&super::ranking::ranking(r, cx, cx.loc().t("scores.title")), cx.colour)
     }
 
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
@@ -181,57 +128,6 @@ impl Renderer for Table {
     }
 
     fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        let mut out = format!("{}\n\n", rubric_line(r, cx));
-        let mut headers: Vec<(&str, Align)> = vec![("", Align::Left)];
-        for f in funds {
-            headers.push((f.label.as_str(), Align::Right));
-        }
-        let mut t = Grid::new(&headers);
-        let mut score_row = vec![("Score".to_string(), Tone::Bold)];
-        let mut rank_row = vec![("Rank".to_string(), Tone::Plain)];
-        for f in funds {
-            score_row.push((
-                f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}")),
-                score_tone(f.score, r.rubric.scale),
-            ));
-            rank_row.push((f.rank.map_or("-".into(), |k| k.to_string()), Tone::Plain));
-        }
-        t.row(score_row);
-        t.row(rank_row);
-        for (k, c) in r.categories.iter().enumerate() {
-            let mut row = vec![(format!("  {}", c.id), Tone::Plain)];
-            for f in funds {
-                let s = f.categories.get(k).and_then(|(_, s)| *s);
-                row.push((fmt_score(s), score_tone(s, r.rubric.scale)));
-            }
-            t.row(row);
-        }
-        out.push_str(&t.render(cx.colour));
-        out.push('\n');
-        let mut headers: Vec<(&str, Align)> = vec![("", Align::Left), ("Disclosure", Align::Left)];
-        for f in funds {
-            headers.push((f.label.as_str(), Align::Right));
-        }
-        let mut m = Grid::new(&headers);
-        let mut differing = 0;
-        for d in rubric_disclosures(r) {
-            let diff = differs(funds, d);
-            differing += usize::from(diff);
-            let mut row = vec![
-                (if diff { "*".to_string() } else { String::new() }, Tone::Highlight),
-                (d.to_string(), if diff { Tone::Highlight } else { Tone::Plain }),
-            ];
-            for f in funds {
-                let l = level_of(f, d);
-                row.push((cx.loc().t(level_short(l)).to_string(), l.map_or(Tone::Dim, Tone::of_level)));
-            }
-            m.row(row);
-        }
-        out.push_str(&m.render(cx.colour));
-        out.push_str(&format!(
-            "\n* = levels differ ({differing} of {} disclosures). ? = unknown, n/a = not applicable.\n",
-            rubric_disclosures(r).len()
-        ));
-        out
+        super::text::doc(&super::ranking::comparison(r, funds, cx, cx.loc().t("compare.title")), cx.colour)
     }
 }

@@ -1,74 +1,27 @@
-//! Aligned plain-text tables, with colour only when asked for.
+//! Aligned plain-text tables, with colour only when asked for; the terminal layout of a
+//! [`Doc`].
 
-/// Column alignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Right,
-}
+use super::markup::{self, Block, Doc, Series, sparkline};
+use std::fmt::Write as _;
 
-/// A colour for a cell; ignored when colour is off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Plain,
-    Bold,
-    Good,
-    Middling,
-    Bad,
-    Dim,
-    Highlight,
-}
+pub use super::markup::{Align, Tone};
 
-impl Tone {
-    fn code(self) -> &'static str {
-        match self {
-            Tone::Plain => "",
-            Tone::Bold => "\x1b[1m",
-            Tone::Good => "\x1b[32m",
-            Tone::Middling => "\x1b[33m",
-            Tone::Bad => "\x1b[31m",
-            Tone::Dim => "\x1b[2m",
-            Tone::Highlight => "\x1b[1;33m",
-        }
-    }
-
-    /// The tone for a level.
-    pub fn of_level(level: crate::model::Level) -> Tone {
-        use crate::model::Level;
-        match level {
-            Level::Full => Tone::Good,
-            Level::Partial => Tone::Middling,
-            Level::None => Tone::Bad,
-            Level::NotApplicable | Level::Unknown => Tone::Dim,
-        }
-    }
-
-    /// The tone for a score as a share of the scale.
-    /// Green for a rise, red for a fall, dim for no change.
-    pub fn of_sign(x: f64) -> Tone {
-        if x > 0.0 {
-            Tone::Good
-        } else if x < 0.0 {
-            Tone::Bad
-        } else {
-            Tone::Dim
-        }
-    }
-
-    pub fn of_share(share: f64) -> Tone {
-        if share >= 0.7 {
-            Tone::Good
-        } else if share >= 0.4 {
-            Tone::Middling
-        } else {
-            Tone::Bad
-        }
+/// The escape codes of a tone.
+fn code(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Plain => "",
+        Tone::Bold => "\x1b[1m",
+        Tone::Good => "\x1b[32m",
+        Tone::Middling => "\x1b[33m",
+        Tone::Bad => "\x1b[31m",
+        Tone::Dim => "\x1b[2m",
+        Tone::Highlight => "\x1b[1;33m",
     }
 }
 
 /// Wraps `s` in the tone's escape codes when `colour` is on.
 pub fn paint(s: &str, tone: Tone, colour: bool) -> String {
-    if !colour || tone == Tone::Plain { s.to_string() } else { format!("{}{s}\x1b[0m", tone.code()) }
+    if !colour || tone == Tone::Plain { s.to_string() } else { format!("{}{s}\x1b[0m", code(tone)) }
 }
 
 /// A table of text cells, laid out with one space-padded column per header.
@@ -122,4 +75,46 @@ impl Table {
         }
         out
     }
+}
+
+/// A markup table laid out for a terminal.
+pub fn table(t: &markup::Table, colour: bool) -> String {
+    let headers: Vec<(&str, Align)> = t.headers.iter().map(|(h, a)| (h.as_str(), *a)).collect();
+    let mut grid = Table::new(&headers);
+    for r in &t.rows {
+        grid.row(r.iter().map(|c| (c.text.clone(), c.tone)).collect());
+    }
+    grid.render(colour)
+}
+
+/// For a terminal: blocks separated by blank lines.
+pub fn doc(d: &Doc, colour: bool) -> String {
+    let parts: Vec<String> = d
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Para(p) => format!("{p}\n"),
+            Block::List { lead, items } => {
+                format!("{lead}\n{}", items.iter().map(|i| format!("  {i}\n")).collect::<String>())
+            }
+            Block::Table(t) => table(t, colour),
+            Block::Series { floor, scale, series } => sparklines(series, *floor, *scale, colour),
+        })
+        .collect();
+    parts.join("\n")
+}
+
+fn sparklines(series: &[Series], floor: f64, scale: f64, colour: bool) -> String {
+    let width = series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for s in series {
+        let (a, b) = (s.years.first().copied().unwrap_or(0), s.years.last().copied().unwrap_or(0));
+        let _ = writeln!(
+            out,
+            "{:width$}  {a} {} {b}",
+            s.label,
+            paint(&sparkline(&s.scores, floor, scale), Tone::Good, colour)
+        );
+    }
+    out
 }

@@ -1,8 +1,8 @@
 //! The analysis views laid out once: each becomes a [`Doc`] (for text, Markdown and HTML)
 //! and a record table (for CSV). Renderers present these; nothing here computes a score.
 
+use super::markup::{Align, Tone};
 use super::markup::{Block, Cell, Doc, Series, Table};
-use super::text::{Align, Tone};
 use super::{Context, fmt_num, fmt_score};
 use crate::analysis::batch::Summary;
 use crate::analysis::coverage::Coverage;
