@@ -58,6 +58,12 @@ pub struct Data {
     /// left out with the weights renormalised (`exclude`). Bounds are shown either way.
     #[arg(long, value_enum, value_name = "RULE")]
     pub unknown: Option<crate::model::UnknownRule>,
+    /// Only the funds that match, by metadata, founding year or jurisdiction (repeatable; all
+    /// must hold; commas give alternatives): `type=strategic`, `region=east_asia,southeast_asia`,
+    /// `established>=2000`, `ifswf=yes`. Keys: type, funding, region, size_band, ifswf,
+    /// ifswf_member_since, established, jurisdiction, id.
+    #[arg(long = "where", value_name = "KEY=VALUE", value_parser = crate::filter::parse)]
+    pub filter: Vec<crate::filter::Clause>,
 }
 
 /// The evidence and the rubric to score it under.
@@ -167,6 +173,17 @@ pub enum Command {
         /// Write to this file instead of stdout.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
+    },
+    /// List the funds: id, names, jurisdiction, founding year, latest assessment, the share of
+    /// the catalogue assessed, and the metadata `--where` filters on.
+    Funds {
+        #[command(flatten)]
+        data: Data,
+        /// The language of the names and headings.
+        #[arg(long, value_enum, value_name = "LANG")]
+        lang: Option<crate::locale::Lang>,
+        #[command(flatten)]
+        out: Output,
     },
     /// List the rubrics available: the default, rubrics/ and the built-in ones, each checked.
     Rubrics {

@@ -33,6 +33,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 Config { target: output.map_or(Target::Stdout, Target::File), ..Config::for_data(&default_data()) };
             emit(&cfg, &(schema(kind) + "\n"))
         }
+        Command::Funds { data, lang, out } => funds(&Config::for_data(&data).output(&out)?, lang.unwrap_or_default()),
         Command::Rubrics { data, out } => rubrics(&Config::for_data(&data).output(&out)?),
         Command::History { funds, from, inputs, out } => history(&Config::with_out(&inputs, &out)?, &funds, from),
         Command::Gap { fund, target, inputs, out } => gap(&Config::with_out(&inputs, &out)?, &fund, &target),
@@ -77,7 +78,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn default_data() -> crate::cli::Data {
-    crate::cli::Data { dir: PathBuf::from("."), funds: None, disclosures: None, unknown: None }
+    crate::cli::Data { dir: PathBuf::from("."), funds: None, disclosures: None, unknown: None, filter: vec![] }
 }
 
 fn score(cfg: &Config, as_of: Option<i32>, at_age: Option<i32>, funds: &[String]) -> Result<(), Error> {
@@ -221,9 +222,20 @@ fn batch(
                 Some(p) => profiled(&ds, p)?,
                 None => ds,
             };
-            let (levels, ignored) = crate::panel::read(file, &ds.catalogue).map_err(Error::Panel)?;
+            let (mut levels, ignored) = crate::panel::read(file, &ds.catalogue).map_err(Error::Panel)?;
             if !ignored.is_empty() {
                 note(&format!("{}: ignored column(s) {}", load::display(file), ignored.join(", ")));
+            }
+            if !cfg.filter.is_empty() {
+                // A panel's fund passes `--where` through its descriptor (ds keeps only those that
+                // match); a fund with no descriptor has no metadata to match.
+                levels.retain_funds(|id| ds.fund(id).is_some());
+                if levels.cells.is_empty() {
+                    return Err(Error::Usage(format!(
+                        "no fund of {} matches the --where filter (a panel's fund is matched through the descriptor with its id)",
+                        load::display(file)
+                    )));
+                }
             }
             analysis::batch::panel(&ds, profiles.first().cloned(), &levels)
         }
@@ -545,6 +557,8 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
     }
     let (errors, warnings) = (diagnostics.errors(), diagnostics.warnings());
     print_diagnostics(&diagnostics);
+    // Every file is checked; `--where` narrows the coverage and review lists to the funds it keeps.
+    let listed = dataset.clone().map(|d| policy(d, cfg));
     let what = if strict { "error(s) (warnings count as errors with --strict)" } else { "error(s)" };
     let failed = || Error::CheckFailed(format!("{errors} {what}, {warnings} warning(s)"));
     if cfg.format != crate::render::Format::Table {
@@ -562,8 +576,8 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
             disclosures: dataset.as_ref().map(|d| d.catalogue.disclosures.len()),
             rubric: dataset.as_ref().map(|d| d.rubric.id.clone()),
             problems: diagnostics.sorted().into_iter().map(Into::into).collect(),
-            coverage: dataset.as_ref().filter(|_| coverage).map(analysis::coverage::coverage),
-            review: dataset.as_ref().filter(|_| review).map(crate::validate::review_queue),
+            coverage: listed.as_ref().filter(|_| coverage).map(analysis::coverage::coverage),
+            review: listed.as_ref().filter(|_| review).map(crate::validate::review_queue),
         };
         let fallback = Dataset::empty();
         let ds = dataset.as_ref().unwrap_or(&fallback);
@@ -571,16 +585,16 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
         return if errors == 0 { Ok(()) } else { Err(failed()) };
     }
     let mut text = String::new();
-    if let Some(ds) = &dataset {
+    if let (Some(ds), Some(shown)) = (&dataset, &listed) {
         let cx = context(ds, cfg);
         if coverage {
-            text.push_str(&cfg.format.renderer().view(&analysis::coverage::coverage(ds), &cx));
+            text.push_str(&cfg.format.renderer().view(&analysis::coverage::coverage(shown), &cx));
         }
         if review {
             if !text.is_empty() {
                 text.push('\n');
             }
-            text.push_str(&cfg.format.renderer().view(&crate::validate::review_queue(ds), &cx));
+            text.push_str(&cfg.format.renderer().view(&crate::validate::review_queue(shown), &cx));
         }
         if errors == 0 {
             text.push_str(&format!(
@@ -595,6 +609,12 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
     }
     emit(cfg, &text)?;
     Err(failed())
+}
+
+fn funds(cfg: &Config, lang: Lang) -> Result<(), Error> {
+    let ds = dataset(cfg)?;
+    let list = crate::render::views::FundList::of(&ds);
+    emit(cfg, &cfg.format.renderer().view(&list, &Context { lang, ..context(&ds, cfg) }))
 }
 
 fn rubrics(cfg: &Config) -> Result<(), Error> {
@@ -632,16 +652,28 @@ pub fn dataset(cfg: &Config) -> Result<Dataset, Error> {
         note(&format!("{} warning(s) in the inputs; `swfscore validate` lists them", diagnostics.warnings()));
     }
     let ds = policy(ds, cfg);
+    if ds.funds.is_empty() && !cfg.filter.is_empty() {
+        let given: Vec<String> = cfg.filter.iter().map(|c| format!("--where {c}")).collect();
+        return Err(Error::Usage(format!(
+            "no fund matches {}; `swfscore funds --format csv` lists each fund's metadata",
+            given.join(" ")
+        )));
+    }
     match &cfg.profile {
         Some(p) => profiled(&ds, p),
         None => Ok(ds),
     }
 }
 
-/// The dataset with `--unknown` applied to its rubric.
+/// The dataset with `--unknown` applied to its rubric and only the funds `--where` keeps.
 fn policy(mut ds: Dataset, cfg: &Config) -> Dataset {
     if let Some(u) = cfg.unknown {
         ds.rubric.unknown = u;
+    }
+    if !cfg.filter.is_empty() {
+        let kept: Vec<crate::model::Fund> =
+            ds.funds.iter().filter(|f| crate::filter::passes(&cfg.filter, f)).cloned().collect();
+        ds.record = Some(std::mem::replace(&mut ds.funds, std::sync::Arc::new(kept)));
     }
     ds
 }

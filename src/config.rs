@@ -25,6 +25,8 @@ pub struct Config {
     pub profile: Option<String>,
     /// Overrides the rubric's `unknown` rule.
     pub unknown: Option<UnknownRule>,
+    /// `--where`: the funds a command looks at (all when empty).
+    pub filter: Vec<crate::filter::Clause>,
     pub format: Format,
     pub target: Target,
     /// Terminal colours: only in the table format, only to a terminal, never into a file.
@@ -67,7 +69,8 @@ impl Config {
                 revision: None,
             },
             profile: None,
-            unknown: data.unknown.map(Into::into),
+            unknown: data.unknown,
+            filter: data.filter.clone(),
             format: Format::Table,
             target: Target::Stdout,
             colour: false,

@@ -128,7 +128,7 @@ impl Grid {
             }
         }
         let funds = ds
-            .funds
+            .record()
             .iter()
             .map(|f| {
                 let years = (f.assessed.year - f.established + 1).max(1) as usize;

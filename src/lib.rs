@@ -10,6 +10,7 @@ mod config;
 pub mod diag;
 pub mod error;
 pub mod estimate;
+pub mod filter;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod load;

@@ -484,7 +484,7 @@ fn check(
     let (mut out, fd) = parse_funds(funds, catalogue.as_ref());
     d.extend(fd);
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    Some(Dataset { catalogue: catalogue?, rubric: rubric?, funds: Arc::new(out) })
+    Some(Dataset { catalogue: catalogue?, rubric: rubric?, funds: Arc::new(out), record: None })
 }
 
 /// A what-if scenario, checked against the dataset.

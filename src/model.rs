@@ -299,6 +299,120 @@ pub struct Fact {
     pub url: Option<String>,
 }
 
+/// Declares a closed vocabulary of fund metadata: snake_case in the descriptors, in JSON and
+/// after `--where`, with every value listed for messages.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// What a fund is for (its main purpose).
+    FundType {
+        /// Saves wealth for future generations.
+        Savings = "savings",
+        /// Smooths the budget against commodity-price or revenue shocks.
+        Stabilisation = "stabilisation",
+        /// Invests for the state's development or strategic aims (holdings, co-investment).
+        Strategic = "strategic",
+        /// Pre-funds public pensions.
+        PensionReserve = "pension_reserve",
+    }
+}
+
+vocabulary! {
+    /// Where a fund's money mainly comes from.
+    Funding {
+        /// Oil, gas or mineral revenue.
+        Commodity = "commodity",
+        /// Other state assets or revenue (privatisations, contributions, transfers).
+        NonCommodity = "non_commodity",
+        /// Budget surpluses.
+        FiscalSurplus = "fiscal_surplus",
+        /// Official foreign-exchange reserves.
+        Reserves = "reserves",
+    }
+}
+
+vocabulary! {
+    /// The world region of a fund's sponsor.
+    Region {
+        EastAsia = "east_asia",
+        SoutheastAsia = "southeast_asia",
+        SouthAsia = "south_asia",
+        MiddleEast = "middle_east",
+        Europe = "europe",
+        NorthAmerica = "north_america",
+        LatinAmerica = "latin_america",
+        Africa = "africa",
+        /// Central Asia and the Caucasus.
+        CentralAsia = "central_asia",
+        Oceania = "oceania",
+    }
+}
+
+vocabulary! {
+    /// Assets under management in US dollars, in bands.
+    SizeBand {
+        /// Under USD 10bn.
+        Small = "small",
+        /// USD 10bn to 100bn.
+        Medium = "medium",
+        /// USD 100bn to 500bn.
+        Large = "large",
+        /// Over USD 500bn.
+        VeryLarge = "very_large",
+    }
+}
+
+/// What kind of fund it is, for panel analysis and `--where`: shown and filtered on, never
+/// scored. Every field is optional (absent = not classified).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// The fund's main purpose.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FundType>,
+    /// The main source of its money.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funding: Option<Funding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
+    /// Assets in USD, in bands (small < 10bn ≤ medium < 100bn ≤ large < 500bn ≤ very_large).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_band: Option<SizeBand>,
+    /// Whether the fund is a member of the International Forum of Sovereign Wealth Funds
+    /// (implied by `ifswf_member_since`; `true` alone where the year is not known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ifswf_member: Option<bool>,
+    /// The year the fund joined the Forum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ifswf_member_since: Option<i32>,
+}
+
+impl Metadata {
+    /// Whether the fund is a member of the IFSWF: `None` where the descriptor does not say.
+    pub fn ifswf(&self) -> Option<bool> {
+        if self.ifswf_member_since.is_some() { Some(true) } else { self.ifswf_member }
+    }
+}
+
 /// One fund's descriptor.
 #[derive(Debug, Clone)]
 pub struct Fund {
@@ -317,6 +431,7 @@ pub struct Fund {
     /// Keyed by catalogue id; absent = unknown.
     pub disclosures: BTreeMap<String, Assessment>,
     pub facts: BTreeMap<String, Fact>,
+    pub metadata: Metadata,
 }
 
 impl Fund {
@@ -544,6 +659,9 @@ pub struct Dataset {
     pub rubric: Rubric,
     /// Sorted by id; shared between the views of one loading (other rubrics, profiles).
     pub funds: Arc<Vec<Fund>>,
+    /// Every fund loaded, where `--where` kept only some in `funds`: the record the estimate
+    /// learns from, so that a filter selects what is shown, never what is estimated.
+    pub record: Option<Arc<Vec<Fund>>>,
 }
 
 impl Dataset {
@@ -567,7 +685,7 @@ impl Dataset {
             categories: vec![],
             profiles: vec![],
         };
-        Dataset { catalogue: Catalogue { disclosures: vec![] }, rubric, funds: Arc::new(vec![]) }
+        Dataset { catalogue: Catalogue { disclosures: vec![] }, rubric, funds: Arc::new(vec![]), record: None }
     }
 
     /// The fund with this id: a binary search, as the funds are sorted by id (renderers look
@@ -578,7 +696,17 @@ impl Dataset {
 
     /// The same catalogue and funds (shared, not copied) under another rubric.
     pub fn with_rubric(&self, rubric: Rubric) -> Dataset {
-        Dataset { catalogue: self.catalogue.clone(), rubric, funds: Arc::clone(&self.funds) }
+        Dataset {
+            catalogue: self.catalogue.clone(),
+            rubric,
+            funds: Arc::clone(&self.funds),
+            record: self.record.clone(),
+        }
+    }
+
+    /// Every fund loaded (more than [`Dataset::funds`] under `--where`).
+    pub fn record(&self) -> &[Fund] {
+        self.record.as_deref().unwrap_or(&self.funds)
     }
 
     /// A copy with some levels changed, as hypotheses: `(fund, disclosure, level)`.

@@ -558,7 +558,8 @@ impl Assembler {
 
 /// The batch table as a polars frame: `rubric` and `profile` columns when it has several
 /// views, then fund, year, score, low, high, rank, one column per category, coverage counts,
-/// and estimate, estimate_low, estimate_high (null for a panel).
+/// estimate, estimate_low, estimate_high (null for a panel), and the fund's metadata: type,
+/// funding, region, size_band, ifswf_member, ifswf_member_since (null where not classified).
 fn batch_frame(batch: &Batch) -> PolarsResult<DataFrame> {
     let rows = &batch.rows;
     let mut columns: Vec<Column> = Vec::new();
@@ -593,6 +594,18 @@ fn batch_frame(batch: &Batch) -> PolarsResult<DataFrame> {
     columns.push(Column::new("estimate".into(), estimate(|e| e.score)));
     columns.push(Column::new("estimate_low".into(), estimate(|e| e.low)));
     columns.push(Column::new("estimate_high".into(), estimate(|e| e.high)));
+    let meta = |f: fn(&crate::model::Metadata) -> Option<&'static str>| {
+        rows.iter().map(|r| f(&r.metadata)).collect::<Vec<_>>()
+    };
+    columns.push(Column::new("type".into(), meta(|m| m.kind.map(|x| x.as_str()))));
+    columns.push(Column::new("funding".into(), meta(|m| m.funding.map(|x| x.as_str()))));
+    columns.push(Column::new("region".into(), meta(|m| m.region.map(|x| x.as_str()))));
+    columns.push(Column::new("size_band".into(), meta(|m| m.size_band.map(|x| x.as_str()))));
+    columns.push(Column::new("ifswf_member".into(), rows.iter().map(|r| r.metadata.ifswf()).collect::<Vec<_>>()));
+    columns.push(Column::new(
+        "ifswf_member_since".into(),
+        rows.iter().map(|r| r.metadata.ifswf_member_since).collect::<Vec<_>>(),
+    ));
     DataFrame::new(rows.len(), columns)
 }
 

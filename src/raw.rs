@@ -109,6 +109,10 @@ pub struct RawFund {
     /// Headline figures, shown, never scored.
     #[serde(default)]
     pub facts: BTreeMap<String, RawFact>,
+    /// What kind of fund it is (type, funding, region, size band, IFSWF membership), for
+    /// panel analysis and `--where`; never scored.
+    #[serde(default)]
+    pub metadata: crate::model::Metadata,
 }
 
 /// A disclosure level as written in a descriptor.

@@ -6,6 +6,7 @@ use crate::locale::{Lang, Locale};
 use crate::model::Dataset;
 use crate::model::Level;
 use crate::render::html::{self, Extras};
+use crate::render::ranking::{self, Peers};
 use crate::render::{Context, Format, markdown};
 use crate::score::{self, Options, Results};
 use std::fmt::Write as _;
@@ -24,6 +25,8 @@ const ROBUSTNESS_BUDGET: usize = 2_000_000;
 
 /// The funds the December 2025 debate is about, compared side by side when present.
 pub(crate) const FOCUS: [&str; 3] = ["hkic", "temasek", "adia"];
+/// The first focus fund's peers: funds of its type established in this year or later.
+const PEERS_SINCE: i32 = 2000;
 
 /// The language-neutral report files.
 const DATA_FILES: [&str; 2] = ["scores.csv", "scores.json"];
@@ -53,6 +56,8 @@ pub(crate) struct Report<'a> {
     r: Results,
     focus: Vec<&'static str>,
     at_age: Option<Results>,
+    /// The first focus fund among the funds of its type founded since [`PEERS_SINCE`].
+    peers: Option<(Peers, Results)>,
     gap: Option<analysis::gap::Gap>,
     rubrics: Option<analysis::rubrics::RubricComparison>,
     robust: analysis::robustness::Robustness,
@@ -72,6 +77,22 @@ impl<'a> Report<'a> {
         let age = focus.iter().filter_map(|id| ds.fund(id)).map(|f| f.assessed.year - f.established).min();
         let at_age =
             age.map(|a| score::score_with(ds, &Options { at_age: Some(a), ..Options::default() }, Some(&model)));
+        // "How does HKIC compare with funds of its kind?": its type, founded since PEERS_SINCE.
+        let peers = focus.first().and_then(|id| ds.fund(id)).and_then(|f| {
+            let kind = f.metadata.kind?;
+            let group = Peers { fund: f.id.clone(), kind, since: PEERS_SINCE };
+            let kept: Vec<crate::model::Fund> = ds
+                .funds
+                .iter()
+                .filter(|g| g.metadata.kind == Some(kind) && g.established >= PEERS_SINCE)
+                .cloned()
+                .collect();
+            (kept.len() >= 2).then(|| {
+                let peer_ds =
+                    Dataset { funds: std::sync::Arc::new(kept), record: Some(ds.funds.clone()), ..ds.clone() };
+                (group, score::score_with(&peer_ds, &Options::default(), Some(&model)))
+            })
+        });
         // "What would HKIC have to publish to match Temasek?"
         let gap = match (focus.first(), focus.get(1)) {
             (Some(a), Some(b)) => analysis::gap::gap(ds, a, Some(&Goal::Match(b.to_string())), false, None).ok(),
@@ -90,7 +111,7 @@ impl<'a> Report<'a> {
         let robust = analysis::robustness::robustness(ds, &analysis::robustness::Settings::defaults(samples, pairs));
         let backtest = (ds.funds.len() <= BACKTEST_MAX_FUNDS)
             .then(|| crate::estimate::backtest(ds, BACKTEST_RUNS, 0.2, 1, crate::estimate::SPREAD));
-        Report { ds, r, focus, at_age, gap, rubrics, robust, backtest, untranslated }
+        Report { ds, r, focus, at_age, peers, gap, rubrics, robust, backtest, untranslated }
     }
 
     /// The text of one of [`names`].
@@ -119,6 +140,7 @@ impl<'a> Report<'a> {
                 let extras = Extras {
                     focus: self.focus.clone(),
                     at_age: self.at_age.as_ref(),
+                    peers: self.peers.as_ref().map(|(g, r)| (g, r)),
                     gap: self.gap.as_ref(),
                     rubrics: self.rubrics.as_ref(),
                     robustness: Some(&self.robust),
@@ -164,6 +186,10 @@ impl<'a> Report<'a> {
         if let Some(a) = &self.at_age {
             md.push('\n');
             md.push_str(&at_age_section(a, cx));
+        }
+        if let Some((group, peers)) = &self.peers {
+            md.push('\n');
+            md.push_str(&markdown::doc(&ranking::peers(peers, cx, group)));
         }
         if let Some(g) = &self.gap {
             md.push('\n');

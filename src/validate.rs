@@ -327,6 +327,20 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             Fact { value: f.value, currency: f.currency, unit: f.unit, as_of, source: f.source, url: f.url },
         );
     }
+    if let Some(y) = raw.metadata.ifswf_member_since
+        && !(IFSWF_FOUNDED..=assessed_year.unwrap_or(i32::MAX)).contains(&y)
+    {
+        d.error(
+            file,
+            None,
+            format!("metadata: ifswf_member_since {y} is outside {IFSWF_FOUNDED} to the assessment year"),
+        )
+        .help(format!("the Forum was founded in {IFSWF_FOUNDED}; give the year the fund joined, or leave it out"));
+    }
+    if raw.metadata.ifswf_member == Some(false) && raw.metadata.ifswf_member_since.is_some() {
+        d.error(file, None, "metadata: `ifswf_member: false` with an `ifswf_member_since` year")
+            .help("a year of joining says the fund is a member: remove one of the two");
+    }
     if d.errors() > errors_before {
         return None;
     }
@@ -343,8 +357,12 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
         assessed: assessed?,
         disclosures,
         facts,
+        metadata: raw.metadata,
     })
 }
+
+/// The year the International Forum of Sovereign Wealth Funds was founded.
+const IFSWF_FOUNDED: i32 = 2009;
 
 fn weight(d: &mut Diagnostics, file: &str, w: &Spanned<f64>, what: &str) -> f64 {
     if !(w.value.is_finite() && w.value > 0.0) {

@@ -43,10 +43,13 @@ fn batch_table(rows: &[&Value]) -> Table {
 
 /// The same table from `history` over every fund.
 fn history_table(dir: &Path, extra: &[&str]) -> Table {
-    let ids = ["adia", "apfc", "cic", "future_fund", "gic", "hkic", "hkma_ef", "khazanah", "kia", "mubadala"];
-    let more = ["nbim", "nzsf", "pif", "qia", "temasek"];
+    let mut ids: Vec<String> = std::fs::read_dir(dir.join("funds"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
     let mut args = vec!["history"];
-    args.extend(ids.iter().chain(more.iter()));
+    args.extend(ids.iter().map(String::as_str));
     args.extend(["--format", "json"]);
     args.extend(extra);
     let h: Value = serde_json::from_str(&run_ok(dir, &args).stdout).unwrap();

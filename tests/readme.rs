@@ -74,7 +74,8 @@ fn readme_examples_match_the_program() {
     let mut rewritten = readme.clone();
     let mut failures = Vec::new();
     for ex in found.iter().rev() {
-        let args: Vec<&str> = ex.args.split_whitespace().collect();
+        // Words as a shell splits them here: on spaces, with '…' quoting one word.
+        let args: Vec<&str> = ex.args.split_whitespace().map(|a| a.trim_matches('\'')).collect();
         let r = swfscore(&repo(), &args);
         assert_eq!(r.code, 0, "`swfscore {}` failed: {}", ex.args, r.stderr);
         let shown = &readme[ex.range.clone()];

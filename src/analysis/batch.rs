@@ -24,6 +24,10 @@ pub struct Row {
     /// The expected score with the unknowns estimated ([`crate::estimate`]), rounded, for the
     /// repository's funds; `None` for a panel, whose cells carry no record to fit to.
     pub estimate: Option<Estimate>,
+    /// The fund's metadata (type, funding, region, size band, IFSWF membership); for a panel,
+    /// that of the descriptor with the same id, if any.
+    #[serde(flatten)]
+    pub metadata: crate::model::Metadata,
 }
 
 /// A rubric, or a rubric under one of its profiles.
@@ -101,7 +105,15 @@ pub fn repository(views: &[RepoView]) -> Batch {
                 let f = &ds.funds[i];
                 if year <= f.assessed.year {
                     let estimate = estimator.fund(f, Some(year));
-                    out.rows.push(Row { view: k, fund: f.id.clone(), year, scores, rank, estimate });
+                    out.rows.push(Row {
+                        view: k,
+                        fund: f.id.clone(),
+                        year,
+                        scores,
+                        rank,
+                        estimate,
+                        metadata: f.metadata,
+                    });
                 }
             }
         }
@@ -122,6 +134,24 @@ pub struct Panel {
     /// `cells.len() × disclosures.len()` levels, cell after cell; `unknown` where the panel
     /// had no row.
     pub levels: Vec<Level>,
+}
+
+impl Panel {
+    /// Keeps the cells of the funds `keep` accepts (the fund list itself is unchanged).
+    pub fn retain_funds(&mut self, keep: impl Fn(&str) -> bool) {
+        let n = self.disclosures.len();
+        let kept: Vec<bool> = self.funds.iter().map(|f| keep(f)).collect();
+        let mut levels = Vec::with_capacity(self.levels.len());
+        let mut cells = Vec::with_capacity(self.cells.len());
+        for (k, &(f, year)) in self.cells.iter().enumerate() {
+            if kept[f as usize] {
+                cells.push((f, year));
+                levels.extend_from_slice(&self.levels[k * n..(k + 1) * n]);
+            }
+        }
+        self.cells = cells;
+        self.levels = levels;
+    }
 }
 
 /// Scores every cell of `panel` under `ds`'s rubric; ranks within each year among the
@@ -164,6 +194,7 @@ pub fn panel(ds: &Dataset, profile: Option<String>, panel: &Panel) -> Batch {
             scores,
             rank,
             estimate: None,
+            metadata: ds.fund(&panel.funds[f as usize]).map(|d| d.metadata).unwrap_or_default(),
         })
         .collect();
     let mut out = Batch { views: vec![View::of(ds, profile)], rows };

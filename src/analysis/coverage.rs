@@ -20,6 +20,10 @@ pub struct FundCoverage {
     pub none: usize,
     pub unknown: usize,
     pub not_applicable: usize,
+    /// Disclosures assessed: every level but unknown (not applicable is an assessment).
+    pub assessed_disclosures: usize,
+    /// `assessed_disclosures` as a share of the catalogue.
+    pub assessed_share: f64,
     pub newest: Option<Date>,
     pub assessed: Date,
 }
@@ -37,12 +41,16 @@ pub fn coverage(ds: &Dataset) -> Coverage {
                 .flat_map(|a| a.evidence.iter().chain(a.history.iter().flat_map(|p| p.evidence.iter())))
                 .filter_map(|e| e.date)
                 .max();
+            let total = ds.catalogue.ids().count();
+            let unknown = count(Level::Unknown);
             FundCoverage {
                 fund: f.id.clone(),
+                assessed_disclosures: total - unknown,
+                assessed_share: crate::score::round_to((total - unknown) as f64 / total.max(1) as f64, 4),
                 full: count(Level::Full),
                 partial: count(Level::Partial),
                 none: count(Level::None),
-                unknown: count(Level::Unknown),
+                unknown,
                 not_applicable: count(Level::NotApplicable),
                 newest,
                 assessed: f.assessed,

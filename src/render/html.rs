@@ -25,6 +25,8 @@ pub struct Extras<'a> {
     pub focus: Vec<&'a str>,
     /// The scores at the youngest focus fund's age.
     pub at_age: Option<&'a Results>,
+    /// The first focus fund among its peers (the group, and the ranking among them).
+    pub peers: Option<(&'a crate::render::ranking::Peers, &'a Results)>,
     /// A roadmap for the first focus fund.
     pub gap: Option<&'a Gap>,
     /// Ranks under every rubric.
@@ -872,6 +874,15 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
         let headers = ["col.fund", "col.year", "col.estimate", "col.score", "col.range"].map(|k| loc.t(k).to_string());
         s.push_str(&html_table(&headers, &rows, &loc.f("focus.at_age", &[("age", &age)])));
     }
+    if let Some((group, peers)) = extras.peers {
+        let doc = crate::render::ranking::peers(peers, cx, group);
+        s.push_str("<div id=\"peers\">\n");
+        if let Some(t) = &doc.title {
+            let _ = writeln!(s, "<h3>{}</h3>", esc(t));
+        }
+        s.push_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }));
+        s.push_str("</div>\n");
+    }
     if let Some(g) = extras.gap {
         s.push_str(&roadmap(g, cx));
     }
@@ -1106,7 +1117,7 @@ pub fn doc(d: &Doc) -> String {
         match b {
             Block::Para(p) => {
                 for l in p.lines() {
-                    let _ = writeln!(out, "<p>{}</p>", esc(l));
+                    let _ = writeln!(out, "<p>{}</p>", esc_code(l));
                 }
             }
             Block::List { lead, items } => {

@@ -132,6 +132,7 @@ view!(crate::analysis::trend::Trend, views::trend, views::trend_records);
 view!(crate::analysis::batch::Summary, views::batch_summary, views::batch_summary_records);
 view!(crate::estimate::Backtest, views::backtest, views::backtest_records);
 view!(views::Validation, views::validation, views::validation_records);
+view!(views::FundList, views::fund_list, views::fund_list_records);
 
 /// The output formats (also `--format`'s values); every command writes every one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -20,6 +20,48 @@ pub fn ranking(r: &Results, cx: &Context, title: &str) -> Doc {
     let loc = cx.loc();
     let mut doc = Doc::titled(title);
     doc.para(rubric_line(r, cx));
+    doc.table(ranking_table(r, cx));
+    let (estimate, lead) = estimate_columns(r);
+    let w: Vec<String> =
+        r.categories.iter().map(|c| format!("{} {:.0}%", cx.category(&c.id, &c.title), c.weight * 100.0)).collect();
+    doc.para(loc.f("scores.weights", &[("weights", &w.join(loc.t("list.separator")))]));
+    doc.para(loc.t("ranking.range_note"));
+    if estimate {
+        doc.para(loc.t("ranking.estimate_note"));
+    }
+    if lead {
+        doc.para(loc.t("ranking.lower_bound_note"));
+    }
+    doc
+}
+
+/// A fund among its peers: the peer group named (and the command that selects it), then
+/// the ranking among the peers alone.
+pub fn peers(r: &Results, cx: &Context, peers: &Peers) -> Doc {
+    let loc = cx.loc();
+    let fund = cx.label(&peers.fund, &peers.fund);
+    let mut doc = Doc::titled(loc.f("peers.title", &[("fund", &fund)]));
+    let kind = loc.t(&format!("type.{}", peers.kind.as_str())).to_string();
+    let command = format!("swfscore score --where type={} --where 'established>={}'", peers.kind.as_str(), peers.since);
+    doc.para(
+        loc.f("peers.lead", &[("kind", &kind), ("year", &peers.since), ("n", &r.results.len()), ("command", &command)]),
+    );
+    doc.table(ranking_table(r, cx));
+    doc
+}
+
+/// The peer group of a fund: funds of its type established in `since` or later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peers {
+    pub fund: String,
+    pub kind: crate::model::FundType,
+    pub since: i32,
+}
+
+/// The ranking's table: rank, fund, score, range, the estimate where anything is unknown
+/// (first where most of a fund's weight is), and each category's score.
+fn ranking_table(r: &Results, cx: &Context) -> Table {
+    let loc = cx.loc();
     let age = r.at_age.is_some();
     let (estimate, lead) = estimate_columns(r);
     let mut headers = vec![(loc.t("col.rank"), Align::Right), (loc.t("col.fund"), Align::Left)];
@@ -61,18 +103,7 @@ pub fn ranking(r: &Results, cx: &Context, title: &str) -> Doc {
         }
         t.row(row);
     }
-    doc.table(t);
-    let w: Vec<String> =
-        r.categories.iter().map(|c| format!("{} {:.0}%", cx.category(&c.id, &c.title), c.weight * 100.0)).collect();
-    doc.para(loc.f("scores.weights", &[("weights", &w.join(loc.t("list.separator")))]));
-    doc.para(loc.t("ranking.range_note"));
-    if estimate {
-        doc.para(loc.t("ranking.estimate_note"));
-    }
-    if lead {
-        doc.para(loc.t("ranking.lower_bound_note"));
-    }
-    doc
+    t
 }
 
 /// `funds` side by side under `title`: scores, ranks and category scores, then the level of

@@ -576,7 +576,7 @@ pub fn coverage(c: &Coverage, _cx: &Context) -> Doc {
     for r in &c.funds {
         t.row(vec![
             Cell::plain(r.fund.clone()),
-            Cell::plain(format!("{}/{}", r.full + r.partial + r.none, c.disclosures)),
+            Cell::plain(format!("{}/{} ({:.0}%)", r.assessed_disclosures, c.disclosures, r.assessed_share * 100.0)),
             Cell::plain(r.full.to_string()),
             Cell::plain(r.partial.to_string()),
             Cell::plain(r.none.to_string()),
@@ -602,11 +602,12 @@ pub fn coverage_records(c: &Coverage) -> Records {
         "not_applicable",
         "newest_evidence",
         "reviewed",
+        "assessed_share",
     ])];
     for r in &c.funds {
         rows.push(vec![
             r.fund.clone(),
-            (r.full + r.partial + r.none).to_string(),
+            r.assessed_disclosures.to_string(),
             c.disclosures.to_string(),
             r.full.to_string(),
             r.partial.to_string(),
@@ -615,6 +616,7 @@ pub fn coverage_records(c: &Coverage) -> Records {
             r.not_applicable.to_string(),
             r.newest.map_or(String::new(), |d| d.to_string()),
             r.assessed.to_string(),
+            format!("{:.4}", r.assessed_share),
         ]);
     }
     rows
@@ -786,6 +788,151 @@ impl From<Vec<crate::load::Listed>> for RubricList {
             .collect();
         RubricList { rubrics }
     }
+}
+
+/// `swfscore funds`: every fund with its names, dates, coverage and metadata.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FundList {
+    pub funds: Vec<ListedFund>,
+}
+
+/// One fund as `funds` lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListedFund {
+    pub id: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub name_zh: Option<String>,
+    pub short_name_zh: Option<String>,
+    pub jurisdiction: String,
+    pub established: i32,
+    pub assessed: String,
+    /// Catalogue disclosures assessed (full, partial, none or not applicable), of `catalogue`.
+    pub assessed_disclosures: usize,
+    pub catalogue: usize,
+    #[serde(flatten)]
+    pub metadata: crate::model::Metadata,
+}
+
+impl FundList {
+    pub fn of(ds: &crate::model::Dataset) -> FundList {
+        let catalogue = ds.catalogue.ids().count();
+        let funds = ds
+            .funds
+            .iter()
+            .map(|f| ListedFund {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                short_name: f.short_name.clone(),
+                name_zh: f.name_zh.clone(),
+                short_name_zh: f.short_name_zh.clone(),
+                jurisdiction: f.jurisdiction.clone(),
+                established: f.established,
+                assessed: f.assessed.to_string(),
+                assessed_disclosures: ds
+                    .catalogue
+                    .ids()
+                    .filter(|d| f.standing(d, None).level != crate::model::Level::Unknown)
+                    .count(),
+                catalogue,
+                metadata: f.metadata,
+            })
+            .collect();
+        FundList { funds }
+    }
+}
+
+/// `funds`: one row per fund, in the context's language.
+pub fn fund_list(l: &FundList, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("fundlist.title"));
+    let col = |k: &str| loc.t(&format!("fundlist.col.{k}")).to_string();
+    let headers: Vec<(String, Align)> = [
+        ("id", Align::Left),
+        ("name", Align::Left),
+        ("jurisdiction", Align::Left),
+        ("established", Align::Right),
+        ("assessed", Align::Left),
+        ("coverage", Align::Right),
+        ("type", Align::Left),
+        ("funding", Align::Left),
+        ("region", Align::Left),
+        ("size", Align::Left),
+        ("ifswf", Align::Right),
+    ]
+    .iter()
+    .map(|(k, a)| (col(k), *a))
+    .collect();
+    let mut t = Table { headers, rows: vec![] };
+    let or_dash = |s: Option<&str>| s.unwrap_or("-").to_string();
+    for f in &l.funds {
+        let fund = cx.dataset.fund(&f.id);
+        let m = &f.metadata;
+        t.row(vec![
+            Cell::plain(f.id.clone()),
+            Cell::new(fund.map_or(f.name.as_str(), |x| x.name_in(cx.lang)), Tone::Bold),
+            Cell::plain(fund.map_or(f.jurisdiction.as_str(), |x| x.jurisdiction_in(cx.lang))),
+            Cell::plain(f.established.to_string()),
+            Cell::plain(f.assessed.clone()),
+            Cell::plain(format!("{}/{}", f.assessed_disclosures, f.catalogue)),
+            Cell::plain(or_dash(m.kind.map(|x| x.as_str()))),
+            Cell::plain(or_dash(m.funding.map(|x| x.as_str()))),
+            Cell::plain(or_dash(m.region.map(|x| x.as_str()))),
+            Cell::plain(or_dash(m.size_band.map(|x| x.as_str()))),
+            Cell::plain(match (m.ifswf(), m.ifswf_member_since) {
+                (_, Some(y)) => y.to_string(),
+                (Some(true), None) => loc.t("fundlist.member").to_string(),
+                (Some(false), None) => loc.t("fundlist.not_member").to_string(),
+                (None, None) => "-".into(),
+            }),
+        ]);
+    }
+    doc.table(t);
+    doc
+}
+
+pub fn fund_list_records(l: &FundList) -> Records {
+    let mut rows = vec![strings(&[
+        "id",
+        "name",
+        "short_name",
+        "name_zh",
+        "short_name_zh",
+        "jurisdiction",
+        "established",
+        "assessed",
+        "assessed_disclosures",
+        "catalogue",
+        "type",
+        "funding",
+        "region",
+        "size_band",
+        "ifswf_member",
+        "ifswf_member_since",
+    ])];
+    for f in &l.funds {
+        let m = &f.metadata;
+        let s = |x: Option<&str>| x.unwrap_or_default().to_string();
+        rows.push(vec![
+            f.id.clone(),
+            f.name.clone(),
+            s(f.short_name.as_deref()),
+            s(f.name_zh.as_deref()),
+            s(f.short_name_zh.as_deref()),
+            f.jurisdiction.clone(),
+            f.established.to_string(),
+            f.assessed.clone(),
+            f.assessed_disclosures.to_string(),
+            f.catalogue.to_string(),
+            s(m.kind.map(|x| x.as_str())),
+            s(m.funding.map(|x| x.as_str())),
+            s(m.region.map(|x| x.as_str())),
+            s(m.size_band.map(|x| x.as_str())),
+            m.ifswf().map(|b| b.to_string()).unwrap_or_default(),
+            m.ifswf_member_since.map(|y| y.to_string()).unwrap_or_default(),
+        ]);
+    }
+    rows
 }
 
 /// `rubrics`: one row per rubric.
