@@ -700,7 +700,8 @@ pub fn competition_ranks_into(values: &[f64], out: &mut [u32], sorted: &mut Vec<
     sorted.extend_from_slice(values);
     sorted.sort_unstable_by(|a, b| b.total_cmp(a));
     for (o, v) in out.iter_mut().zip(values) {
-        *o = rank_among(sorted, *v);
+        // One more than the number strictly above: a binary search in the descending copy.
+        *o = 1 + sorted.partition_point(|x| x > v) as u32;
     }
 }
 
