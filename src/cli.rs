@@ -244,6 +244,14 @@ pub enum Command {
         /// Only this language's edition (with the data files) [default: every language].
         #[arg(long, value_enum, value_name = "LANG")]
         lang: Option<crate::locale::Lang>,
+        /// Samples of the report's robustness run [default: 10,000, fewer above 200 funds].
+        /// A report checked with `--check` must be written with the same value.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        samples: Option<u32>,
+        /// Runs of the estimate's backtest in the method section (0 leaves it out) [default: 5,
+        /// none above 100 funds].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=50))]
+        backtest_runs: Option<u32>,
     },
     /// What changed since another version of the data: scores, ranks, and the disclosures that moved them.
     Diff {

@@ -40,9 +40,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Whatif { fund, set, scenario, inputs, out } => {
             whatif(&Config::with_out(&inputs, &out)?, fund.as_deref(), &set, scenario.as_deref())
         }
-        Command::Report { inputs, out, check, lang } => {
+        Command::Report { inputs, out, check, lang, samples, backtest_runs } => {
             let langs = lang.map_or(Lang::ALL.to_vec(), |l| vec![l.into()]);
-            report(&Config::new(&inputs), out, check, &langs)
+            let settings = report::Settings {
+                samples: samples.map(|n| n as usize),
+                backtest_runs: backtest_runs.map(|n| n as usize),
+            };
+            report(&Config::new(&inputs), out, check, &langs, settings)
         }
         Command::Diff { base, inputs, format, output } => {
             let cfg = Config::new(&inputs).with_output(format.into(), output, crate::cli::ColourChoice::Never);
@@ -409,7 +413,13 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     }
 }
 
-fn report(cfg: &Config, out: Option<PathBuf>, check: bool, langs: &[Lang]) -> Result<(), Error> {
+fn report(
+    cfg: &Config,
+    out: Option<PathBuf>,
+    check: bool,
+    langs: &[Lang],
+    settings: report::Settings,
+) -> Result<(), Error> {
     let dir = out.unwrap_or_else(|| cfg.sources.dir.join("reports"));
     if check && !dir.is_dir() {
         return Err(Error::CheckFailed(format!(
@@ -419,7 +429,7 @@ fn report(cfg: &Config, out: Option<PathBuf>, check: bool, langs: &[Lang]) -> Re
     }
     let ds = dataset(cfg)?;
     let views = default_views(cfg, &ds)?;
-    let rep = report::Report::new(&ds, &views);
+    let rep = report::Report::new(&ds, &views, settings);
     drop(views);
     if langs.contains(&Lang::ZhHant) {
         let missing = rep.untranslated();

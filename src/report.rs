@@ -19,6 +19,14 @@ pub(crate) const ROBUSTNESS_SAMPLES: usize = 10_000;
 /// fund-years); `swfscore backtest` runs it on any.
 const BACKTEST_RUNS: usize = 5;
 const BACKTEST_MAX_FUNDS: usize = 100;
+/// How much the report's robustness run and backtest compute (`report --samples`,
+/// `--backtest-runs`); `None` takes the defaults above.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Settings {
+    pub samples: Option<usize>,
+    pub backtest_runs: Option<usize>,
+}
+
 /// Fund-samples the report's robustness run may take: with many funds it takes fewer samples
 /// (at least 1,000), so its cost grows with the number of funds no faster than scoring does.
 const ROBUSTNESS_BUDGET: usize = 2_000_000;
@@ -69,7 +77,7 @@ pub(crate) struct Report<'a> {
 
 impl<'a> Report<'a> {
     /// Scores `ds`; `views` are extra rubrics for the rank comparison (may be empty).
-    pub(crate) fn new(ds: &'a Dataset, views: &[(String, Dataset)]) -> Self {
+    pub(crate) fn new(ds: &'a Dataset, views: &[(String, Dataset)], settings: Settings) -> Self {
         let model = crate::estimate::Model::of(ds);
         let r = score::score_with(ds, &Options::default(), Some(&model));
         let focus: Vec<&'static str> = FOCUS.iter().copied().filter(|id| ds.fund(id).is_some()).collect();
@@ -106,11 +114,14 @@ impl<'a> Report<'a> {
             .map(|(file, what)| format!("{file}: {what}"))
             .collect();
         // The same run as `swfscore robustness` with its defaults, so the README can quote it.
-        let samples = (ROBUSTNESS_BUDGET / ds.funds.len().max(1)).clamp(1_000, ROBUSTNESS_SAMPLES);
+        let samples = settings
+            .samples
+            .unwrap_or_else(|| (ROBUSTNESS_BUDGET / ds.funds.len().max(1)).clamp(1_000, ROBUSTNESS_SAMPLES));
         let pairs = focus.iter().map(|s| s.to_string()).collect();
         let robust = analysis::robustness::robustness(ds, &analysis::robustness::Settings::defaults(samples, pairs));
-        let backtest = (ds.funds.len() <= BACKTEST_MAX_FUNDS)
-            .then(|| crate::estimate::backtest(ds, BACKTEST_RUNS, 0.2, 1, crate::estimate::SPREAD));
+        let runs =
+            settings.backtest_runs.unwrap_or(if ds.funds.len() <= BACKTEST_MAX_FUNDS { BACKTEST_RUNS } else { 0 });
+        let backtest = (runs > 0).then(|| crate::estimate::backtest(ds, runs, 0.2, 1, crate::estimate::SPREAD));
         Report { ds, r, focus, at_age, peers, gap, rubrics, robust, backtest, untranslated }
     }
 

@@ -60,7 +60,8 @@ fn frame(page: &Path, fragment: &str, width: u32) -> std::path::PathBuf {
 /// The report written from a copy of the data, in both languages.
 fn reports() -> tempfile::TempDir {
     let t = data_copy();
-    let r = swfscore(t.path(), &["report", "--out", "out"]);
+    // Lighter than the published run (the layout and words are tested, not the figures).
+    let r = swfscore(t.path(), &["report", "--out", "out", "--samples", "2000", "--backtest-runs", "1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     t
 }
@@ -236,7 +237,8 @@ const ALLOWED: [&str; 14] = [
 /// and the allowed names.
 fn english_words(text: &str) -> Vec<String> {
     // A `code span` (a command, an id) is code, not reader text, as `<code>` in the HTML.
-    let text: String = text.split('`').enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, s)| s).collect::<Vec<_>>().join(" ");
+    let text: String =
+        text.split('`').enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, s)| s).collect::<Vec<_>>().join(" ");
     text.split(|c: char| c.is_whitespace() || "，。、：；（）()「」*|,;!?“”\"'".contains(c))
         .filter(|t| !["://", "_", "`", ":", "."].iter().any(|code| t.contains(code)))
         .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()).map(str::to_string).collect::<Vec<_>>())
@@ -397,7 +399,10 @@ fn gap_target_fund_shows_the_target_s_level_and_match_refuses_itself() {
 
 #[test]
 fn report_lang_picks_one_edition_and_validate_lang_lists_missing_translations() {
-    let (_, dir) = Test::data().args(&["report", "--out", "out", "--lang", "zh-Hant"]).status(0).run();
+    let (_, dir) = Test::data()
+        .args(&["report", "--out", "out", "--lang", "zh-Hant", "--samples", "2000", "--backtest-runs", "1"])
+        .status(0)
+        .run();
     let out = dir.path().join("out");
     assert!(out.join("transparency.zh-Hant.html").is_file() && out.join("transparency.zh-Hant.md").is_file());
     assert!(!out.join("transparency.html").exists(), "--lang zh-Hant writes only that edition (and the data)");
@@ -413,14 +418,18 @@ fn report_lang_picks_one_edition_and_validate_lang_lists_missing_translations() 
     };
     let (r, dir) = t.args(&["validate", "--lang", "zh-Hant"]).status(0).stderr_has("has no `title_zh`").run();
     assert!(r.stderr.contains("untranslated for the zh-Hant report"), "{}", r.stderr);
-    let r = swfscore(dir.path(), &["report", "--out", "out", "--lang", "zh-Hant"]);
+    let r = swfscore(
+        dir.path(),
+        &["report", "--out", "out", "--lang", "zh-Hant", "--samples", "2000", "--backtest-runs", "1"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("in English for want of a translation") && r.stderr.contains("has no `title_zh`"),
         "{}",
         r.stderr
     );
-    let r = swfscore(dir.path(), &["report", "--out", "en", "--lang", "en"]);
+    let r =
+        swfscore(dir.path(), &["report", "--out", "en", "--lang", "en", "--samples", "2000", "--backtest-runs", "1"]);
     assert!(!r.stderr.contains("translation"), "the English edition alone needs none: {}", r.stderr);
 }
 

@@ -411,9 +411,10 @@ fn a_killed_report_leaves_the_previous_reports_whole_and_the_next_run_cleans_up(
 fn two_reports_at_once_into_one_folder_leave_it_whole() {
     let t = many_funds(60);
     let dir = t.path();
+    // A light report (the run's size is not what is tested): fewer samples, one backtest run.
     let spawn = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_swfscore"))
-            .arg("report")
+            .args(["report", "--samples", "2000", "--backtest-runs", "1"])
             .current_dir(dir)
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -421,7 +422,11 @@ fn two_reports_at_once_into_one_folder_leave_it_whole() {
     };
     let (mut a, mut b) = (spawn(), spawn());
     assert!(a.wait().unwrap().success() && b.wait().unwrap().success(), "both runs succeed");
-    assert_eq!(swfscore(dir, &["report", "--check"]).code, 0, "the folder holds one consistent report");
+    assert_eq!(
+        swfscore(dir, &["report", "--check", "--samples", "2000", "--backtest-runs", "1"]).code,
+        0,
+        "the folder holds one consistent report"
+    );
     let left = std::fs::read_dir(dir.join("reports"))
         .unwrap()
         .flatten()
@@ -546,8 +551,14 @@ fn loading_scoring_and_reports_give_the_same_bytes_on_one_thread_or_eight() {
         assert_eq!(one.code, 0, "{}", one.stderr);
         assert_eq!(one, with_threads(dir, "8", args), "{args:?}");
     }
-    assert_eq!(with_threads(dir, "1", &["report", "--out", "one"]).code, 0);
-    assert_eq!(with_threads(dir, "8", &["report", "--out", "eight"]).code, 0);
+    assert_eq!(
+        with_threads(dir, "1", &["report", "--out", "one", "--samples", "2000", "--backtest-runs", "1"]).code,
+        0
+    );
+    assert_eq!(
+        with_threads(dir, "8", &["report", "--out", "eight", "--samples", "2000", "--backtest-runs", "1"]).code,
+        0
+    );
     for f in ["transparency.md", "transparency.html", "transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
         let one = std::fs::read(dir.join("one").join(f)).unwrap();
         assert!(one == std::fs::read(dir.join("eight").join(f)).unwrap(), "{f} differs between 1 and 8 threads");

@@ -14,7 +14,7 @@ fn committed_reports_match_the_data() {
 #[test]
 fn report_then_check_then_a_changed_level_is_caught() {
     let t = data_copy();
-    let w = swfscore(t.path(), &["report", "--out", "out"]);
+    let w = swfscore(t.path(), &["report", "--out", "out", "--samples", "2000", "--backtest-runs", "1"]);
     assert_eq!(w.code, 0, "{}", w.stderr);
     for f in [
         "transparency.md",
@@ -36,14 +36,14 @@ fn report_then_check_then_a_changed_level_is_caught() {
             "{f} is self-contained: inline scripts and styles only"
         );
     }
-    let ok = swfscore(t.path(), &["report", "--out", "out", "--check"]);
+    let ok = swfscore(t.path(), &["report", "--out", "out", "--check", "--samples", "2000", "--backtest-runs", "1"]);
     assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
     replace_block(
         &t.path().join("funds/hkic.yaml"),
         "holdings_list",
         "    level: full\n    evidence: [{ source: Test, url: \"https://t.example\", date: 2026 }]\n",
     );
-    let stale = swfscore(t.path(), &["report", "--out", "out", "--check"]);
+    let stale = swfscore(t.path(), &["report", "--out", "out", "--check", "--samples", "2000", "--backtest-runs", "1"]);
     assert_eq!(stale.code, 1);
     assert!(stale.stderr.contains("out is stale"), "{}", stale.stderr);
     assert!(
@@ -285,4 +285,28 @@ fn mostly_unknown_years_lead_with_the_estimate_never_a_bare_score() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn report_samples_and_backtest_runs_set_the_robustness_run_and_the_backtest() {
+    let t = data_copy();
+    let light = swfscore(t.path(), &["report", "--out", "light", "--samples", "1000", "--backtest-runs", "0"]);
+    assert_eq!(light.code, 0, "{}", light.stderr);
+    let md = std::fs::read_to_string(t.path().join("light/transparency.md")).unwrap();
+    assert!(md.contains("1000 Monte Carlo samples"), "the robustness run takes --samples");
+    assert!(!md.contains("swfscore backtest --runs"), "--backtest-runs 0 leaves the backtest out");
+    let two = swfscore(t.path(), &["report", "--out", "two", "--samples", "1000", "--backtest-runs", "2"]);
+    assert_eq!(two.code, 0, "{}", two.stderr);
+    let md = std::fs::read_to_string(t.path().join("two/transparency.md")).unwrap();
+    assert!(md.contains("swfscore backtest --runs 2"), "the backtest takes --backtest-runs");
+    // A report is checked under the settings it was written with.
+    let same =
+        swfscore(t.path(), &["report", "--out", "light", "--check", "--samples", "1000", "--backtest-runs", "0"]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert_eq!(
+        swfscore(t.path(), &["report", "--out", "light", "--check"]).code,
+        1,
+        "defaults differ from the light run"
+    );
+    assert_eq!(swfscore(t.path(), &["report", "--samples", "0"]).code, 2);
 }
