@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Explain { fund, inputs, out, as_of } => explain(&Config::with_out(&inputs, &out)?, &fund, as_of),
         Command::Compare { funds, inputs, out, as_of } => compare(&Config::with_out(&inputs, &out)?, &funds, as_of),
         Command::Validate { inputs, strict, coverage, review, lang, out } => {
-            validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, lang.map(Into::into))
+            validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, lang)
         }
         Command::Schema { kind, output } => {
             let cfg =
@@ -41,7 +41,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             whatif(&Config::with_out(&inputs, &out)?, fund.as_deref(), &set, scenario.as_deref())
         }
         Command::Report { inputs, out, check, lang, samples, backtest_runs } => {
-            let langs = lang.map_or(Lang::ALL.to_vec(), |l| vec![l.into()]);
+            let langs = lang.map_or(Lang::ALL.to_vec(), |l| vec![l]);
             let settings = report::Settings {
                 samples: samples.map(|n| n as usize),
                 backtest_runs: backtest_runs.map(|n| n as usize),
@@ -49,12 +49,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             report(&Config::new(&inputs), out, check, &langs, settings)
         }
         Command::Diff { base, inputs, format, output } => {
-            let cfg = Config::new(&inputs).with_output(format.into(), output, crate::cli::ColourChoice::Never);
+            let cfg = Config::new(&inputs).with_output(format, output, crate::cli::ColourChoice::Never);
             diff(&cfg, &base)
         }
         Command::Robustness { inputs, out, samples, seed, weight_noise, sobol, fix, funds, as_of, export_model } => {
             let cfg = Config::with_out(&inputs, &out)?;
-            let fixed = fix.into_iter().map(Into::into).collect();
+            let fixed = fix;
             let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, export_model };
             robustness(&cfg, opts)
         }

@@ -51,7 +51,7 @@ impl Config {
     /// the table.
     pub fn output(self, out: &Output) -> Result<Config, Error> {
         let format = match (out.format, &out.output) {
-            (Some(f), _) => f.into(),
+            (Some(f), _) => f,
             (None, Some(p)) if p.as_os_str() != "-" => format_of(p)?,
             _ => Format::Table,
         };

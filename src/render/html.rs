@@ -1025,7 +1025,7 @@ fn standalone(doc: &markup::Doc, lang: Lang) -> String {
     let title = doc.title.as_deref().unwrap_or("swfscore");
     let mut s = head(lang, &format!("{title} — swfscore"));
     s.push_str("<main>\n");
-    s.push_str(&self::doc(&doc));
+    s.push_str(&self::doc(doc));
     s.push_str("</main>\n</body>\n</html>\n");
     s
 }
