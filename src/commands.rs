@@ -718,24 +718,11 @@ fn profiled(ds: &Dataset, p: &str) -> Result<Dataset, Error> {
 
 /// The fund a command-line name means: its id or its short name, in any case.
 pub fn resolve_fund(ds: &Dataset, name: &str) -> Result<String, Error> {
-    let lower = name.to_lowercase();
-    let found = ds
-        .funds
-        .iter()
-        .find(|f| f.id == name)
-        .or_else(|| ds.funds.iter().find(|f| f.id.to_lowercase() == lower || f.label().to_lowercase() == lower));
-    match found {
-        Some(f) => Ok(f.id.clone()),
-        None => {
-            let names: Vec<String> =
-                ds.funds.iter().flat_map(|f| [f.id.to_lowercase(), f.label().to_lowercase()]).collect();
-            let best = did_you_mean(&lower, names.iter().map(String::as_str)).and_then(|b| {
-                ds.funds
-                    .iter()
-                    .find(|f| f.id.to_lowercase() == b || f.label().to_lowercase() == b)
-                    .map(|f| f.id.clone())
-            });
-            Err(Error::UnknownFund { id: name.to_string(), suggestion: best })
+    match ds.find_fund(name) {
+        Ok(f) => Ok(f.id.clone()),
+        Err(crate::model::FundLookup::Unknown(near)) => Err(Error::UnknownFund { id: name.to_string(), near }),
+        Err(crate::model::FundLookup::Ambiguous(candidates)) => {
+            Err(Error::AmbiguousFund { name: name.to_string(), candidates })
         }
     }
 }

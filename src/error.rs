@@ -16,8 +16,11 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// A fund named on the command line is not in the data.
-    #[error("unknown fund `{id}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
-    UnknownFund { id: String, suggestion: Option<String> },
+    #[error("unknown fund `{id}`{}; `swfscore funds` lists every fund", if .near.is_empty() { String::new() } else { format!(" (did you mean {}?)", .near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")) })]
+    UnknownFund { id: String, near: Vec<String> },
+    /// A name that fits several funds.
+    #[error("`{name}` fits several funds: {}; give one of these ids", .candidates.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+    AmbiguousFund { name: String, candidates: Vec<String> },
     /// A weight profile named on the command line is not in the rubric.
     #[error("no profile `{profile}` in rubric `{rubric}`{hint}")]
     UnknownProfile { profile: String, rubric: String, hint: String },

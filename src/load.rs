@@ -222,13 +222,17 @@ fn rubric_text(store: &Store, dir: &Path, spec: &Path, d: &mut Diagnostics, buil
         return read(store, &dir.join(spec), d);
     }
     if let Some(name) = rubric_name(spec) {
-        for ext in ["yaml", "yml"] {
-            let p = dir.join("rubrics").join(format!("{name}.{ext}"));
-            if store.is_file(&p) {
-                return read(store, &p, d);
+        // A rubric's name is case-insensitive (`LMTI` is `lmti`); a file's name is as written.
+        let lower = name.to_lowercase();
+        for name in [name, lower.as_str()] {
+            for ext in ["yaml", "yml"] {
+                let p = dir.join("rubrics").join(format!("{name}.{ext}"));
+                if store.is_file(&p) {
+                    return read(store, &p, d);
+                }
             }
         }
-        if let Some((name, text)) = builtin::RUBRICS.iter().find(|(n, _)| *n == name) {
+        if let Some((name, text)) = builtin::RUBRICS.iter().find(|(n, _)| *n == lower) {
             builtins.push("a rubric");
             return Some(builtin_text(&format!("rubrics/{name}.yaml"), text));
         }

@@ -381,6 +381,14 @@ vocabulary! {
     }
 }
 
+/// Why [`Dataset::find_fund`] found no one fund: the ids of the nearest funds, or of every fund
+/// the name fits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FundLookup {
+    Unknown(Vec<String>),
+    Ambiguous(Vec<String>),
+}
+
 /// What kind of fund it is, for panel analysis and `--where`: shown and filtered on, never
 /// scored. Every field is optional (absent = not classified).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -701,6 +709,70 @@ impl Dataset {
             rubric,
             funds: Arc::clone(&self.funds),
             record: self.record.clone(),
+        }
+    }
+
+    /// The fund `name` names: its id; else, ignoring case, its id, short or full name in
+    /// English or Chinese; else its jurisdiction (English or Chinese) where one fund has it.
+    pub fn find_fund(&self, name: &str) -> Result<&Fund, FundLookup> {
+        if let Some(f) = self.fund(name) {
+            return Ok(f);
+        }
+        let key = name.trim().to_lowercase();
+        let named = |f: &&Fund| {
+            [
+                Some(f.id.as_str()),
+                f.short_name.as_deref(),
+                Some(f.name.as_str()),
+                f.name_zh.as_deref(),
+                f.short_name_zh.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|n| n.to_lowercase() == key)
+        };
+        let by_name: Vec<&Fund> = self.funds.iter().filter(named).collect();
+        let by_place: Vec<&Fund> = self
+            .funds
+            .iter()
+            .filter(|f| {
+                [Some(f.jurisdiction.as_str()), f.jurisdiction_zh.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|j| j.to_lowercase() == key || j.to_lowercase().split(", ").any(|part| part == key))
+            })
+            .collect();
+        match (by_name.as_slice(), by_place.as_slice()) {
+            ([f], _) | ([], [f]) => Ok(f),
+            ([], []) => {
+                // The nearest names: a likely typo first, then names that contain the words given.
+                let mut near: Vec<String> = Vec::new();
+                let names: Vec<(String, &str)> = self
+                    .funds
+                    .iter()
+                    .flat_map(|f| {
+                        [Some(f.id.as_str()), f.short_name.as_deref(), Some(f.name.as_str()), f.name_zh.as_deref()]
+                            .into_iter()
+                            .flatten()
+                            .map(move |n| (n.to_lowercase(), f.id.as_str()))
+                    })
+                    .collect();
+                if let Some(best) = crate::diag::did_you_mean(&key, names.iter().map(|(n, _)| n.as_str())) {
+                    near.extend(names.iter().filter(|(n, _)| n == best).map(|(_, id)| id.to_string()));
+                }
+                for (n, id) in &names {
+                    if !key.is_empty()
+                        && (n.contains(&key) || key.contains(n.as_str()))
+                        && !near.iter().any(|x| x == id)
+                    {
+                        near.push(id.to_string());
+                    }
+                }
+                near.dedup();
+                Err(FundLookup::Unknown(near))
+            }
+            (many, _) if !many.is_empty() => Err(FundLookup::Ambiguous(many.iter().map(|f| f.id.clone()).collect())),
+            (_, many) => Err(FundLookup::Ambiguous(many.iter().map(|f| f.id.clone()).collect())),
         }
     }
 

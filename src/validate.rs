@@ -736,12 +736,26 @@ pub fn review_queue(ds: &Dataset) -> ReviewQueue {
 pub fn scenario(raw: &RawScenario, file: &str, ds: &Dataset, d: &mut Diagnostics) -> Vec<LevelChange> {
     let mut out: Vec<LevelChange> = Vec::new();
     for c in &raw.changes {
-        let fund = &c.value.fund;
-        if ds.fund(&fund.value).is_none() {
-            d.error(file, Some(pos(fund)), format!("unknown fund `{}`", fund.value))
-                .suggest(&fund.value, ds.funds.iter().map(|f| f.id.as_str()));
-            continue;
-        }
+        let named = &c.value.fund;
+        let fund = match ds.find_fund(&named.value) {
+            Ok(f) => Spanned { value: f.id.clone(), ..named.clone() },
+            Err(crate::model::FundLookup::Unknown(near)) => {
+                let e = d.error(file, Some(pos(named)), format!("unknown fund `{}`", named.value));
+                if !near.is_empty() {
+                    e.help(format!(
+                        "did you mean {}?",
+                        near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
+                    ));
+                }
+                continue;
+            }
+            Err(crate::model::FundLookup::Ambiguous(ids)) => {
+                d.error(file, Some(pos(named)), format!("`{}` fits several funds: {}", named.value, ids.join(", ")))
+                    .help("give one of these ids");
+                continue;
+            }
+        };
+        let fund = &fund;
         let mut sets: Vec<(&Spanned<String>, &Spanned<RawLevel>)> = c.value.set.iter().collect();
         sets.sort_by_key(|(k, _)| pos(k));
         for (k, v) in sets {

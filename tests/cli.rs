@@ -348,3 +348,46 @@ fn where_keeps_the_funds_that_match_on_every_command() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no fund matches --where type=pension_reserve"), "{}", r.stderr);
 }
+
+#[test]
+fn funds_are_found_by_any_name_and_an_unclear_name_lists_the_candidates() {
+    let explained = |name: &str| -> String {
+        let r = swfscore(&repo(), &["explain", name, "--format", "json"]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        v["results"][0]["fund"].as_str().unwrap().to_string()
+    };
+    for (name, id) in [
+        ("temasek", "temasek"),
+        ("淡馬錫", "temasek"),
+        ("港投公司", "hkic"),
+        ("HKIC", "hkic"),
+        ("Abu Dhabi Investment Authority", "adia"),
+        ("abu dhabi investment authority", "adia"),
+        ("Norway", "nbim"),
+        ("紐西蘭", "nzsf"),
+    ] {
+        assert_eq!(explained(name), id, "{name}");
+    }
+    let r = swfscore(&repo(), &["explain", "Singapore"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`gic`") && r.stderr.contains("`temasek`"), "both Singapore funds: {}", r.stderr);
+    let r = swfscore(&repo(), &["compare", "temasik", "hkic"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `temasek`"), "{}", r.stderr);
+    // A scenario names funds the same way.
+    let t = data_copy();
+    std::fs::write(t.path().join("s.yaml"), "changes:\n  - fund: HKIC\n    set: { holdings_list: full }\n").unwrap();
+    let r = swfscore(t.path(), &["whatif", "--scenario", "s.yaml", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"hkic\""), "{}", r.stdout);
+    std::fs::write(t.path().join("s.yaml"), "changes:\n  - fund: Abu Dhabi\n    set: { holdings_list: full }\n")
+        .unwrap();
+    let r = swfscore(t.path(), &["whatif", "--scenario", "s.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("s.yaml:2:11: `Abu Dhabi` fits several funds: adia, adq, mubadala"), "{}", r.stderr);
+    // Rubric names are case-insensitive.
+    let upper = swfscore(&repo(), &["score", "--rubric", "LMTI", "--format", "csv"]);
+    assert_eq!(upper.code, 0, "{}", upper.stderr);
+    assert_eq!(upper.stdout, swfscore(&repo(), &["score", "--rubric", "lmti", "--format", "csv"]).stdout);
+}

@@ -294,7 +294,10 @@ fn early_evidence_unknown_without_note_and_unassessed_are_warnings() {
 fn usage_errors_exit_2_with_a_suggestion() {
     let t = mini();
     let r = swfscore(t.path(), &["explain", "alpah"]);
-    assert_eq!((r.code, r.stderr.as_str()), (2, "swfscore: unknown fund `alpah` (did you mean `alpha`?)\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (2, "swfscore: unknown fund `alpah` (did you mean `alpha`?); `swfscore funds` lists every fund\n")
+    );
     let r = swfscore(t.path(), &["score", "--profile", "reporting_onyl"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("did you mean `reporting_only`?"), "{}", r.stderr);
