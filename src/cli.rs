@@ -165,6 +165,26 @@ pub enum Command {
         #[command(flatten)]
         out: Output,
     },
+    /// Start a fund descriptor: every catalogue disclosure as `unknown`, with the schema line,
+    /// each disclosure's definition and a commented example, ready for `validate` and `score`.
+    New {
+        /// The fund's id (snake_case); the file is `funds/ID.yaml`.
+        id: String,
+        /// The fund's full name [default: the id].
+        #[arg(long)]
+        name: Option<String>,
+        /// Where it is based [default: "to be filled in"].
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// The year it was established [default: this year].
+        #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1800..=2200))]
+        established: Option<i32>,
+        #[command(flatten)]
+        data: Data,
+        /// Write here instead of DIR/funds/ID.yaml (never over an existing file).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of an input file, for editors.
     Schema {
         /// Which file.

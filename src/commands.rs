@@ -28,6 +28,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Validate { inputs, strict, coverage, review, lang, out } => {
             validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, lang)
         }
+        Command::New { id, name, jurisdiction, established, data, output } => {
+            new_fund(&Config::for_data(&data), &id, name, jurisdiction, established, output)
+        }
         Command::Schema { kind, output } => {
             let cfg =
                 Config { target: output.map_or(Target::Stdout, Target::File), ..Config::for_data(&default_data()) };
@@ -632,6 +635,48 @@ fn rubrics(cfg: &Config) -> Result<(), Error> {
     let list = crate::render::views::RubricList::from(listed);
     let ds = dataset(cfg)?;
     emit_view(cfg, &ds, &list)
+}
+
+/// `swfscore new`: a descriptor with every catalogue disclosure unknown, written whole, never
+/// over an existing file.
+fn new_fund(
+    cfg: &Config,
+    id: &str,
+    name: Option<String>,
+    jurisdiction: Option<String>,
+    established: Option<i32>,
+    output: Option<PathBuf>,
+) -> Result<(), Error> {
+    if !crate::validate::is_snake_case(id) {
+        return Err(Error::Usage(format!(
+            "fund id `{id}` is not snake_case: use lowercase letters, digits and underscores, starting with a letter"
+        )));
+    }
+    let ds = dataset(cfg)?;
+    if ds.fund(id).is_some() {
+        return Err(Error::Usage(format!("a fund `{id}` exists already")));
+    }
+    let funds_dir = cfg.sources.funds.clone().unwrap_or_else(|| cfg.sources.dir.join("funds"));
+    let path = output.unwrap_or_else(|| funds_dir.join(format!("{id}.yaml")));
+    if path.exists() {
+        return Err(Error::Usage(format!("{} exists already: nothing was written", load::display(&path))));
+    }
+    let today = crate::model::Date::today();
+    let text = crate::validate::new_descriptor(
+        &ds.catalogue,
+        id,
+        name.as_deref().unwrap_or(id),
+        jurisdiction.as_deref().unwrap_or("to be filled in"),
+        established.unwrap_or(today.year),
+        today,
+    );
+    write_files(&[(path.clone(), text.as_bytes())])?;
+    note(&format!(
+        "wrote {} ({} disclosures, all unknown); next: assess each with a source, then `swfscore validate --strict` and `swfscore explain {id}`",
+        load::display(&path),
+        ds.catalogue.disclosures.len()
+    ));
+    Ok(())
 }
 
 /// The JSON Schema of an input file.

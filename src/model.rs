@@ -61,6 +61,22 @@ pub struct Date {
 }
 
 impl Date {
+    /// Today's date (UTC), from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's `civil_from_days`).
+        let z = (secs / 86_400) as i64 + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month: Some(month), day: Some(day) }
+    }
+
     /// Parses `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, checking the calendar.
     pub fn parse(s: &str) -> Option<Date> {
         let parts: Vec<&str> = s.split('-').collect();

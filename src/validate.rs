@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// queue, never a reason to doubt the level.
 pub const REVIEW_AFTER_YEARS: i64 = 5;
 
-fn is_snake_case(s: &str) -> bool {
+pub fn is_snake_case(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -775,4 +775,58 @@ pub fn scenario(raw: &RawScenario, file: &str, ds: &Dataset, d: &mut Diagnostics
         d.error(file, None, "the scenario has no changes");
     }
     out
+}
+
+/// The text of a new fund descriptor: the schema line, the fields, a commented metadata block
+/// and an example of an assessed level, then every catalogue disclosure as `unknown` under a
+/// comment with its title and what `full` and `partial` mean.
+pub fn new_descriptor(
+    catalogue: &Catalogue,
+    id: &str,
+    name: &str,
+    jurisdiction: &str,
+    established: i32,
+    assessed: crate::model::Date,
+) -> String {
+    use std::fmt::Write as _;
+    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let mut s = String::new();
+    let _ = writeln!(s, "# yaml-language-server: $schema=../schemas/fund.schema.json");
+    let _ = writeln!(s, "# A new descriptor (`swfscore new`). Assess every disclosure below from the fund's own");
+    let _ = writeln!(s, "# publications: full | partial | none | not_applicable | unknown (disclosures.yaml says what");
+    let _ = writeln!(s, "# full and partial mean). A full or partial level cites a public source; `since: YEAR` where");
+    let _ =
+        writeln!(s, "# a source documents the start, else `known_since: YEAR`, the earliest year a source confirms.");
+    let _ = writeln!(s, "# Example of an assessed level:");
+    let _ = writeln!(s, "#   annual_report:");
+    let _ = writeln!(s, "#     level: full");
+    let _ = writeln!(s, "#     since: 2010");
+    let _ = writeln!(s, "#     note: First annual report, for 2009, published in 2010.");
+    let _ = writeln!(s, "#     evidence:");
+    let _ = writeln!(s, "#     - source: Example Fund Annual Report 2009");
+    let _ = writeln!(s, "#       url: https://www.example.org/annual-report-2009.pdf");
+    let _ = writeln!(s, "#       date: 2010-04-30");
+    let _ = writeln!(s, "#       quote: a short excerpt or a page reference");
+    let _ = writeln!(s, "id: {id}");
+    let _ = writeln!(s, "name: {}", q(name));
+    let _ = writeln!(s, "jurisdiction: {}", q(jurisdiction));
+    let _ = writeln!(s, "established: {established}");
+    let _ = writeln!(s, "assessed: {assessed}");
+    let _ = writeln!(s, "# metadata:                   # for `--where` and panels, never scored; a comment per value");
+    let _ = writeln!(s, "#   type: strategic           # savings | stabilisation | strategic | pension_reserve");
+    let _ = writeln!(s, "#   funding: non_commodity    # commodity | non_commodity | fiscal_surplus | reserves");
+    let _ = writeln!(s, "#   region: east_asia");
+    let _ = writeln!(
+        s,
+        "#   size_band: medium         # USD: small < 10bn <= medium < 100bn <= large < 500bn <= very_large"
+    );
+    let _ = writeln!(s, "#   ifswf_member_since: 2009");
+    let _ = writeln!(s, "disclosures:");
+    for d in &catalogue.disclosures {
+        let _ = writeln!(s, "  # {}. full: {} partial: {}", d.title, d.full, d.partial);
+        let _ = writeln!(s, "  {}:", d.id);
+        let _ = writeln!(s, "    level: unknown");
+        let _ = writeln!(s, "    note: Not yet researched.");
+    }
+    s
 }

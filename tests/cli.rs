@@ -391,3 +391,29 @@ fn funds_are_found_by_any_name_and_an_unclear_name_lists_the_candidates() {
     assert_eq!(upper.code, 0, "{}", upper.stderr);
     assert_eq!(upper.stdout, swfscore(&repo(), &["score", "--rubric", "lmti", "--format", "csv"]).stdout);
 }
+
+#[test]
+fn a_new_fund_validates_and_scores_at_once() {
+    let t = data_copy();
+    let dir = t.path();
+    let r = swfscore(dir, &["new", "macao_fund", "--name", "Macao Investment Fund", "--established", "2024"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(dir.join("funds/macao_fund.yaml")).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema=../schemas/fund.schema.json\n"), "{text}");
+    let catalogue = std::fs::read_to_string(dir.join("disclosures.yaml")).unwrap();
+    let ids = catalogue.lines().filter(|l| l.trim_start().starts_with("- id: ")).count();
+    assert_eq!(text.matches("    level: unknown\n").count(), ids, "every catalogue disclosure, unknown");
+    let v = swfscore(dir, &["validate", "--strict"]);
+    assert_eq!(v.code, 0, "a new descriptor is valid as written: {}", v.stderr);
+    let s = swfscore(dir, &["explain", "Macao Investment Fund", "--format", "json"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    assert!(s.stdout.contains("\"macao_fund\""), "{}", s.stdout);
+    // Never over a file, never a second fund of the same id, never a bad id.
+    let again = swfscore(dir, &["new", "macao_fund"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(dir.join("funds/macao_fund.yaml")).unwrap(), text, "the file is untouched");
+    let bad = swfscore(dir, &["new", "Macao Fund"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("not snake_case"), "{}", bad.stderr);
+}
