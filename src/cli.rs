@@ -130,8 +130,13 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        /// The fund as its disclosures stood in this year.
+        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
+        /// The fund as it stood N years after its establishment (ranked among every fund at
+        /// the same age).
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        at_age: Option<i32>,
     },
     /// Compare funds side by side: scores, categories and levels, differences marked.
     Compare {
@@ -142,8 +147,12 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        /// The funds as their disclosures stood in this year.
+        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
+        /// Each fund as it stood N years after its establishment: "at the same age".
+        #[arg(long, value_name = "N", allow_negative_numbers = true)]
+        at_age: Option<i32>,
     },
     /// Check every input and print every problem; exit 1 if any.
     Validate {

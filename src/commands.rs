@@ -23,8 +23,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Score { inputs, out, as_of, at_age, funds } => {
             score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds)
         }
-        Command::Explain { fund, inputs, out, as_of } => explain(&Config::with_out(&inputs, &out)?, &fund, as_of),
-        Command::Compare { funds, inputs, out, as_of } => compare(&Config::with_out(&inputs, &out)?, &funds, as_of),
+        Command::Explain { fund, inputs, out, as_of, at_age } => {
+            explain(&Config::with_out(&inputs, &out)?, &fund, as_of, at_age)
+        }
+        Command::Compare { funds, inputs, out, as_of, at_age } => {
+            compare(&Config::with_out(&inputs, &out)?, &funds, as_of, at_age)
+        }
         Command::Validate { inputs, strict, coverage, review, lang, out } => {
             validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, lang)
         }
@@ -92,31 +96,39 @@ fn score(cfg: &Config, as_of: Option<i32>, at_age: Option<i32>, funds: &[String]
     let ds = dataset(cfg)?;
     let funds = resolve_funds(&ds, funds)?;
     check_year(&ds, as_of)?;
-    if let Some(a) = at_age
-        && !(0..=1000).contains(&a)
-    {
-        return Err(Error::Year(format!("--at-age {a}: an age runs from 0 to 1000 years")));
-    }
+    check_age(at_age)?;
     let r = score::score(&ds, &Options { as_of, at_age, funds, profile: cfg.profile.clone(), ..Options::default() });
     emit(cfg, &cfg.format.renderer().scores(&r, &context(&ds, cfg)))
 }
 
-fn explain(cfg: &Config, fund: &str, as_of: Option<i32>) -> Result<(), Error> {
+/// An age runs from 0 to 1000 years.
+fn check_age(at_age: Option<i32>) -> Result<(), Error> {
+    match at_age {
+        Some(a) if !(0..=1000).contains(&a) => {
+            Err(Error::Year(format!("--at-age {a}: an age runs from 0 to 1000 years")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn explain(cfg: &Config, fund: &str, as_of: Option<i32>, at_age: Option<i32>) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let id = resolve_fund(&ds, fund)?;
     check_year(&ds, as_of)?;
-    let opts = Options { as_of, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
+    check_age(at_age)?;
+    let opts = Options { as_of, at_age, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
     let r = score::score(&ds, &opts);
     let f = pick(&r, &id)?;
     emit(cfg, &cfg.format.renderer().explain(&r, f, &context(&ds, cfg)))
 }
 
-fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>) -> Result<(), Error> {
+fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<i32>) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let ids = resolve_funds(&ds, funds)?;
     check_distinct(&ids)?;
     check_year(&ds, as_of)?;
-    let r = score::score(&ds, &Options { as_of, profile: cfg.profile.clone(), ..Options::default() });
+    check_age(at_age)?;
+    let r = score::score(&ds, &Options { as_of, at_age, profile: cfg.profile.clone(), ..Options::default() });
     let picked = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
     emit(cfg, &cfg.format.renderer().compare(&r, &picked, &context(&ds, cfg)))
 }

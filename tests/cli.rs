@@ -417,3 +417,38 @@ fn a_new_fund_validates_and_scores_at_once() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("not snake_case"), "{}", bad.stderr);
 }
+
+#[test]
+fn compare_and_explain_at_the_same_age() {
+    let r = swfscore(&repo(), &["compare", "hkic", "temasek", "adia", "--at-age", "4"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("each fund at age 4"), "{}", r.stdout);
+    let year = r.stdout.lines().find(|l| l.starts_with("Year")).unwrap_or_default();
+    let cols: Vec<&str> = year.split_whitespace().collect();
+    let established: Vec<i64> = ["hkic", "temasek", "adia"]
+        .iter()
+        .map(|id| {
+            let f = swfscore(&repo(), &["funds", "--where", &format!("id={id}"), "--format", "json"]);
+            let v: serde_json::Value = serde_json::from_str(&f.stdout).unwrap();
+            v["funds"][0]["established"].as_i64().unwrap()
+        })
+        .collect();
+    let want: Vec<String> = established.iter().map(|y| (y + 4).min(2026).to_string()).collect();
+    assert_eq!(cols[1..], want, "each fund's own year: {year}");
+    let score = r.stdout.lines().find(|l| l.starts_with("Score")).unwrap_or_default();
+    assert!(score.contains("≥0.0") && !score.contains(" 0.0"), "a mostly unknown score is a floor: {score}");
+    assert!(r.stdout.lines().any(|l| l.starts_with("Estimate (90%)")), "{}", r.stdout);
+    // explain at an age is explain in that fund's year, ranked among every fund at that age.
+    let at_age = swfscore(&repo(), &["explain", "temasek", "--at-age", "4", "--format", "json"]);
+    assert_eq!(at_age.code, 0, "{}", at_age.stderr);
+    let v: serde_json::Value = serde_json::from_str(&at_age.stdout).unwrap();
+    let f = &v["results"][0];
+    assert_eq!(f["year"].as_i64(), Some(established[1] + 4));
+    let as_of =
+        swfscore(&repo(), &["explain", "temasek", "--as-of", &(established[1] + 4).to_string(), "--format", "json"]);
+    let w: serde_json::Value = serde_json::from_str(&as_of.stdout).unwrap();
+    assert_eq!(f["score"], w["results"][0]["score"]);
+    assert_eq!(f["categories"], w["results"][0]["categories"]);
+    assert_eq!(swfscore(&repo(), &["compare", "hkic", "temasek", "--at-age", "-1"]).code, 2);
+    assert_eq!(swfscore(&repo(), &["explain", "hkic", "--at-age", "4", "--as-of", "2020"]).code, 2);
+}

@@ -119,13 +119,32 @@ pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str)
     let mut score_row = vec![Cell::new(loc.t("col.score"), Tone::Bold)];
     let mut rank_row = vec![Cell::plain(loc.t("col.rank"))];
     for f in funds {
+        // Where most of a fund's weight is unknown the score is a floor (≥), never a bare 0.0.
         score_row.push(Cell::new(
-            f.score.map_or(cx.status(f).to_string(), |s| format!("{s:.1}")),
+            f.score.map_or(cx.status(f).to_string(), |_| fmt_ranked_score(f, r)),
             score_tone(f.score, r.rubric.scale),
         ));
         rank_row.push(Cell::plain(f.rank.map_or("-".into(), |k| k.to_string())));
     }
+    if r.at_age.is_some() {
+        let mut year_row = vec![Cell::plain(loc.t("col.year"))];
+        year_row.extend(funds.iter().map(|f| Cell::plain(f.year.map_or("-".into(), |y| y.to_string()))));
+        t.row(year_row);
+    }
+    // The estimate where anything is unknown, first where most of some fund's weight is.
+    let (estimate, lead) = estimate_columns(r);
+    let estimate_row = || {
+        let mut row = vec![Cell::plain(loc.t("col.estimate"))];
+        row.extend(funds.iter().map(|f| Cell::plain(fmt_estimate(f))));
+        row
+    };
+    if estimate && lead {
+        t.row(estimate_row());
+    }
     t.row(score_row);
+    if estimate && !lead {
+        t.row(estimate_row());
+    }
     t.row(rank_row);
     for (k, c) in r.categories.iter().enumerate() {
         let mut row = vec![Cell::plain(cx.category(&c.id, &c.title))];
@@ -156,5 +175,8 @@ pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str)
     }
     doc.table(m);
     doc.para(loc.f("compare.legend", &[("differing", &differing), ("of", &all.len())]));
+    if lead {
+        doc.para(loc.t("ranking.lower_bound_note"));
+    }
     doc
 }
