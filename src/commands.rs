@@ -738,9 +738,7 @@ fn policy(mut ds: Dataset, cfg: &Config) -> Dataset {
         ds.rubric.unknown = u;
     }
     if !cfg.filter.is_empty() {
-        let kept: Vec<crate::model::Fund> =
-            ds.funds.iter().filter(|f| crate::filter::passes(&cfg.filter, f)).cloned().collect();
-        ds.record = Some(std::mem::replace(&mut ds.funds, std::sync::Arc::new(kept)));
+        ds = ds.keeping(|f| crate::filter::passes(&cfg.filter, f));
     }
     ds
 }

@@ -792,6 +792,17 @@ impl Dataset {
         }
     }
 
+    /// The funds `keep` accepts (as `--where` selects them); the record the estimate learns
+    /// from stays whole.
+    pub fn keeping(&self, keep: impl Fn(&Fund) -> bool) -> Dataset {
+        let kept: Vec<Fund> = self.funds.iter().filter(|f| keep(f)).cloned().collect();
+        Dataset {
+            funds: Arc::new(kept),
+            record: Some(self.record.clone().unwrap_or_else(|| Arc::clone(&self.funds))),
+            ..self.clone()
+        }
+    }
+
     /// Every fund loaded (more than [`Dataset::funds`] under `--where`).
     pub fn record(&self) -> &[Fund] {
         self.record.as_deref().unwrap_or(&self.funds)

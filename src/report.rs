@@ -89,17 +89,10 @@ impl<'a> Report<'a> {
         let peers = focus.first().and_then(|id| ds.fund(id)).and_then(|f| {
             let kind = f.metadata.kind?;
             let group = Peers { fund: f.id.clone(), kind, since: PEERS_SINCE };
-            let kept: Vec<crate::model::Fund> = ds
-                .funds
-                .iter()
-                .filter(|g| g.metadata.kind == Some(kind) && g.established >= PEERS_SINCE)
-                .cloned()
-                .collect();
-            (kept.len() >= 2).then(|| {
-                let peer_ds =
-                    Dataset { funds: std::sync::Arc::new(kept), record: Some(ds.funds.clone()), ..ds.clone() };
-                (group, score::score_with(&peer_ds, &Options::default(), Some(&model)))
-            })
+            // The funds `--where` selects for the command the section names.
+            let clauses = group.clauses();
+            let peer_ds = ds.keeping(|g| crate::filter::passes(&clauses, g));
+            (peer_ds.funds.len() >= 2).then(|| (group, score::score_with(&peer_ds, &Options::default(), Some(&model))))
         });
         // "What would HKIC have to publish to match Temasek?"
         let gap = match (focus.first(), focus.get(1)) {

@@ -42,7 +42,14 @@ pub fn peers(r: &Results, cx: &Context, peers: &Peers) -> Doc {
     let fund = cx.label(&peers.fund, &peers.fund);
     let mut doc = Doc::titled(loc.f("peers.title", &[("fund", &fund)]));
     let kind = loc.t(&format!("type.{}", peers.kind.as_str())).to_string();
-    let command = format!("swfscore score --where type={} --where 'established>={}'", peers.kind.as_str(), peers.since);
+    let command = std::iter::once("swfscore score".to_string())
+        .chain(peers.clauses().iter().map(|c| {
+            let text = c.to_string();
+            // Quoted where a shell would read `<` or `>` as a redirection.
+            if text.contains(['<', '>']) { format!("--where '{text}'") } else { format!("--where {text}") }
+        }))
+        .collect::<Vec<_>>()
+        .join(" ");
     doc.para(
         loc.f("peers.lead", &[("kind", &kind), ("year", &peers.since), ("n", &r.results.len()), ("command", &command)]),
     );
@@ -56,6 +63,16 @@ pub struct Peers {
     pub fund: String,
     pub kind: crate::model::FundType,
     pub since: i32,
+}
+
+impl Peers {
+    /// The `--where` clauses that select the group.
+    pub fn clauses(&self) -> Vec<crate::filter::Clause> {
+        [format!("type={}", self.kind.as_str()), format!("established>={}", self.since)]
+            .iter()
+            .filter_map(|c| crate::filter::parse(c).ok())
+            .collect()
+    }
 }
 
 /// The ranking's table: rank, fund, score, range, the estimate where anything is unknown
