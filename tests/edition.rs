@@ -487,3 +487,77 @@ fn every_message_the_report_asks_for_is_in_the_message_files() {
         }
     }
 }
+
+/// Every form `locales/glossary.yaml` says to avoid in the Chinese edition, each with the
+/// longer words that may contain it.
+fn avoided_forms() -> Vec<(String, Vec<String>)> {
+    #[derive(serde::Deserialize)]
+    struct Glossary {
+        terms: Vec<Term>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Term {
+        hk: String,
+        avoid: Vec<String>,
+        #[serde(default)]
+        except: Vec<String>,
+        why: String,
+    }
+    let text = std::fs::read_to_string(repo().join("locales/glossary.yaml")).unwrap();
+    let g: Glossary = swfscore::yaml::parse(&text, "locales/glossary.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(g.terms.len() >= 7, "the glossary lists the terms the issue named");
+    g.terms
+        .into_iter()
+        .flat_map(|t| {
+            assert!(!t.hk.is_empty() && !t.why.is_empty(), "each term has its Hong Kong form and a reason");
+            let except = t.except.clone();
+            t.avoid.into_iter().map(move |a| (a, except.clone()))
+        })
+        .collect()
+}
+
+/// The avoided forms in `text`, outside the allowed longer words.
+fn avoided_in(text: &str, forms: &[(String, Vec<String>)]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (form, except) in forms {
+        let mut rest = text.to_string();
+        for e in except {
+            rest = rest.replace(e.as_str(), "");
+        }
+        if rest.contains(form.as_str()) {
+            found.push(form.clone());
+        }
+    }
+    found
+}
+
+#[test]
+fn the_chinese_edition_follows_the_hong_kong_glossary() {
+    let forms = avoided_forms();
+    let t = reports();
+    for page in ["transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
+        let text = std::fs::read_to_string(t.path().join("out").join(page)).unwrap();
+        assert_eq!(avoided_in(&text, &forms), Vec::<String>::new(), "non-Hong Kong forms in {page}");
+    }
+    // The sources of that text: the messages, the catalogue, the rubrics and the descriptors'
+    // Chinese names.
+    let mut sources =
+        vec![repo().join("locales/zh-Hant.yaml"), repo().join("disclosures.yaml"), repo().join("rubric.yaml")];
+    for dir in ["rubrics", "funds"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap() {
+            sources.push(e.unwrap().path());
+        }
+    }
+    for path in sources {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let zh: String = text
+            .lines()
+            .filter(|l| l.contains("_zh:") || path.ends_with("zh-Hant.yaml"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(avoided_in(&zh, &forms), Vec::<String>::new(), "non-Hong Kong forms in {}", path.display());
+    }
+    // The probe works: each avoided form is found, and an allowed longer word is not.
+    assert_eq!(avoided_in("新西蘭退休基金", &forms), vec!["新西蘭".to_string()]);
+    assert_eq!(avoided_in("審計署的報告", &forms), Vec::<String>::new());
+}
