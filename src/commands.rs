@@ -449,9 +449,10 @@ fn report(
     if langs.contains(&Lang::ZhHant) {
         let missing = rep.untranslated();
         if !missing.is_empty() {
+            let n = missing.len();
             note(&format!(
-                "the zh-Hant edition shows {} entr(ies) in English for want of a translation (`swfscore validate --lang zh-Hant` lists them):",
-                missing.len()
+                "the zh-Hant edition shows {n} {} in English for want of a translation (`swfscore validate --lang zh-Hant` lists them):",
+                if n == 1 { "entry" } else { "entries" }
             ));
             for m in missing {
                 note(&format!("  {m}"));

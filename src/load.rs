@@ -214,7 +214,13 @@ fn rubric_name(p: &Path) -> Option<&str> {
 
 /// Finds the text of the rubric `spec` names: a file (relative to the current folder or to
 /// `dir`), then `dir/rubrics/NAME.yaml`, then the built-in rubric of that name.
-fn rubric_text(store: &Store, dir: &Path, spec: &Path, d: &mut Diagnostics, builtins: &mut Vec<&str>) -> Option<Text> {
+fn rubric_text(
+    store: &Store,
+    dir: &Path,
+    spec: &Path,
+    d: &mut Diagnostics,
+    builtins: &mut Vec<String>,
+) -> Option<Text> {
     if matches!(store, Store::Disk) && spec.is_file() {
         return read(store, spec, d);
     }
@@ -233,7 +239,7 @@ fn rubric_text(store: &Store, dir: &Path, spec: &Path, d: &mut Diagnostics, buil
             }
         }
         if let Some((name, text)) = builtin::RUBRICS.iter().find(|(n, _)| *n == lower) {
-            builtins.push("a rubric");
+            builtins.push(format!("rubrics/{name}.yaml"));
             return Some(builtin_text(&format!("rubrics/{name}.yaml"), text));
         }
     }
@@ -246,7 +252,7 @@ fn rubric_text(store: &Store, dir: &Path, spec: &Path, d: &mut Diagnostics, buil
 /// Reads and checks the catalogue, rubric and funds named by `sources`.
 pub fn load(sources: &Sources) -> Loaded {
     let mut d = Diagnostics::new();
-    let mut builtins: Vec<&str> = Vec::new();
+    let mut builtins: Vec<String> = Vec::new();
     let dir = &sources.dir;
     if !dir.is_dir() {
         d.error(&display(dir), None, "no such directory").help("pass an existing folder to --dir");
@@ -261,7 +267,7 @@ pub fn load(sources: &Sources) -> Loaded {
         Some(p) => read(&store, p, &mut d),
         None if store.is_file(&dir.join("disclosures.yaml")) => read(&store, &dir.join("disclosures.yaml"), &mut d),
         None if on_disk => {
-            builtins.push("disclosures.yaml");
+            builtins.push("disclosures.yaml".into());
             Some(builtin_text("disclosures.yaml", builtin::DISCLOSURES))
         }
         None => read(&store, &dir.join("disclosures.yaml"), &mut d),
@@ -270,7 +276,7 @@ pub fn load(sources: &Sources) -> Loaded {
         Some(p) => rubric_text(&store, dir, p, &mut d, &mut builtins),
         None if store.is_file(&dir.join("rubric.yaml")) => read(&store, &dir.join("rubric.yaml"), &mut d),
         None if on_disk => {
-            builtins.push("rubric.yaml");
+            builtins.push("rubric.yaml".into());
             Some(builtin_text("rubric.yaml", builtin::RUBRIC))
         }
         None => read(&store, &dir.join("rubric.yaml"), &mut d),
@@ -284,7 +290,7 @@ pub fn load(sources: &Sources) -> Loaded {
         Some(p) => read_funds(&store, p, &mut d, &mut notes),
         None if store.is_dir(&dir.join("funds")) => read_funds(&store, &dir.join("funds"), &mut d, &mut notes),
         None if on_disk => {
-            builtins.push("funds/");
+            builtins.push("funds/".into());
             builtin::FUNDS
                 .iter()
                 .map(|(stem, text)| (stem.to_string(), Input::Text(builtin_text(&format!("funds/{stem}.yaml"), text))))

@@ -405,9 +405,10 @@ pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
     for f in &c.funds {
         let mut row = vec![Cell::new(cx.label(&f.fund, &f.label), Tone::Bold)];
         for (i, (s, k)) in f.scores.iter().zip(&f.ranks).enumerate() {
+            // Marked in every format (a colour alone shows only on a terminal or a page).
             let moved = i > 0 && *k != f.ranks[0];
             row.push(Cell::new(
-                format!("{} ({})", opt_rank(*k), fmt_score(*s)),
+                format!("{} ({}){}", opt_rank(*k), fmt_score(*s), if moved { " *" } else { "" }),
                 if moved { Tone::Highlight } else { Tone::Plain },
             ));
         }
