@@ -413,9 +413,13 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         profile: cfg.profile.clone(),
         progress,
     };
-    let r = rb::robustness(&base, &settings);
+    let mut r = rb::robustness(&base, &settings);
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    // `--fund` names the funds to show (ranks stay among every fund).
+    if !o.funds.is_empty() {
+        r.funds.retain(|f| settings.pairs.contains(&f.fund));
     }
     let text = cfg.format.renderer().view(&r, &context(&base, cfg));
     match (model, &cfg.target) {

@@ -111,3 +111,19 @@ fn bad_settings_are_refused() {
     Test::mini().args(&["robustness", "--samples", "0"]).status(2).stderr_has("--samples 0").run();
     Test::mini().args(&["robustness", "--weight-noise", "1.5"]).status(2).stderr_has("--weight-noise").run();
 }
+
+#[test]
+fn fund_shows_only_the_funds_named_ranked_among_all() {
+    let (all, _) = Test::data().args(&["robustness", "--samples", "500", "--format", "json"]).status(0).run();
+    let (two, _) = Test::data()
+        .args(&["robustness", "--samples", "500", "--fund", "hkic", "--fund", "temasek", "--format", "json"])
+        .status(0)
+        .run();
+    let all: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    let two: serde_json::Value = serde_json::from_str(&two.stdout).unwrap();
+    let ids: Vec<&str> = two["funds"].as_array().unwrap().iter().map(|f| f["fund"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["temasek", "hkic"], "only the funds named, in rank order");
+    let hkic = |v: &serde_json::Value| v["funds"].as_array().unwrap().iter().find(|f| f["fund"] == "hkic").cloned();
+    assert_eq!(hkic(&two), hkic(&all), "ranks and intervals stay among every fund");
+    assert!(all["funds"].as_array().unwrap().len() > 2);
+}
