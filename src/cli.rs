@@ -318,7 +318,8 @@ pub enum Command {
         /// Hold an assumption at its nominal value (repeatable).
         #[arg(long, value_enum, value_name = "ASSUMPTION")]
         fix: Vec<crate::analysis::robustness::Assumption>,
-        /// Funds compared pairwise (repeatable) [default: hkic, temasek, adia when present].
+        /// Only these funds (repeatable), ranked among every fund and compared pairwise [default:
+        /// every fund, with hkic, temasek and adia compared when present].
         #[arg(long = "fund", id = "robust_funds", value_name = "ID")]
         funds: Vec<String>,
         /// Score the funds as they stood in this year.
