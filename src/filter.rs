@@ -6,21 +6,32 @@
 use crate::model::{Fund, FundType, Funding, Region, SizeBand};
 use std::fmt;
 
-/// The keys a clause can test, with what each takes.
-pub const KEYS: &[(&str, &str)] = &[
-    ("type", "savings, stabilisation, strategic, pension_reserve"),
-    ("funding", "commodity, non_commodity, fiscal_surplus, reserves"),
-    (
-        "region",
-        "east_asia, southeast_asia, south_asia, middle_east, europe, north_america, latin_america, africa, central_asia, oceania",
-    ),
-    ("size_band", "small, medium, large, very_large"),
-    ("ifswf", "yes, no (a member of the IFSWF; a fund whose descriptor does not say matches neither)"),
-    ("ifswf_member_since", "a year; =, !=, <, <=, >, >="),
-    ("established", "a year; =, !=, <, <=, >, >="),
-    ("jurisdiction", "a jurisdiction as the descriptor names it, case-insensitive"),
-    ("id", "fund ids"),
-];
+/// The keys a clause can test.
+pub const KEYS: &[&str] =
+    &["type", "funding", "region", "size_band", "ifswf", "ifswf_member_since", "established", "jurisdiction", "id"];
+
+/// The values of `key`'s closed vocabulary (none for years and free text).
+fn vocabulary(key: &str) -> Vec<&'static str> {
+    match key {
+        "type" => FundType::ALL.iter().map(|x| x.as_str()).collect(),
+        "funding" => Funding::ALL.iter().map(|x| x.as_str()).collect(),
+        "region" => Region::ALL.iter().map(|x| x.as_str()).collect(),
+        "size_band" => SizeBand::ALL.iter().map(|x| x.as_str()).collect(),
+        "ifswf" => vec!["yes", "no"],
+        _ => vec![],
+    }
+}
+
+/// What `key` takes, for messages.
+fn takes(key: &str) -> String {
+    match key {
+        "established" | "ifswf_member_since" => "a year; =, !=, <, <=, >, >=".into(),
+        "jurisdiction" => "a jurisdiction as the descriptor names it, case-insensitive".into(),
+        "id" => "fund ids".into(),
+        "ifswf" => "yes, no (a member of the IFSWF; a fund whose descriptor does not say matches neither)".into(),
+        _ => vocabulary(key).join(", "),
+    }
+}
 
 /// How a clause compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,8 +84,8 @@ pub fn parse(s: &str) -> Result<Clause, String> {
         .find_map(|(p, op)| rest.strip_prefix(p).map(|v| (*op, v.trim())))
         .ok_or_else(|| format!("`{s}`: expected =, !=, <, <=, > or >= after `{key}`"))?;
     let lower = key.to_ascii_lowercase();
-    let Some(&(key, takes)) = KEYS.iter().find(|(k, _)| *k == lower) else {
-        let near = strsim_best(&lower, KEYS.iter().map(|(k, _)| *k));
+    let Some(&key) = KEYS.iter().find(|k| **k == lower) else {
+        let near = strsim_best(&lower, KEYS.iter().copied());
         return Err(format!(
             "unknown key `{key}`{}; keys: {}",
             near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default(),
@@ -83,11 +94,11 @@ pub fn parse(s: &str) -> Result<Clause, String> {
     };
     let values: Vec<String> = value.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
     if values.is_empty() {
-        return Err(format!("`{s}`: give a value after `{key}{}` ({takes})", op.as_str()));
+        return Err(format!("`{s}`: give a value after `{key}{}` ({})", op.as_str(), takes(key)));
     }
     let numeric = matches!(key, "established" | "ifswf_member_since");
     if !numeric && !matches!(op, Op::Eq | Op::Ne) {
-        return Err(format!("`{s}`: `{key}` takes = or != ({takes})"));
+        return Err(format!("`{s}`: `{key}` takes = or != ({})", takes(key)));
     }
     if numeric && values.len() > 1 && !matches!(op, Op::Eq | Op::Ne) {
         return Err(format!("`{s}`: {} compares with one year", op.as_str()));
@@ -99,24 +110,20 @@ pub fn parse(s: &str) -> Result<Clause, String> {
 }
 
 fn key_list() -> String {
-    KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+    KEYS.join(", ")
 }
 
 use crate::diag::did_you_mean as strsim_best;
 
 /// Checks a value against the vocabulary of `key`, naming the values it could have meant.
 fn check_value(key: &str, v: &str) -> Result<(), String> {
-    let vocabulary: Vec<&str> = match key {
-        "type" => FundType::ALL.iter().map(|x| x.as_str()).collect(),
-        "funding" => Funding::ALL.iter().map(|x| x.as_str()).collect(),
-        "region" => Region::ALL.iter().map(|x| x.as_str()).collect(),
-        "size_band" => SizeBand::ALL.iter().map(|x| x.as_str()).collect(),
-        "ifswf" => vec!["yes", "no"],
-        "established" | "ifswf_member_since" => {
-            return v.parse::<i32>().map(|_| ()).map_err(|_| format!("`{v}` is not a year"));
-        }
-        _ => return Ok(()),
-    };
+    if matches!(key, "established" | "ifswf_member_since") {
+        return v.parse::<i32>().map(|_| ()).map_err(|_| format!("`{v}` is not a year"));
+    }
+    let vocabulary = vocabulary(key);
+    if vocabulary.is_empty() {
+        return Ok(());
+    }
     if vocabulary.contains(&v.to_ascii_lowercase().as_str()) {
         return Ok(());
     }

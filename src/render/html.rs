@@ -875,13 +875,7 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
         s.push_str(&html_table(&headers, &rows, &loc.f("focus.at_age", &[("age", &age)])));
     }
     if let Some((group, peers)) = extras.peers {
-        let doc = crate::render::ranking::peers(peers, cx, group);
-        s.push_str("<div id=\"peers\">\n");
-        if let Some(t) = &doc.title {
-            let _ = writeln!(s, "<h3>{}</h3>", esc(t));
-        }
-        s.push_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }));
-        s.push_str("</div>\n");
+        s.push_str(&subsection("peers", crate::render::ranking::peers(peers, cx, group)));
     }
     if let Some(g) = extras.gap {
         s.push_str(&roadmap(g, cx));
@@ -892,8 +886,13 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
 
 /// The roadmap for the first focus fund, laid out as the `gap` view.
 fn roadmap(g: &Gap, cx: &Context) -> String {
-    let doc = crate::render::views::gap(g, cx);
-    let mut s = String::from("<div id=\"roadmap\">\n");
+    subsection("roadmap", crate::render::views::gap(g, cx))
+}
+
+/// A view inside a section of the page: a `div` with `id`, the view's title as a level-3
+/// heading, then its blocks.
+fn subsection(id: &str, doc: markup::Doc) -> String {
+    let mut s = format!("<div id=\"{id}\">\n");
     if let Some(t) = &doc.title {
         let _ = writeln!(s, "<h3>{}</h3>", esc(t));
     }

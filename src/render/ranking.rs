@@ -68,10 +68,11 @@ pub struct Peers {
 impl Peers {
     /// The `--where` clauses that select the group.
     pub fn clauses(&self) -> Vec<crate::filter::Clause> {
-        [format!("type={}", self.kind.as_str()), format!("established>={}", self.since)]
-            .iter()
-            .filter_map(|c| crate::filter::parse(c).ok())
-            .collect()
+        use crate::filter::{Clause, Op};
+        vec![
+            Clause { key: "type", op: Op::Eq, values: vec![self.kind.as_str().to_string()] },
+            Clause { key: "established", op: Op::Ge, values: vec![self.since.to_string()] },
+        ]
     }
 }
 
