@@ -103,6 +103,22 @@ pub enum ColourChoice {
     Never,
 }
 
+/// `--at-age`: a number of years since establishment, or a fund whose age now is meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Age {
+    Years(i32),
+    /// A fund by any name (resolved against the data).
+    Of(String),
+}
+
+impl std::str::FromStr for Age {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Age, Self::Err> {
+        Ok(s.trim().parse().map_or_else(|_| Age::Of(s.to_string()), Age::Years))
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -115,12 +131,17 @@ pub enum Command {
         /// Score each fund as its disclosures stood in this year.
         #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
-        /// Score each fund as it stood N years after its establishment.
-        #[arg(long, value_name = "N", allow_negative_numbers = true)]
-        at_age: Option<i32>,
+        /// Score each fund as it stood N years after its establishment (N, or a fund: its age
+        /// now, e.g. `--at-age hkic`).
+        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
+        at_age: Option<Age>,
         /// Only these funds (repeatable); ranks are among them.
         #[arg(long = "fund", id = "fund_ids", value_name = "ID")]
         funds: Vec<String>,
+        /// Score the funds whose descriptors pass their checks, print the others' problems and
+        /// name them, and exit 1 (for drafting a new fund without blocking the rest).
+        #[arg(long)]
+        skip_invalid: bool,
     },
     /// Explain one fund's score item by item, with evidence, sorted by points lost.
     Explain {
@@ -134,9 +155,9 @@ pub enum Command {
         #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
         /// The fund as it stood N years after its establishment (ranked among every fund at
-        /// the same age).
-        #[arg(long, value_name = "N", allow_negative_numbers = true)]
-        at_age: Option<i32>,
+        /// the same age); a fund instead of N means that fund's age now.
+        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
+        at_age: Option<Age>,
     },
     /// Compare funds side by side: scores, categories and levels, differences marked.
     Compare {
@@ -150,9 +171,10 @@ pub enum Command {
         /// The funds as their disclosures stood in this year.
         #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
-        /// Each fund as it stood N years after its establishment: "at the same age".
-        #[arg(long, value_name = "N", allow_negative_numbers = true)]
-        at_age: Option<i32>,
+        /// Each fund as it stood N years after its establishment: "at the same age". A fund
+        /// instead of N means that fund's age now (`compare hkic temasek --at-age hkic`).
+        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
+        at_age: Option<Age>,
     },
     /// Check every input and print every problem; exit 1 if any.
     Validate {
@@ -229,6 +251,10 @@ pub enum Command {
         /// Start in this year instead of at establishment.
         #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         from: Option<i32>,
+        /// Years since establishment instead of calendar years, so funds of different eras
+        /// line up; each age is ranked among every fund at that age.
+        #[arg(long, conflicts_with = "from")]
+        by_age: bool,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
@@ -240,6 +266,11 @@ pub enum Command {
         fund: String,
         #[command(flatten)]
         target: Target,
+        /// Every fund as it stood N years after its establishment (a fund instead of N: its age
+        /// now; `gap hkic --match temasek --at-age hkic` matches what Temasek disclosed at
+        /// HKIC's age).
+        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
+        at_age: Option<Age>,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
@@ -323,8 +354,12 @@ pub enum Command {
         #[arg(long = "fund", id = "robust_funds", value_name = "ID")]
         funds: Vec<String>,
         /// Score the funds as they stood in this year.
-        #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
+        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
         as_of: Option<i32>,
+        /// Score each fund as it stood N years after its establishment (a fund instead of N:
+        /// its age now), ranked among the funds that reached that age.
+        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
+        at_age: Option<Age>,
         /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
         #[arg(long, value_name = "FILE")]
         export_model: Option<PathBuf>,

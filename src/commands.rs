@@ -2,13 +2,13 @@
 //! compute one result value, render it through the format's [`Renderer`], write it.
 
 use crate::analysis::{self, gap::Goal};
-use crate::cli::{Cli, Command, SchemaKind, Target as GapTarget};
+use crate::cli::{Age, Cli, Command, SchemaKind, Target as GapTarget};
 use crate::config::{Config, Target};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::error::Error;
 use crate::load::{self, Loaded, Sources};
 use crate::locale::Lang;
-use crate::model::{Dataset, LevelChange};
+use crate::model::{Dataset, LevelChange, When};
 use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
 use crate::render::{Context, Format, View};
 use crate::report;
@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Score { inputs, out, as_of, at_age, funds } => {
-            score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds)
+        Command::Score { inputs, out, as_of, at_age, funds, skip_invalid } => {
+            score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds, skip_invalid)
         }
         Command::Explain { fund, inputs, out, as_of, at_age } => {
             explain(&Config::with_out(&inputs, &out)?, &fund, as_of, at_age)
@@ -42,8 +42,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Funds { data, lang, out } => funds(&Config::for_data(&data).output(&out)?, lang.unwrap_or_default()),
         Command::Rubrics { data, out } => rubrics(&Config::for_data(&data).output(&out)?),
-        Command::History { funds, from, inputs, out } => history(&Config::with_out(&inputs, &out)?, &funds, from),
-        Command::Gap { fund, target, inputs, out } => gap(&Config::with_out(&inputs, &out)?, &fund, &target),
+        Command::History { funds, from, by_age, inputs, out } => {
+            history(&Config::with_out(&inputs, &out)?, &funds, from, by_age)
+        }
+        Command::Gap { fund, target, at_age, inputs, out } => {
+            gap(&Config::with_out(&inputs, &out)?, &fund, &target, at_age.as_ref())
+        }
         Command::Whatif { fund, set, scenario, inputs, out } => {
             whatif(&Config::with_out(&inputs, &out)?, fund.as_deref(), &set, scenario.as_deref())
         }
@@ -59,10 +63,22 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let cfg = Config::new(&inputs).with_output(format, output, crate::cli::ColourChoice::Never);
             diff(&cfg, &base)
         }
-        Command::Robustness { inputs, out, samples, seed, weight_noise, sobol, fix, funds, as_of, export_model } => {
+        Command::Robustness {
+            inputs,
+            out,
+            samples,
+            seed,
+            weight_noise,
+            sobol,
+            fix,
+            funds,
+            as_of,
+            at_age,
+            export_model,
+        } => {
             let cfg = Config::with_out(&inputs, &out)?;
             let fixed = fix;
-            let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, export_model };
+            let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, at_age, export_model };
             robustness(&cfg, opts)
         }
         Command::Backtest { inputs, out, runs, share, seed, spread } => {
@@ -92,59 +108,89 @@ fn default_data() -> crate::cli::Data {
     crate::cli::Data { dir: PathBuf::from("."), funds: None, disclosures: None, unknown: None, filter: vec![] }
 }
 
-fn score(cfg: &Config, as_of: Option<i32>, at_age: Option<i32>, funds: &[String]) -> Result<(), Error> {
-    let ds = dataset(cfg)?;
+fn score(
+    cfg: &Config,
+    as_of: Option<i32>,
+    at_age: Option<Age>,
+    funds: &[String],
+    skip_invalid: bool,
+) -> Result<(), Error> {
+    let (ds, skipped) = dataset_skipping(cfg, skip_invalid)?;
     let funds = resolve_funds(&ds, funds)?;
     check_year(&ds, as_of)?;
-    check_age(at_age)?;
+    let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, funds, profile: cfg.profile.clone(), ..Options::default() });
-    emit(cfg, &cfg.format.renderer().scores(&r, &context(&ds, cfg)))
-}
-
-/// An age runs from 0 to 1000 years.
-fn check_age(at_age: Option<i32>) -> Result<(), Error> {
-    match at_age {
-        Some(a) if !(0..=1000).contains(&a) => {
-            Err(Error::Year(format!("--at-age {a}: an age runs from 0 to 1000 years")))
-        }
-        _ => Ok(()),
+    emit(cfg, &cfg.format.renderer().scores(&r, &context(&ds, cfg)))?;
+    if skipped.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::CheckFailed(format!(
+            "scored without {} invalid fund descriptor(s): {} (`swfscore validate` lists every problem)",
+            skipped.len(),
+            skipped.join(", ")
+        )))
     }
 }
 
-fn explain(cfg: &Config, fund: &str, as_of: Option<i32>, at_age: Option<i32>) -> Result<(), Error> {
+/// `--at-age` in years: a number from 0 to 1000, or a fund's age at its latest assessment.
+fn age(ds: &Dataset, at_age: Option<&Age>) -> Result<Option<i32>, Error> {
+    match at_age {
+        None => Ok(None),
+        Some(Age::Years(a)) if !(0..=1000).contains(a) => {
+            Err(Error::Year(format!("--at-age {a}: an age runs from 0 to 1000 years")))
+        }
+        Some(Age::Years(a)) => Ok(Some(*a)),
+        Some(Age::Of(name)) => {
+            let id = resolve_fund(ds, name)?;
+            Ok(ds.fund(&id).map(|f| (f.assessed.year - f.established).max(0)))
+        }
+    }
+}
+
+fn explain(cfg: &Config, fund: &str, as_of: Option<i32>, at_age: Option<Age>) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let id = resolve_fund(&ds, fund)?;
     check_year(&ds, as_of)?;
-    check_age(at_age)?;
+    let at_age = age(&ds, at_age.as_ref())?;
     let opts = Options { as_of, at_age, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
     let r = score::score(&ds, &opts);
     let f = pick(&r, &id)?;
     emit(cfg, &cfg.format.renderer().explain(&r, f, &context(&ds, cfg)))
 }
 
-fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<i32>) -> Result<(), Error> {
+fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Age>) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let ids = resolve_funds(&ds, funds)?;
     check_distinct(&ids)?;
     check_year(&ds, as_of)?;
-    check_age(at_age)?;
+    let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, profile: cfg.profile.clone(), ..Options::default() });
     let picked = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
     emit(cfg, &cfg.format.renderer().compare(&r, &picked, &context(&ds, cfg)))
 }
 
-fn history(cfg: &Config, funds: &[String], from: Option<i32>) -> Result<(), Error> {
+fn history(cfg: &Config, funds: &[String], from: Option<i32>, by_age: bool) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let ids = resolve_funds(&ds, funds)?;
     check_distinct(&ids)?;
     check_year(&ds, from)?;
-    let h = analysis::history::history(&ds, &ids, from, cfg.profile.clone());
+    let h = analysis::history::history(&ds, &ids, from, by_age, cfg.profile.clone());
     emit_view(cfg, &ds, &h)
 }
 
-fn gap(cfg: &Config, fund: &str, target: &GapTarget) -> Result<(), Error> {
-    let ds = dataset(cfg)?;
-    let id = resolve_fund(&ds, fund)?;
+fn gap(cfg: &Config, fund: &str, target: &GapTarget, at_age: Option<&Age>) -> Result<(), Error> {
+    let all = dataset(cfg)?;
+    let id = resolve_fund(&all, fund)?;
+    let at_age = age(&all, at_age)?;
+    // At an age, every fund as it stood then: the roadmap reads current levels only.
+    let ds = all.at(When::of(None, at_age));
+    if at_age.is_some() && ds.fund(&id).is_none() {
+        let f = all.fund(&id).map_or(0, |f| f.assessed.year - f.established);
+        return Err(Error::Year(format!(
+            "--at-age {}: `{id}` was last assessed at age {f}, so it has no record at that age",
+            at_age.unwrap_or(0)
+        )));
+    }
     let goal = match (target.target_score, target.target_rank, &target.target_fund, &target.match_fund) {
         (Some(s), _, _, _) => Some(Goal::Score(s)),
         (_, Some(r), _, _) => Some(Goal::Rank(r)),
@@ -152,7 +198,13 @@ fn gap(cfg: &Config, fund: &str, target: &GapTarget) -> Result<(), Error> {
         (_, _, _, Some(f)) => Some(Goal::Match(resolve_fund(&ds, f)?)),
         _ => None,
     };
-    let g = analysis::gap::gap(&ds, &id, goal.as_ref(), target.skip_commercial, cfg.profile.clone())?;
+    if let (Some(a), Some(Goal::Fund(f) | Goal::Match(f))) = (at_age, &goal)
+        && ds.fund(f).is_none()
+    {
+        return Err(Error::Year(format!("--at-age {a}: `{f}` has no record at that age (it is younger)")));
+    }
+    let mut g = analysis::gap::gap(&ds, &id, goal.as_ref(), target.skip_commercial, cfg.profile.clone())?;
+    g.at_age = at_age;
     emit_view(cfg, &ds, &g)
 }
 
@@ -348,6 +400,23 @@ fn trend(cfg: &Config, from: i32, to: Option<i32>, funds: &[String]) -> Result<(
         return Err(Error::Year(format!("--from {from} must be before the later year {to}")));
     }
     let t = analysis::trend::trend(&ds, from, to, &funds, cfg.profile.clone());
+    if t.funds.is_empty() {
+        // Nothing to compare: say why instead of printing an empty table.
+        let founded: Vec<String> = t
+            .not_established
+            .iter()
+            .filter_map(|id| ds.fund(id))
+            .map(|f| format!("`{}` (established {})", f.id, f.established))
+            .collect();
+        let earliest = t.not_established.iter().filter_map(|id| ds.fund(id)).map(|f| f.established).max();
+        return Err(Error::Year(match earliest {
+            Some(y) if y < to => format!(
+                "no fund to compare: not yet established in {from}: {}; give --from {y} or later",
+                founded.join(", ")
+            ),
+            _ => format!("no fund to compare between {from} and {to}: {}", founded.join(", ")),
+        }));
+    }
     emit_view(cfg, &ds, &t)
 }
 
@@ -360,6 +429,7 @@ struct Robust {
     fixed: Vec<crate::analysis::robustness::Assumption>,
     funds: Vec<String>,
     as_of: Option<i32>,
+    at_age: Option<Age>,
     export_model: Option<PathBuf>,
 }
 
@@ -377,6 +447,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         profiled(&base, p)?;
     }
     check_year(&base, o.as_of)?;
+    let at_age = age(&base, o.at_age.as_ref())?;
     let pairs = if o.funds.is_empty() {
         report::FOCUS.iter().filter(|id| base.fund(id).is_some()).map(|s| s.to_string()).collect()
     } else {
@@ -385,7 +456,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     // The model is written with the result, after the run: a failed run leaves neither.
     let model = match &o.export_model {
         Some(path) => {
-            let m = rb::Model::new(&base, o.as_of, cfg.profile.as_deref(), true);
+            let m = rb::Model::new(&base, When::of(o.as_of, at_age), cfg.profile.as_deref(), true);
             let json = serde_json::to_string(&rb::model_json(&m))
                 .map_err(|e| Error::Internal(format!("writing the model as JSON: {e}")))?;
             Some((path.clone(), json + "\n"))
@@ -410,6 +481,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         sobol: o.sobol,
         pairs,
         as_of: o.as_of,
+        at_age,
         profile: cfg.profile.clone(),
         progress,
     };
@@ -566,7 +638,7 @@ fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
 }
 
 fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Option<Lang>) -> Result<(), Error> {
-    let Loaded { dataset, mut diagnostics, notes } = load::load(&cfg.sources);
+    let Loaded { dataset, mut diagnostics, notes, .. } = load::load(&cfg.sources);
     for n in &notes {
         note(n);
     }
@@ -687,6 +759,10 @@ fn new_fund(
         established.unwrap_or(today.year),
         today,
     );
+    // A first fund in a fresh folder: `funds/` is made for it.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    }
     write_files(&[(path.clone(), text.as_bytes())])?;
     note(&format!(
         "wrote {} ({} disclosures, all unknown); next: assess each with a source, then `swfscore validate --strict` and `swfscore explain {id}`",
@@ -711,16 +787,34 @@ pub fn schema(kind: SchemaKind) -> String {
 /// Loads and checks the inputs once, notes what came from the built-in copy, and applies
 /// the scoring policy (`--unknown`, `--profile`).
 pub fn dataset(cfg: &Config) -> Result<Dataset, Error> {
-    let Loaded { dataset, diagnostics, notes } = load::load(&cfg.sources);
+    dataset_skipping(cfg, false).map(|(ds, _)| ds)
+}
+
+/// [`dataset`]; with `skip_invalid`, the fund descriptors that fail their checks are left out
+/// (their problems printed) and named in the second part, instead of stopping the command.
+pub fn dataset_skipping(cfg: &Config, skip_invalid: bool) -> Result<(Dataset, Vec<String>), Error> {
+    let Loaded { dataset, diagnostics, notes, skipped, partial } = load::load(&cfg.sources);
     for n in &notes {
         note(n);
     }
-    let ds = dataset.ok_or(Error::Input(diagnostics.clone()))?;
+    let (ds, skipped) = match (dataset, partial) {
+        (Some(ds), _) => (ds, vec![]),
+        (None, Some(ds)) if skip_invalid => {
+            print_diagnostics(&diagnostics);
+            note(&format!(
+                "--skip-invalid: left out {} fund descriptor(s) with errors: {}",
+                skipped.len(),
+                skipped.join(", ")
+            ));
+            (ds, skipped)
+        }
+        (None, _) => return Err(Error::Input(diagnostics)),
+    };
     // The funds live until the process exits: a command loads them once and exits when it is
     // done, and freeing every descriptor's strings one by one on the way out would be serial
     // work on one core after the parallel load.
     std::mem::forget(std::sync::Arc::clone(&ds.funds));
-    if diagnostics.warnings() > 0 {
+    if diagnostics.warnings() > 0 && skipped.is_empty() {
         note(&format!("{} warning(s) in the inputs; `swfscore validate` lists them", diagnostics.warnings()));
     }
     let ds = policy(ds, cfg);
@@ -732,8 +826,8 @@ pub fn dataset(cfg: &Config) -> Result<Dataset, Error> {
         )));
     }
     match &cfg.profile {
-        Some(p) => profiled(&ds, p),
-        None => Ok(ds),
+        Some(p) => Ok((profiled(&ds, p)?, skipped)),
+        None => Ok((ds, skipped)),
     }
 }
 

@@ -93,6 +93,11 @@ impl Diagnostics {
         self.items.extend(other.items);
     }
 
+    /// Whether every error is in one of `files`.
+    pub fn errors_only_in(&self, files: &[String]) -> bool {
+        self.items.iter().filter(|d| d.severity == Severity::Error).all(|d| files.contains(&d.file))
+    }
+
     pub fn errors(&self) -> usize {
         self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }

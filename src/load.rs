@@ -35,6 +35,11 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// What came from the built-in data, for stderr.
     pub notes: Vec<String>,
+    /// The fund descriptors that failed their checks (as the user names the files).
+    pub skipped: Vec<String>,
+    /// The data without those descriptors, when every error is in one of them (for
+    /// `--skip-invalid`).
+    pub partial: Option<Dataset>,
 }
 
 /// One input file's name (as shown to the user) and text.
@@ -256,10 +261,10 @@ pub fn load(sources: &Sources) -> Loaded {
     let dir = &sources.dir;
     if !dir.is_dir() {
         d.error(&display(dir), None, "no such directory").help("pass an existing folder to --dir");
-        return Loaded { dataset: None, diagnostics: d, notes: vec![] };
+        return Loaded { dataset: None, diagnostics: d, notes: vec![], skipped: vec![], partial: None };
     }
     let Some(store) = Store::for_sources(sources, &mut d) else {
-        return Loaded { dataset: None, diagnostics: d, notes: vec![] };
+        return Loaded { dataset: None, diagnostics: d, notes: vec![], skipped: vec![], partial: None };
     };
     let on_disk = matches!(store, Store::Disk);
     let mut notes = Vec::new();
@@ -306,8 +311,13 @@ pub fn load(sources: &Sources) -> Loaded {
             if dir.as_os_str() == "." { "the current directory".to_string() } else { display(dir) }
         ));
     }
-    let dataset = check(disclosures, rubric, funds, &mut d);
-    Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes }
+    let (dataset, skipped) = check(disclosures, rubric, funds, &mut d);
+    let (dataset, partial) = match dataset {
+        Some(ds) if !d.has_errors() => (Some(ds), None),
+        Some(ds) if !skipped.is_empty() && d.errors_only_in(&skipped) => (None, Some(ds)),
+        _ => (None, None),
+    };
+    Loaded { dataset, diagnostics: d, notes, skipped, partial }
 }
 
 /// Reads and checks another rubric against an already loaded dataset's catalogue, and
@@ -332,8 +342,15 @@ pub fn from_texts(disclosures: &str, rubric: &str, funds: &[(&str, &str)]) -> Lo
         .iter()
         .map(|(stem, text)| (stem.to_string(), Input::Text(t(&format!("funds/{stem}.yaml"), text))))
         .collect();
-    let dataset = check(Some(t("disclosures.yaml", disclosures)), Some(t("rubric.yaml", rubric)), funds, &mut d);
-    Loaded { dataset: if d.has_errors() { None } else { dataset }, diagnostics: d, notes: vec![] }
+    let (dataset, skipped) =
+        check(Some(t("disclosures.yaml", disclosures)), Some(t("rubric.yaml", rubric)), funds, &mut d);
+    Loaded {
+        dataset: if d.has_errors() { None } else { dataset },
+        diagnostics: d,
+        notes: vec![],
+        skipped,
+        partial: None,
+    }
 }
 
 /// A fund descriptor to parse: its text already in memory, or a file on disk read by the
@@ -436,9 +453,105 @@ fn parse_rubric(t: &Text, catalogue: &Catalogue, d: &mut Diagnostics) -> Option<
     }
 }
 
+/// Broken entries a descriptor is read past before `validate` gives up on the file.
+const MAX_RECOVERIES: usize = 100;
+
+/// Parses a fund descriptor, reporting every broken entry rather than only the first: when a
+/// value inside one entry of `disclosures:` or `facts:` is wrong (a misspelt level, a year that
+/// is not a number, an unknown key), the error is kept, that entry is read as `unknown` (a fact is
+/// left out), and the file is parsed again, its lines unmoved so every position still holds.
+/// Stops at an error outside such an entry. The descriptor comes back when the file could be
+/// read to its end, with the errors met on the way.
+fn parse_fund(text: &str, file: &str) -> (Option<RawFund>, Vec<crate::diag::Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut skipped: Vec<usize> = Vec::new();
+    loop {
+        match yaml::parse_classified::<RawFund>(&text, file) {
+            Ok(raw) => return (Some(raw), errors),
+            Err(yaml::ParseError { diagnostic: e, value }) => {
+                // Broken YAML is reported once: what follows it cannot be trusted.
+                let entry =
+                    e.pos.filter(|_| value).and_then(|p| usize::try_from(p.line).ok()).and_then(|l| entry_at(&text, l));
+                errors.push(e);
+                match entry {
+                    Some(entry) if errors.len() < MAX_RECOVERIES && !skipped.contains(&entry.start) => {
+                        skipped.push(entry.start);
+                        text = std::borrow::Cow::Owned(entry.skip(&text));
+                    }
+                    _ => return (None, errors),
+                }
+            }
+        }
+    }
+}
+
+/// One entry of a descriptor's `disclosures:` or `facts:` block: its lines (0-based, end
+/// exclusive).
+#[derive(Debug, PartialEq)]
+struct Entry {
+    start: usize,
+    end: usize,
+    /// An entry of `disclosures:` (read as `unknown` when skipped), else of `facts:` (dropped).
+    disclosure: bool,
+}
+
+/// Whether a line holds YAML content (not blank, not a comment).
+fn content(l: &str) -> bool {
+    let t = l.trim_start();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+fn indent(l: &str) -> usize {
+    l.len() - l.trim_start_matches(' ').len()
+}
+
+/// The entry of `disclosures:` or `facts:` that holds 1-based `line`, if any.
+fn entry_at(text: &str, line: usize) -> Option<Entry> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = line.checked_sub(1)?.min(lines.len().checked_sub(1)?);
+    // The top-level key above the line names the block.
+    let header = (0..=at).rev().find(|&i| content(lines[i]) && indent(lines[i]) == 0)?;
+    let key = lines[header].split(':').next()?.trim();
+    let disclosure = match key {
+        "disclosures" => true,
+        "facts" => false,
+        _ => return None,
+    };
+    let first = (header + 1..lines.len()).find(|&i| content(lines[i]))?;
+    let width = indent(lines[first]);
+    if width == 0 || at <= header {
+        return None;
+    }
+    let is_entry = |i: usize| content(lines[i]) && indent(lines[i]) == width;
+    let start = (header + 1..=at).rev().find(|&i| is_entry(i))?;
+    let end = (start + 1..lines.len()).find(|&i| content(lines[i]) && indent(lines[i]) <= width).unwrap_or(lines.len());
+    Some(Entry { start, end, disclosure })
+}
+
+impl Entry {
+    /// `text` with this entry read as `unknown` (or, for a fact, left out), every other line
+    /// where it was.
+    fn skip(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for (i, l) in text.lines().enumerate() {
+            if i == self.start && self.disclosure {
+                let key = l.split(':').next().unwrap_or_default();
+                out.push_str(key);
+                out.push_str(": { level: unknown, note: \"not read: see the error above\" }");
+            } else if !(self.start..self.end).contains(&i) {
+                out.push_str(l);
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// Reads, parses and checks fund descriptors on every core; the result and the diagnostics
 /// are in file order whatever the number of threads.
-fn parse_funds(funds: Vec<(String, Input)>, catalogue: Option<&Catalogue>) -> (Vec<Fund>, Diagnostics) {
+/// The third part names the descriptors that failed.
+fn parse_funds(funds: Vec<(String, Input)>, catalogue: Option<&Catalogue>) -> (Vec<Fund>, Diagnostics, Vec<String>) {
     let one = |(stem, input): &(String, Input)| {
         let mut d = Diagnostics::new();
         let owned;
@@ -449,28 +562,33 @@ fn parse_funds(funds: Vec<(String, Input)>, catalogue: Option<&Catalogue>) -> (V
                     owned = t;
                     &owned
                 }
-                None => return (None, d),
+                None => return (None, d, display(p)),
             },
         };
-        let fund = match yaml::parse::<RawFund>(&t.text, &t.name) {
-            Ok(raw) => catalogue.and_then(|cat| validate::fund(raw, &t.name, stem, cat, &mut d)),
-            Err(e) => {
-                d.push(e);
-                None
-            }
-        };
-        (fund, d)
+        let (raw, errors) = parse_fund(&t.text, &t.name);
+        let recovered = !errors.is_empty();
+        for e in errors {
+            d.push(e);
+        }
+        // A file read past its broken entries is still checked (every problem in one pass),
+        // but not scored.
+        let fund = raw.and_then(|raw| catalogue.and_then(|cat| validate::fund(raw, &t.name, stem, cat, &mut d)));
+        (fund.filter(|_| !recovered), d, t.name.clone())
     };
     // Work stealing rather than fixed halves: a core that is slowed (by another process, or
     // by larger files) hands its share to the other. `collect` keeps file order.
-    let parts: Vec<(Option<Fund>, Diagnostics)> = funds.par_iter().map(one).collect();
+    let parts: Vec<(Option<Fund>, Diagnostics, String)> = funds.par_iter().map(one).collect();
     let mut out = Vec::with_capacity(funds.len());
     let mut d = Diagnostics::new();
-    for (fund, diags) in parts {
+    let mut skipped = Vec::new();
+    for (fund, diags, name) in parts {
+        if fund.is_none() && diags.has_errors() {
+            skipped.push(name);
+        }
         d.extend(diags);
         out.extend(fund);
     }
-    (out, d)
+    (out, d, skipped)
 }
 
 fn check(
@@ -478,7 +596,7 @@ fn check(
     rubric: Option<Text>,
     funds: Vec<(String, Input)>,
     d: &mut Diagnostics,
-) -> Option<Dataset> {
+) -> (Option<Dataset>, Vec<String>) {
     let catalogue: Option<Catalogue> = disclosures.and_then(|t| match yaml::parse::<RawCatalogue>(&t.text, &t.name) {
         Ok(raw) => Some(validate::catalogue(raw, &t.name, d)),
         Err(e) => {
@@ -491,10 +609,16 @@ fn check(
         Some(cat) => parse_rubric(&t, cat, d),
         None => yaml::parse::<RawRubric>(&t.text, &t.name).map_err(|e| d.push(e)).ok().and(None),
     });
-    let (mut out, fd) = parse_funds(funds, catalogue.as_ref());
+    let (mut out, fd, skipped) = parse_funds(funds, catalogue.as_ref());
     d.extend(fd);
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    Some(Dataset { catalogue: catalogue?, rubric: rubric?, funds: Arc::new(out), record: None })
+    let ds = catalogue.zip(rubric).map(|(catalogue, rubric)| Dataset {
+        catalogue,
+        rubric,
+        funds: Arc::new(out),
+        record: None,
+    });
+    (ds, skipped)
 }
 
 /// A what-if scenario, checked against the dataset.

@@ -459,6 +459,29 @@ pub struct Fund {
 }
 
 impl Fund {
+    /// The fund as it stood in `year` (`None` = now): each disclosure's level then becomes its
+    /// current level, with the note, evidence and start of that level and no earlier history.
+    pub fn frozen(&self, year: Option<i32>) -> Fund {
+        let disclosures = self
+            .disclosures
+            .iter()
+            .filter_map(|(id, a)| {
+                let st = a.at(year);
+                (st.level != Level::Unknown).then(|| {
+                    let assessment = Assessment {
+                        level: st.level,
+                        start: st.start,
+                        history: vec![],
+                        note: st.note.map(str::to_string),
+                        evidence: st.evidence.to_vec(),
+                    };
+                    (id.clone(), assessment)
+                })
+            })
+            .collect();
+        Fund { disclosures, ..self.clone() }
+    }
+
     /// The short name where there is one, else the id.
     pub fn label(&self) -> &str {
         self.short_name.as_deref().unwrap_or(&self.id)
@@ -673,6 +696,54 @@ impl Rubric {
     }
 }
 
+/// Which year of each fund's record a command reads: the latest assessment, one calendar
+/// year for every fund, or each fund at the same age (years since its establishment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum When {
+    #[default]
+    Latest,
+    Year(i32),
+    Age(i32),
+}
+
+impl When {
+    /// From `--as-of` and `--at-age` (which exclude each other; the age wins if both are given).
+    pub fn of(as_of: Option<i32>, at_age: Option<i32>) -> When {
+        match (at_age, as_of) {
+            (Some(a), _) => When::Age(a),
+            (None, Some(y)) => When::Year(y),
+            (None, None) => When::Latest,
+        }
+    }
+
+    /// The year read for `fund` (`None` = its latest assessment).
+    pub fn year(self, fund: &Fund) -> Option<i32> {
+        match self {
+            When::Latest => None,
+            When::Year(y) => Some(y),
+            When::Age(a) => Some(fund.established + a),
+        }
+    }
+
+    /// Whether `fund` has a record then: established by that year and, at an age, already
+    /// that old when last assessed.
+    pub fn covers(self, fund: &Fund) -> bool {
+        match self {
+            When::Latest => true,
+            When::Year(y) => y >= fund.established,
+            When::Age(a) => a >= 0 && fund.established + a <= fund.assessed.year,
+        }
+    }
+
+    /// The age, for `When::Age`.
+    pub fn age(self) -> Option<i32> {
+        match self {
+            When::Age(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
 /// A hypothetical level: `(fund id, disclosure id, level)`.
 pub type LevelChange = (String, String, Level);
 
@@ -798,6 +869,21 @@ impl Dataset {
         let kept: Vec<Fund> = self.funds.iter().filter(|f| keep(f)).cloned().collect();
         Dataset {
             funds: Arc::new(kept),
+            record: Some(self.record.clone().unwrap_or_else(|| Arc::clone(&self.funds))),
+            ..self.clone()
+        }
+    }
+
+    /// Each fund as it stood at `when` (its levels then, with their evidence, as its current
+    /// ones), leaving out the funds with no record then; the record the estimate learns from
+    /// stays whole. For the analyses that read only current levels (`gap`).
+    pub fn at(&self, when: When) -> Dataset {
+        if when == When::Latest {
+            return self.clone();
+        }
+        let frozen: Vec<Fund> = self.funds.iter().filter(|f| when.covers(f)).map(|f| f.frozen(when.year(f))).collect();
+        Dataset {
+            funds: Arc::new(frozen),
             record: Some(self.record.clone().unwrap_or_else(|| Arc::clone(&self.funds))),
             ..self.clone()
         }

@@ -104,8 +104,8 @@ pub struct RawFund {
     pub assessed: Spanned<ScalarText>,
     /// Keyed by catalogue id; a missing key means "unknown".
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, RawAssessment>")]
-    pub disclosures: HashMap<Spanned<String>, Spanned<RawAssessment>>,
+    #[schemars(with = "BTreeMap<String, RawEntrySchema>")]
+    pub disclosures: HashMap<Spanned<String>, Spanned<RawEntry>>,
     /// Headline figures, shown, never scored.
     #[serde(default)]
     pub facts: BTreeMap<String, RawFact>,
@@ -150,6 +150,66 @@ pub struct RawAssessment {
     #[serde(default)]
     #[schemars(with = "Vec<RawEvidence>")]
     pub evidence: Vec<Spanned<RawEvidence>>,
+}
+
+/// A disclosure's entry in a descriptor: a mapping with `level:` and its evidence, or the
+/// shorthand `disclosure: level` (no start, note or evidence; `validate` asks for the long
+/// form where the level needs a source).
+#[derive(Debug)]
+pub enum RawEntry {
+    Level(RawLevel),
+    Full(Box<RawAssessment>),
+}
+
+impl RawEntry {
+    /// The entry as an assessment; a shorthand level is placed where the entry is.
+    pub fn into_assessment(entry: Spanned<RawEntry>) -> RawAssessment {
+        match entry.value {
+            RawEntry::Full(a) => *a,
+            RawEntry::Level(level) => RawAssessment {
+                level: Spanned::new(level, entry.referenced, entry.defined),
+                since: None,
+                known_since: None,
+                history: vec![],
+                note: None,
+                evidence: vec![],
+            },
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawEntry, D::Error> {
+        use serde::de::{self, IntoDeserializer};
+        struct Entry;
+        impl<'de> de::Visitor<'de> for Entry {
+            type Value = RawEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a level (full, partial, none, not_applicable or unknown) or a mapping with `level:`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawEntry, E> {
+                RawLevel::deserialize(v.into_deserializer()).map(RawEntry::Level)
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawEntry, A::Error> {
+                RawAssessment::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|a| RawEntry::Full(Box::new(a)))
+            }
+        }
+        d.deserialize_any(Entry)
+    }
+}
+
+/// A disclosure's entry: a level alone (`annual_report: none`), or a mapping with `level:` and
+/// its start, note and evidence.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, clippy::large_enum_variant)] // never built: it only describes the schema
+enum RawEntrySchema {
+    Level(RawLevel),
+    Full(RawAssessment),
 }
 
 /// An earlier level, from a year on.

@@ -289,7 +289,7 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             .help("give the year the fund was founded, no later than `assessed`");
     }
 
-    let mut entries: Vec<(Spanned<String>, Spanned<RawAssessment>)> = raw.disclosures.into_iter().collect();
+    let mut entries: Vec<(Spanned<String>, Spanned<RawEntry>)> = raw.disclosures.into_iter().collect();
     entries.sort_by_key(|e| pos(&e.0));
     let mut disclosures = BTreeMap::new();
     for (key, value) in entries {
@@ -298,7 +298,7 @@ pub fn fund(raw: RawFund, file: &str, stem: &str, catalogue: &Catalogue, d: &mut
             d.error(file, Some(kp), format!("unknown disclosure `{}`", key.value)).suggest(&key.value, catalogue.ids());
             continue;
         }
-        let a = assessment(d, file, Life { established, assessed }, &key, value.value);
+        let a = assessment(d, file, Life { established, assessed }, &key, RawEntry::into_assessment(value));
         disclosures.insert(key.value, a);
     }
     let missing: Vec<&str> = catalogue.ids().filter(|id| !disclosures.contains_key(*id)).collect();

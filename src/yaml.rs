@@ -52,8 +52,23 @@ pub fn too_large(file: &str, bytes: u64) -> Diagnostic {
 /// Parses `text` (the contents of `file`) into `T`, or explains why it cannot. A UTF-8 byte
 /// order mark is skipped; CRLF line endings are accepted.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnostic> {
+    parse_classified(text, file).map_err(|e| e.diagnostic)
+}
+
+/// Why a file did not parse.
+#[derive(Debug)]
+pub struct ParseError {
+    pub diagnostic: Diagnostic,
+    /// The YAML is well formed and a value in it is not what was expected (a misspelt level, a
+    /// year that is not a number, an unknown key), so the rest of the file can still be read;
+    /// false for broken YAML, a parser limit or an unreadable input.
+    pub value: bool,
+}
+
+/// [`parse`], saying whether the error is in a value or in the YAML itself.
+pub fn parse_classified<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, ParseError> {
     if text.len() as u64 > max_file_bytes() {
-        return Err(too_large(file, text.len() as u64));
+        return Err(ParseError { diagnostic: too_large(file, text.len() as u64), value: false });
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let aliases = limit(MAX_ALIAS_NODES_VAR, MAX_ALIAS_NODES);
@@ -64,13 +79,28 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Diagnosti
     options.budget = Some(budget);
     options.alias_limits.max_total_replayed_events = aliases;
     serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| {
+        use serde_saphyr::Error as E;
+        let value = !matches!(
+            e,
+            E::ExternalMessage { .. }
+                | E::Eof { .. }
+                | E::MultipleDocuments { .. }
+                | E::IOError { .. }
+                | E::Budget { .. }
+                | E::AliasReplayLimitExceeded { .. }
+                | E::UnknownAnchor { .. }
+                | E::WithSnippet { .. }
+        );
         let pos = e.location().filter(|l| l.line() > 0).map(|l| Pos::new(l.line(), l.column()));
         let (message, help) = match &e {
             serde_saphyr::Error::Budget { breach, .. } => budget_message(breach, aliases),
             serde_saphyr::Error::AliasReplayLimitExceeded { .. } => alias_message(aliases),
             _ => humanise(strip_location(&e.without_snippet().to_string())),
         };
-        Diagnostic { severity: Severity::Error, file: file.to_string(), pos, message, help }
+        ParseError {
+            diagnostic: Diagnostic { severity: Severity::Error, file: file.to_string(), pos, message, help },
+            value,
+        }
     })
 }
 

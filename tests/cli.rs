@@ -174,7 +174,10 @@ fn every_command_writes_well_formed_csv_and_json() {
         &["explain", "hkic"],
         &["compare", "hkic", "temasek", "adia"],
         &["history", "hkic", "temasek"],
+        &["history", "hkic", "temasek", "--by-age"],
         &["gap", "hkic", "--match", "temasek"],
+        &["gap", "hkic", "--match", "temasek", "--at-age", "hkic"],
+        &["robustness", "--samples", "200", "--at-age", "4"],
         &["whatif", "hkic", "--set", "annual_report=full"],
         &["compare-rubrics"],
         &["robustness", "--samples", "200"],
@@ -451,4 +454,148 @@ fn compare_and_explain_at_the_same_age() {
     assert_eq!(f["categories"], w["results"][0]["categories"]);
     assert_eq!(swfscore(&repo(), &["compare", "hkic", "temasek", "--at-age", "-1"]).code, 2);
     assert_eq!(swfscore(&repo(), &["explain", "hkic", "--at-age", "4", "--as-of", "2020"]).code, 2);
+}
+
+/// Fund id to (score, rank) from a `score`-shaped JSON.
+fn ranking(json: &str) -> std::collections::BTreeMap<String, (f64, u64)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["score"].is_number())
+        .map(|f| (f["fund"].as_str().unwrap().to_string(), (f["score"].as_f64().unwrap(), f["rank"].as_u64().unwrap())))
+        .collect()
+}
+
+/// `gap`, `robustness` and `history --by-age` read each fund at the same age, as `score
+/// --at-age` does; a fund instead of a number means that fund's age now.
+#[test]
+fn gap_robustness_and_history_at_the_same_age() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let r = swfscore(&repo(), &[args, &["--format", "json"][..]].concat());
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    let funds = json(&["funds", "--where", "id=hkic"]);
+    let hkic = &funds["funds"][0];
+    let age = hkic["assessed"].as_str().unwrap()[..4].parse::<i64>().unwrap() - hkic["established"].as_i64().unwrap();
+    let age_s = age.to_string();
+    let scored = swfscore(&repo(), &["score", "--at-age", &age_s, "--format", "json"]);
+    let at_age = ranking(&scored.stdout);
+    // A fund's name stands for its age now.
+    assert_eq!(swfscore(&repo(), &["score", "--at-age", "HKIC", "--format", "json"]).stdout, scored.stdout);
+    assert_ne!(at_age, ranking(&swfscore(&repo(), &["score", "--format", "json"]).stdout), "the age matters");
+
+    // gap: HKIC's score and rank among every fund at its age, Temasek's levels at that age.
+    let g = json(&["gap", "hkic", "--match", "temasek", "--at-age", "hkic"]);
+    assert_eq!(g["at_age"].as_i64(), Some(age));
+    assert_eq!((g["score"].as_f64().unwrap(), g["rank"].as_u64().unwrap()), at_age["hkic"]);
+    assert_eq!(g["of"].as_u64(), Some(at_age.len() as u64), "ranked among the funds of that age");
+    assert_eq!((g["other"]["score"].as_f64().unwrap(), g["other"]["rank"].as_u64().unwrap()), at_age["temasek"]);
+    let now = json(&["gap", "hkic", "--match", "temasek"]);
+    assert_ne!(g["candidates"], now["candidates"], "Temasek at HKIC's age is not Temasek now");
+    let young = swfscore(&repo(), &["gap", "hkic", "--at-age", "40"]);
+    assert_eq!(young.code, 2);
+    assert!(young.stderr.contains("no record at that age"), "{}", young.stderr);
+
+    // robustness: the nominal scores are the at-age scores, and only funds of that age run.
+    let rb = json(&["robustness", "--samples", "200", "--at-age", &age_s]);
+    assert_eq!(rb["at_age"].as_i64(), Some(age));
+    let nominal: std::collections::BTreeMap<String, f64> = rb["funds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["fund"].as_str().unwrap().to_string(), f["nominal_score"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(nominal, at_age.iter().map(|(k, v)| (k.clone(), v.0)).collect(), "the nominal run is `score --at-age`");
+
+    // history --by-age: one row per age, each ranked among the funds scored at that age.
+    let h = json(&["history", "hkic", "temasek", "--by-age"]);
+    assert_eq!(h["by_age"], true);
+    for f in h["funds"].as_array().unwrap() {
+        let established = f["established"].as_i64().unwrap();
+        for (i, y) in f["years"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(y["age"].as_i64(), Some(i as i64), "ages from 0, one per row");
+            assert_eq!(y["year"].as_i64(), Some(established + i as i64));
+        }
+    }
+    let hk = h["funds"].as_array().unwrap().iter().find(|f| f["fund"] == "hkic").unwrap();
+    let last = hk["years"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["age"].as_i64(), Some(age));
+    assert_eq!((last["score"].as_f64().unwrap(), last["rank"].as_u64().unwrap()), at_age["hkic"]);
+    assert_eq!(last["of"].as_u64(), Some(at_age.len() as u64));
+    let text = swfscore(&repo(), &["history", "hkic", "temasek", "--by-age"]);
+    assert!(text.stdout.lines().any(|l| l.trim_start().starts_with("Age")), "{}", text.stdout);
+    assert_eq!(swfscore(&repo(), &["history", "hkic", "--by-age", "--from", "2020"]).code, 2);
+}
+
+/// One pass of `validate` reports every broken entry of a descriptor (a misspelt level, an
+/// unknown disclosure, a level without its source) and still checks the other files; the
+/// shorthand `disclosure: level` reads as a level.
+#[test]
+fn validate_reports_every_problem_of_every_file_and_score_can_skip_invalid_funds() {
+    let t = data_copy();
+    let dir = t.path();
+    assert_eq!(swfscore(dir, &["new", "zz_draft", "--established", "2001"]).code, 0);
+    let draft = dir.join("funds/zz_draft.yaml");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    let entry = |id: &str| format!("  {id}:\n    level: unknown\n    note: Not yet researched.\n");
+    let text = text
+        .replacen(&entry("annual_report"), "  annual_report: full\n", 1)
+        .replacen(&entry("benchmarks"), "  benchmarks:\n    level: partiall\n    note: typo\n", 1)
+        .replacen(&entry("board_members"), "  board_members: none\n", 1)
+        .replacen("  audited_financial_statements:\n", "  audited_financial_statement:\n", 1);
+    std::fs::write(&draft, &text).unwrap();
+    let v = swfscore(dir, &["validate"]);
+    assert_eq!(v.code, 1, "{}", v.stderr);
+    for want in [
+        "`annual_report` is `full` without evidence",
+        "invalid value `partiall` (did you mean `partial`?",
+        "unknown disclosure `audited_financial_statement` (did you mean `audited_financial_statements`?)",
+    ] {
+        assert!(v.stderr.contains(want), "missing {want:?} in:\n{}", v.stderr);
+    }
+    assert!(!v.stderr.contains("board_members"), "the shorthand `board_members: none` is valid:\n{}", v.stderr);
+    // A file that does not parse at all does not stop the others being checked.
+    std::fs::write(dir.join("funds/zz_broken.yaml"), "id: zz_broken\nname: [unclosed\n").unwrap();
+    let both = swfscore(dir, &["validate"]);
+    assert!(both.stderr.contains("funds/zz_broken.yaml") && both.stderr.contains("partiall"), "{}", both.stderr);
+
+    // score --skip-invalid: every valid fund scored, the invalid ones named, exit 1.
+    let all = swfscore(&repo(), &["score", "--format", "csv"]);
+    let skip = swfscore(dir, &["score", "--skip-invalid", "--format", "csv"]);
+    assert_eq!(skip.code, 1, "{}", skip.stderr);
+    assert_eq!(skip.stdout, all.stdout, "the valid funds scored as without the drafts");
+    assert!(
+        skip.stderr.contains("funds/zz_draft.yaml") && skip.stderr.contains("funds/zz_broken.yaml"),
+        "{}",
+        skip.stderr
+    );
+    assert_eq!(swfscore(dir, &["score"]).code, 2, "without --skip-invalid an invalid fund stops the run");
+
+    // Fixed, the shorthand scores as the long form.
+    std::fs::remove_file(dir.join("funds/zz_broken.yaml")).unwrap();
+    let fixed = text
+        .replacen("  annual_report: full\n", "  annual_report: none\n", 1)
+        .replacen("    level: partiall\n", "    level: partial\n    known_since: 2020\n    evidence:\n      - source: Test report\n        url: https://example.org/r\n        date: 2020-01-01\n", 1)
+        .replacen("  audited_financial_statement:\n", "  audited_financial_statements:\n", 1);
+    std::fs::write(&draft, fixed).unwrap();
+    let e = swfscore(dir, &["explain", "zz_draft", "--format", "json"]);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert!(e.stdout.contains("\"board_members\""), "{}", &e.stdout[..e.stdout.len().min(2000)]);
+}
+
+/// `new` in an empty folder makes `funds/` for the first descriptor; `trend` with nothing to
+/// compare says why and exits 2 instead of printing an empty table.
+#[test]
+fn new_in_an_empty_folder_and_trend_with_nothing_to_compare() {
+    let t = tempfile::tempdir().unwrap();
+    let r = swfscore(t.path(), &["new", "first_fund", "--established", "2010"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(t.path().join("funds/first_fund.yaml").is_file());
+    let trend = swfscore(&repo(), &["trend", "--from", "2010", "--fund", "hkic"]);
+    assert_eq!(trend.code, 2, "{}", trend.stdout);
+    assert!(trend.stdout.is_empty(), "no empty table: {}", trend.stdout);
+    assert!(trend.stderr.contains("give --from 2022 or later"), "{}", trend.stderr);
 }

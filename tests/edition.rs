@@ -11,6 +11,7 @@ use std::path::Path;
 /// in its drawing, and (with `#w=` in the address) the ranking the page shows.
 const PROBE: &str = r#"<script>
 window.addEventListener('load', function () {
+  var chart = document.getElementById('ranking-chart');
   function box(e) { var r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; }
   var out = {
     scrollWidth: document.scrollingElement.scrollWidth,
@@ -33,11 +34,41 @@ window.addEventListener('load', function () {
       out.legends.push({ svg: svg.id, x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height, w: vb.width, h: vb.height });
     });
   });
+  // Every table and the box it sits in; the roadmap's disclosure names, the scores and the
+  // rank intervals as a reader sees them; the assessors' notes on the cards.
+  out.tables = [];
+  document.querySelectorAll('.table-wrap').forEach(function (w) {
+    var t = w.querySelector('table'), r = t.getBoundingClientRect();
+    out.tables.push({ box: w.clientWidth, scroll: w.scrollWidth, left: r.left, right: r.right,
+      caption: (t.querySelector('caption') || {}).textContent || '', stacked: w.classList.contains('stacked') });
+  });
+  out.roadmap = [];
+  document.querySelectorAll('#roadmap td.key').forEach(function (td) {
+    out.roadmap.push({ text: td.textContent, rect: box(td) });
+  });
+  out.scores = [];
+  document.querySelectorAll('#scores tr[data-fund]').forEach(function (tr) {
+    out.scores.push({ fund: tr.getAttribute('data-fund'), rect: box(tr.querySelector('td.score, td.muted')) });
+  });
+  out.intervals = [];
+  document.querySelectorAll('#robustness-chart g.rank-interval').forEach(function (g) {
+    out.intervals.push({ fund: g.getAttribute('data-fund'), low: +g.getAttribute('data-low'),
+      high: +g.getAttribute('data-high'), text: (g.querySelector('text.interval') || {}).textContent });
+  });
+  out.notes = document.querySelectorAll('.card .note').length;
   var slider = document.querySelector('#weights input[data-category="reporting"]');
   if (location.hash.indexOf('slide') >= 0 && slider) {
     slider.value = '7';
     slider.dispatchEvent(new Event('input'));
     out.after = location.hash;
+    out.moved = document.getElementById('weights-moved').textContent;
+    out.bars.forEach(function (b) {
+      b.moved = +chart.querySelector('g.bar[data-fund="' + b.fund + '"]').getAttribute('data-moved');
+    });
+    // With the chart's top at the top of the screen, the panel docked below it.
+    window.scrollTo(0, chart.getBoundingClientRect().top + window.scrollY);
+    var p = document.getElementById('weights').getBoundingClientRect(), c = chart.getBoundingClientRect();
+    out.docked = { panelTop: p.top, panelBottom: p.bottom, chartTop: c.top, height: window.innerHeight };
   }
   parent.postMessage(JSON.stringify(out), '*');
 });
@@ -113,6 +144,35 @@ fn assert_fits(m: &serde_json::Value, what: &str) {
         }
         assert!(b["rect"][2].as_f64().unwrap() > 1.0, "{what}: {} has a visible bar", b["fund"]);
     }
+    // Every table fits its box (a table too wide for it is shown as cards), and its box the page.
+    for t in m["tables"].as_array().unwrap() {
+        let f = |k: &str| t[k].as_f64().unwrap();
+        assert!(
+            f("scroll") <= f("box") + 1.0 && f("left") >= 0.0 && f("right") <= width + 1.0,
+            "{what}: a table is wider than its space: {t}"
+        );
+    }
+    // The roadmap's disclosure names and every fund's score are on screen without scrolling.
+    let roadmap = m["roadmap"].as_array().unwrap();
+    assert!(!roadmap.is_empty(), "{what}: the roadmap names its disclosures");
+    let inside = |r: &serde_json::Value| r[0].as_f64().unwrap() >= 0.0 && r[1].as_f64().unwrap() <= width + 1.0;
+    for c in roadmap {
+        assert!(inside(&c["rect"]) && !c["text"].as_str().unwrap().trim().is_empty(), "{what}: roadmap cell {c}");
+    }
+    let scores = m["scores"].as_array().unwrap();
+    assert_eq!(scores.len(), bars.len(), "{what}: a score per fund in the table");
+    for c in scores {
+        assert!(inside(&c["rect"]), "{what}: a score off screen: {c}");
+    }
+    // The rank-interval chart writes out every fund's interval.
+    let intervals = m["intervals"].as_array().unwrap();
+    assert_eq!(intervals.len(), bars.len(), "{what}: an interval per fund");
+    for i in intervals {
+        let (lo, hi) = (i["low"].as_u64().unwrap(), i["high"].as_u64().unwrap());
+        let want = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
+        assert_eq!(i["text"].as_str(), Some(want.as_str()), "{what}: {i}");
+    }
+    assert!(m["notes"].as_u64().unwrap() > 0, "{what}: the cards carry the assessors' notes");
     let legends = m["legends"].as_array().unwrap();
     assert!(!legends.is_empty(), "{what}: legends measured");
     for g in legends {
@@ -178,10 +238,43 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
     assert_eq!(preset, profiled, "the page's ranking under the accountability preset");
     assert_ne!(preset, page);
 
-    // Moving a slider writes the weights into the address.
+    // Moving a slider writes the weights into the address, marks how far each fund moved, and
+    // names the funds that moved under the sliders.
     let slid = measure(browser, &probe, "#slide", 1400);
     let after = slid["after"].as_str().unwrap_or_default();
     assert!(after.starts_with("#w=reporting:7,performance:20,"), "the address after moving a slider: {after}");
+    let slid_weights: Vec<(String, u32)> = after
+        .trim_start_matches("#w=")
+        .split(',')
+        .map(|p| {
+            let (c, w) = p.split_once(':').unwrap();
+            (c.to_string(), w.parse().unwrap())
+        })
+        .collect();
+    let slid_weights: Vec<(&str, u32)> = slid_weights.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+    write_weighted_rubric(&t.path().join("rubric.yaml"), &t.path().join("slid.yaml"), &slid_weights);
+    let (before, now) = (engine(t.path(), &[]), engine(t.path(), &["--rubric", "slid.yaml"]));
+    let mut moved = 0;
+    for b in slid["bars"].as_array().unwrap() {
+        let id = b["fund"].as_str().unwrap();
+        let want = before[id].1 as i64 - now[id].1 as i64;
+        assert_eq!(b["moved"].as_i64(), Some(want), "{id}: places moved under the slid weights");
+        moved += usize::from(want != 0);
+    }
+    assert!(moved > 0, "the slid weights move some fund (else this proves nothing)");
+    let listed = slid["moved"].as_str().unwrap_or_default();
+    assert!(listed.starts_with("Ranks that moved: "), "the funds that moved, named: {listed:?}");
+
+    // On a phone, once a weight moves the panel docks at the foot of the screen with the chart
+    // in view above it.
+    let phone = measure(browser, &probe, "#slide", 400);
+    let d = &phone["docked"];
+    let f = |k: &str| d[k].as_f64().unwrap();
+    assert!(
+        f("panelBottom") <= f("height") + 1.0 && f("panelTop") < f("height") && f("chartTop") < f("panelTop"),
+        "the weights panel docks below the chart on a phone: {d}"
+    );
+    assert_eq!(phone["moved"], slid["moved"], "the same funds moved on a phone");
 }
 
 /// Fund id to (score, rank), as the page's ranking chart shows them.
@@ -466,8 +559,11 @@ fn every_message_the_report_asks_for_is_in_the_message_files() {
     let t = reports();
     for file in ["transparency.md", "transparency.html", "transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
         let mut text = std::fs::read_to_string(t.path().join("out").join(file)).unwrap();
-        // CSS selectors (`.card.focus`) and the script are not messages.
-        for (open, close) in [("<style>", "</style>"), ("<script", "</script>")] {
+        // CSS selectors (`.card.focus`), the script and English from the data (notes, source
+        // titles, marked `lang="en"`) are not messages.
+        for (open, close) in
+            [("<style>", "</style>"), ("<script", "</script>"), ("<span class=\"note\" lang=\"en\">", "</span>")]
+        {
             while let Some(a) = text.find(open) {
                 let b = a + text[a..].find(close).expect("closed") + close.len();
                 text.replace_range(a..b, "");
@@ -537,6 +633,9 @@ fn the_chinese_edition_follows_the_hong_kong_glossary() {
     let t = reports();
     for page in ["transparency.zh-Hant.md", "transparency.zh-Hant.html"] {
         let text = std::fs::read_to_string(t.path().join("out").join(page)).unwrap();
+        // In the page, the reader text: English notes and quoted source titles (marked
+        // `lang="en"`) keep their own words, as a search note's 「核數師/審計」.
+        let text = if page.ends_with(".html") { chinese_text(&text) } else { text };
         assert_eq!(avoided_in(&text, &forms), Vec::<String>::new(), "non-Hong Kong forms in {page}");
     }
     // The sources of that text: the messages, the catalogue, the rubrics and the descriptors'

@@ -28,6 +28,9 @@ pub struct Gap {
     pub profile: Option<String>,
     pub fund: String,
     pub label: String,
+    /// Every fund as it stood at this age (years since its establishment), where asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_age: Option<i32>,
     pub score: f64,
     pub rank: u32,
     /// Funds ranked.
@@ -261,6 +264,7 @@ pub fn gap(
         profile,
         fund: fund_id.to_string(),
         label: fund.label().to_string(),
+        at_age: None,
         score: score_now,
         rank: rank_now,
         of: now.results.iter().filter(|r| r.rank.is_some()).count(),

@@ -13,6 +13,9 @@ pub struct History {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     pub from: Option<i32>,
+    /// Years since establishment on the axis (`--by-age`): each age ranked among every fund
+    /// that reached it.
+    pub by_age: bool,
     pub funds: Vec<FundHistory>,
 }
 
@@ -31,6 +34,8 @@ pub struct FundHistory {
 #[derive(Debug, Clone, Serialize)]
 pub struct YearScore {
     pub year: i32,
+    /// Years since establishment.
+    pub age: i32,
     pub score: f64,
     /// The score with every unknown at none (low) and at full (high).
     pub bounds: Bounds,
@@ -41,8 +46,9 @@ pub struct YearScore {
     pub of: usize,
 }
 
-/// Scores `funds` in every year of their lives (from `from`, if later).
-pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Option<String>) -> History {
+/// Scores `funds` in every year of their lives (from `from`, if later); `by_age`, at every age
+/// instead, each ranked among the funds scored at that age.
+pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, by_age: bool, profile: Option<String>) -> History {
     let picked: Vec<_> = funds.iter().filter_map(|id| ds.fund(id)).collect();
     let first = picked.iter().map(|f| from.map_or(f.established, |y| y.max(f.established))).min().unwrap_or(0);
     let last = picked.iter().map(|f| f.assessed.year).max().unwrap_or(0);
@@ -57,6 +63,19 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Optio
         })
         .collect();
     let model = Model::of(ds);
+    if by_age {
+        let oldest = picked.iter().map(|f| f.assessed.year - f.established).max().unwrap_or(0);
+        for age in 0..=oldest.max(0) {
+            let r = score::score_with(ds, &Options { at_age: Some(age), ..Options::default() }, Some(&model));
+            let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
+            for h in &mut out {
+                if let Some(fr) = r.results.iter().find(|x| x.fund == h.fund && x.status == Status::Scored) {
+                    h.years.push(year_score(fr, h.established + age, age, of));
+                }
+            }
+        }
+        return History { rubric: RubricInfo::of(&ds.rubric), profile, from, by_age, funds: out };
+    }
     for year in first..=last {
         let r = score::score_with(ds, &Options { as_of: Some(year), ..Options::default() }, Some(&model));
         let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
@@ -66,16 +85,22 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, profile: Optio
                 continue;
             }
             if let Some(fr) = r.results.iter().find(|x| x.fund == h.fund && x.status == Status::Scored) {
-                h.years.push(YearScore {
-                    year,
-                    score: fr.score.unwrap_or(0.0),
-                    bounds: fr.bounds.unwrap_or(Bounds { low: 0.0, high: 0.0 }),
-                    estimate: fr.estimate.unwrap_or(Estimate::exact(fr.score.unwrap_or(0.0))),
-                    rank: fr.rank.unwrap_or(0),
-                    of,
-                });
+                h.years.push(year_score(fr, year, year - h.established, of));
             }
         }
     }
-    History { rubric: RubricInfo::of(&ds.rubric), profile, from, funds: out }
+    History { rubric: RubricInfo::of(&ds.rubric), profile, from, by_age, funds: out }
+}
+
+/// A scored fund's row of the history: `year` of its life, at `age`, ranked among `of`.
+fn year_score(fr: &score::FundResult, year: i32, age: i32, of: usize) -> YearScore {
+    YearScore {
+        year,
+        age,
+        score: fr.score.unwrap_or(0.0),
+        bounds: fr.bounds.unwrap_or(Bounds { low: 0.0, high: 0.0 }),
+        estimate: fr.estimate.unwrap_or(Estimate::exact(fr.score.unwrap_or(0.0))),
+        rank: fr.rank.unwrap_or(0),
+        of,
+    }
 }

@@ -9,7 +9,7 @@
 //! of threads.
 
 use crate::estimate::{CellGuess, Estimator, Model as EstimateModel};
-use crate::model::{Dataset, Level, Rule, UnknownRule};
+use crate::model::{Dataset, Level, Rule, UnknownRule, When};
 use crate::score::{RubricInfo, round_score};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
@@ -81,6 +81,8 @@ pub struct Settings {
     /// Funds compared pairwise.
     pub pairs: Vec<String>,
     pub as_of: Option<i32>,
+    /// Each fund at this age (years since its establishment) instead of a calendar year.
+    pub at_age: Option<i32>,
     /// The profile scored nominally (`None` = the rubric's own weights).
     pub profile: Option<String>,
     /// Told the number of samples done, from any thread.
@@ -99,6 +101,7 @@ impl Settings {
             sobol: false,
             pairs,
             as_of: None,
+            at_age: None,
             profile: None,
             progress: None,
         }
@@ -196,10 +199,11 @@ enum Unknown {
 }
 
 impl Model {
-    /// Compiles the funds scored in `as_of` (those established by then) under `ds.rubric`;
+    /// Compiles the funds with a record at `when` (established by then; at an age, that old)
+    /// under `ds.rubric`;
     /// with `estimate`, the estimate's guess of every unknown cell too (needed only when the
     /// unknown rule varies).
-    pub fn new(ds: &Dataset, as_of: Option<i32>, profile: Option<&str>, estimate: bool) -> Model {
+    pub fn new(ds: &Dataset, when: When, profile: Option<&str>, estimate: bool) -> Model {
         let rubric = &ds.rubric;
         let mut items = Vec::new();
         for (ci, c) in rubric.categories.iter().enumerate() {
@@ -242,24 +246,25 @@ impl Model {
         // The estimate's guesses are needed only where something is unknown.
         let any_unknown = estimate
             && ds.funds.iter().any(|f| {
-                f.established <= as_of.unwrap_or(i32::MAX)
-                    && rubric
-                        .items()
-                        .any(|(_, i)| i.rule.disclosures().iter().any(|d| f.standing(d, as_of).level == Level::Unknown))
+                when.covers(f)
+                    && rubric.items().any(|(_, i)| {
+                        i.rule.disclosures().iter().any(|d| f.standing(d, when.year(f)).level == Level::Unknown)
+                    })
             });
         let fitted = any_unknown.then(|| EstimateModel::of(ds));
         let estimator = fitted.as_ref().map(|m| Estimator::new(m, rubric));
         for f in ds.funds.iter() {
-            if as_of.is_some_and(|y| y < f.established) {
+            if !when.covers(f) {
                 continue;
             }
+            let year = when.year(f);
             funds.push(f.id.clone());
             labels.push(f.label().to_string());
             for (_, i) in rubric.items() {
                 for d in i.rule.disclosures() {
-                    let l = f.standing(d, as_of).level;
+                    let l = f.standing(d, year).level;
                     levels.push(l);
-                    guesses.push(estimator.as_ref().filter(|_| l == Level::Unknown).and_then(|e| e.guess(f, as_of, d)));
+                    guesses.push(estimator.as_ref().filter(|_| l == Level::Unknown).and_then(|e| e.guess(f, year, d)));
                 }
                 offsets.push(levels.len());
             }
@@ -665,6 +670,9 @@ pub struct Robustness {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     pub as_of: Option<i32>,
+    /// Each fund at this age (years since its establishment), where asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_age: Option<i32>,
     pub samples: usize,
     pub seed: u64,
     pub weight_noise: f64,
@@ -756,7 +764,8 @@ pub struct SobolIndex {
 
 /// Runs the Monte Carlo (and the Sobol analysis when asked) over `ds`.
 pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
-    let model = Model::new(ds, s.as_of, s.profile.as_deref(), !s.fixed.contains(&Assumption::UnknownRule));
+    let when = When::of(s.as_of, s.at_age);
+    let model = Model::new(ds, when, s.profile.as_deref(), !s.fixed.contains(&Assumption::UnknownRule));
     let nf = model.funds.len();
     let mut nominal_scores = vec![0.0; nf];
     model.scores(&model.nominal(), &mut nominal_scores);
@@ -872,6 +881,7 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
         rubric: RubricInfo::of(&ds.rubric),
         profile: s.profile.clone(),
         as_of: s.as_of,
+        at_age: s.at_age,
         samples: s.samples,
         seed: s.seed,
         weight_noise: s.weight_noise,
@@ -1105,7 +1115,7 @@ mod tests {
         .unwrap();
         for year in [None, Some(2007), Some(2020)] {
             for profile in [None, Some("reporting_only")] {
-                let m = Model::new(&ds, year, profile, true);
+                let m = Model::new(&ds, When::of(year, None), profile, true);
                 let mut out = vec![0.0; m.funds.len()];
                 m.scores(&m.nominal(), &mut out);
                 let rubric = profile.map_or(ds.rubric.clone(), |p| ds.rubric.with_profile(p, &ds.catalogue).unwrap());
@@ -1130,7 +1140,7 @@ mod tests {
         let fitted = EstimateModel::of(&ds);
         let est = Estimator::new(&fitted, &ds.rubric);
         for year in [Some(1990), Some(2005), None] {
-            let m = Model::new(&ds, year, None, true);
+            let m = Model::new(&ds, When::of(year, None), None, true);
             let mut out = vec![0.0; m.funds.len()];
             m.scores(&Params { unknown: Unknown::Estimate, ..m.nominal() }, &mut out);
             let mut moved = 0;

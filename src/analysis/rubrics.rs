@@ -21,7 +21,11 @@ pub struct RubricComparison {
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
     pub id: String,
+    /// The rubric's title, or the profile's for a rubric under a profile.
     pub title: String,
+    /// The title in Traditional Chinese, where the rubric or profile has one.
+    #[serde(skip)]
+    pub title_zh: Option<String>,
     pub scale: f64,
     pub floor: f64,
     /// What the rubric is, where it only approximates a framework.
@@ -30,6 +34,16 @@ pub struct View {
     /// The caveat in Traditional Chinese, for the Chinese report.
     #[serde(skip)]
     pub caveat_zh: Option<String>,
+}
+
+impl View {
+    /// The title in `lang`.
+    pub fn title_in(&self, lang: crate::locale::Lang) -> &str {
+        match (lang, &self.title_zh) {
+            (crate::locale::Lang::ZhHant, Some(t)) => t,
+            _ => &self.title,
+        }
+    }
 }
 
 /// One fund's place under every view.
@@ -96,13 +110,22 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
     RubricComparison {
         views: views
             .iter()
-            .map(|(id, ds)| View {
-                id: id.clone(),
-                title: ds.rubric.title.clone(),
-                scale: ds.rubric.scale,
-                floor: ds.rubric.floor,
-                caveat: ds.rubric.caveat.clone(),
-                caveat_zh: ds.rubric.caveat_zh.clone(),
+            .map(|(id, ds)| {
+                // `RUBRIC:PROFILE` names a rubric under one of its profiles.
+                let profile = id.split_once(':').and_then(|(_, p)| ds.rubric.profiles.iter().find(|x| x.id == p));
+                let (title, title_zh) = match profile {
+                    Some(p) => (p.title.clone(), p.title_zh.clone()),
+                    None => (ds.rubric.title.clone(), ds.rubric.title_zh.clone()),
+                };
+                View {
+                    id: id.clone(),
+                    title,
+                    title_zh,
+                    scale: ds.rubric.scale,
+                    floor: ds.rubric.floor,
+                    caveat: ds.rubric.caveat.clone(),
+                    caveat_zh: ds.rubric.caveat_zh.clone(),
+                }
             })
             .collect(),
         funds,

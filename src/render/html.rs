@@ -122,8 +122,19 @@ thead th { white-space: normal; min-width: 4.5em; vertical-align: bottom; }
 caption { text-align: left; color: var(--muted); padding: .2rem 0; caption-side: top; }
 .table-wrap, .scroll { overflow-x: auto; max-width: 100%; }
 .table-wrap table, .scroll table { min-width: 100%; }
+td.text { white-space: normal; min-width: 7em; }
+/* A table wider than its space becomes a card per row (FIT_SCRIPT decides; without scripts
+   the table scrolls in its box): the key cell is the card's title, every other
+   cell shows its column's name above its value. */
+.table-wrap.stacked table, .stacked caption, .stacked tbody, .stacked tr, .stacked td { display: block; }
+.table-wrap.stacked table { min-width: 0; width: 100%; }
+.stacked thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.stacked tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(7.5em, 100%), 1fr)); gap: 0 .6rem; border: 1px solid #d0d7de; border-radius: 6px; padding: .3rem .6rem; margin: .4rem 0; }
+.stacked td { border: 0; padding: .1rem 0; text-align: left; white-space: normal; min-width: 0; overflow-wrap: anywhere; }
+.stacked td.key { grid-column: 1 / -1; order: -1; font-weight: 600; font-size: 1rem; }
+.stacked td:empty { display: none; }
+.stacked td[data-label]:not(.key)::before { content: attr(data-label); display: block; font-size: .75rem; color: var(--muted); font-weight: 400; }
 tr.focus td { background: #fff1e5; }
-td.wrap { white-space: normal; min-width: 16em; }
 tr.focus td.text { font-weight: 600; }
 svg { display: block; }
 svg text { font-family: inherit; }
@@ -140,6 +151,7 @@ svg.chart { width: 100%; height: auto; }
 .card h3 { margin: 0 0 .2rem; }
 .card ul { padding-left: 1.1rem; margin: .3rem 0; font-size: .88rem; }
 .card details { margin-top: .4rem; }
+.card .note { color: var(--muted); font-style: italic; }
 .lv { font-weight: 600; }
 .lv-full { color: var(--full); } .lv-partial { color: var(--partial); } .lv-none { color: var(--none); }
 .lv-not_applicable, .lv-unknown { color: var(--muted); }
@@ -149,6 +161,12 @@ svg.chart { width: 100%; height: auto; }
 #weights label.slider input { grid-column: 1 / span 2; width: 100%; }
 #weights output { font-variant-numeric: tabular-nums; }
 #weights-status { font-weight: 600; }
+#weights-moved { margin: .2rem 0; }
+@media (max-width: 700px) {
+  #weights form { grid-template-columns: 1fr 1fr; gap: .2rem .8rem; }
+  #weights.active { position: sticky; bottom: 0; z-index: 2; background: #fff; max-height: 55vh; overflow-y: auto; padding: .2rem .5rem; margin: 0 -.5rem; border-top: 2px solid var(--bar); box-shadow: 0 -2px 8px rgba(0,0,0,.15); }
+  #weights.active > h3, #weights.active > p.muted { display: none; }
+}
 ";
 
 fn level_colour(l: Option<Level>) -> &'static str {
@@ -174,7 +192,7 @@ pub fn level_symbol(l: Option<Level>) -> &'static str {
 
 fn head(lang: Lang, title: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n{FIT_SCRIPT}</head>\n<body>\n",
         lang.code(),
         esc(title)
     )
@@ -204,7 +222,8 @@ pub fn bar_chart(r: &Results, cx: &Context, focus: &[&str]) -> String {
     let labels: Vec<String> =
         scored.iter().map(|f| format!("{}. {}", f.rank.unwrap_or(0), marked_label(cx, f, focus))).collect();
     let label_w = labels.iter().map(|l| text_width(l, 12.0)).fold(60.0, f64::max).ceil() + 10.0;
-    let (bar_w, row_h, top, value_w) = (240.0, 24.0, 22.0, 44.0);
+    // Room after a bar for its score and, under the reader's weights, how far it moved (`▲12`).
+    let (bar_w, row_h, top, value_w) = (240.0, 24.0, 22.0, 80.0);
     let width = label_w + bar_w + value_w;
     let height = top + row_h * scored.len() as f64 + 4.0;
     let span = r.rubric.scale - r.rubric.floor;
@@ -296,7 +315,8 @@ fn interval_chart(rb: &Robustness, cx: &Context, focus: &[&str]) -> String {
         .collect();
     let label_w = labels.iter().map(|l| text_width(l, 12.0)).fold(60.0, f64::max).ceil() + 10.0;
     let (panel_w, row_h, top) = (240.0, 22.0, 22.0);
-    let width = label_w + panel_w + 16.0;
+    // Room on the right for each interval written out (`12–13`).
+    let width = label_w + panel_w + 52.0;
     let height = top + row_h * rb.funds.len() as f64 + 22.0;
     let rx = |k: u32| label_w + panel_w * f64::from(k.max(1) - 1) / (n - 1) as f64;
     let mut s = format!(
@@ -309,12 +329,25 @@ fn interval_chart(rb: &Robustness, cx: &Context, focus: &[&str]) -> String {
         let _ =
             writeln!(s, "<line x1=\"{x:.1}\" y1=\"16\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#eaeef2\"/>", height - 20.0);
     }
+    // The axis: "rank 1" at the left, then every fifth rank and the last, centred on its line.
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"11\" font-size=\"10\" fill=\"#59636e\">{}</text>",
+        label_w,
+        esc(&loc.f("chart.robustness.rank", &[("rank", &1)]))
+    );
+    let last = n as u32;
+    for k in (5..=last).step_by(5).chain(std::iter::once(last)).filter(|k| *k == last || last - k >= 2) {
+        let anchor = if k == last { "end" } else { "middle" };
+        let _ = write!(
+            s,
+            "<text class=\"tick\" x=\"{:.1}\" y=\"11\" font-size=\"10\" text-anchor=\"{anchor}\" fill=\"#59636e\">{k}</text>",
+            rx(k) + if k == last { 3.0 } else { 0.0 }
+        );
+    }
     let _ = writeln!(
         s,
-        "<text x=\"{:.1}\" y=\"11\" font-size=\"10\" fill=\"#59636e\">{}</text><text x=\"{:.1}\" y=\"11\" font-size=\"10\" text-anchor=\"end\" fill=\"#59636e\">{n}</text><text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#59636e\">{}</text>",
-        label_w,
-        esc(&loc.f("chart.robustness.rank", &[("rank", &1)])),
-        label_w + panel_w,
+        "<text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#59636e\">{}</text>",
         label_w + panel_w / 2.0,
         height - 6.0,
         esc(&loc.f("chart.robustness.legend", &[("samples", &rb.samples)]))
@@ -324,8 +357,10 @@ fn interval_chart(rb: &Robustness, cx: &Context, focus: &[&str]) -> String {
         let [lo, hi] = f.rank_interval;
         let _ = writeln!(
             s,
-            "<g class=\"rank-interval\" data-fund=\"{id}\" data-low=\"{lo}\" data-high=\"{hi}\" data-median=\"{med}\"><title>{title}</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"12\" text-anchor=\"end\">{label}</text><line x1=\"{x1:.1}\" y1=\"{y:.1}\" x2=\"{x2:.1}\" y2=\"{y:.1}\" stroke=\"#8250df\" stroke-width=\"3\"/><circle cx=\"{mx:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#8250df\"/></g>",
+            "<g class=\"rank-interval\" data-fund=\"{id}\" data-low=\"{lo}\" data-high=\"{hi}\" data-median=\"{med}\"><title>{title}</title><text x=\"{lx:.1}\" y=\"{ty:.1}\" font-size=\"12\" text-anchor=\"end\">{label}</text><line x1=\"{x1:.1}\" y1=\"{y:.1}\" x2=\"{x2:.1}\" y2=\"{y:.1}\" stroke=\"#8250df\" stroke-width=\"3\"/><circle cx=\"{mx:.1}\" cy=\"{y:.1}\" r=\"4\" fill=\"#8250df\"/><text class=\"interval\" x=\"{ix:.1}\" y=\"{ty:.1}\" font-size=\"11\" fill=\"#1f2328\">{interval}</text></g>",
             id = esc(&f.fund),
+            ix = rx(hi) + 8.0,
+            interval = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") },
             med = f.median_rank,
             title = esc(&loc.f(
                 "chart.robustness.interval",
@@ -500,35 +535,43 @@ fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
         );
     }
     s.push_str("</tr></thead>\n<tbody>\n");
+    // Each cell names its column (`data-label`) for the card layout of a narrow screen.
+    let label = |k: &str| data_label(loc.t(k));
+    let (rank_l, year_l, estimate_l, score_l, range_l) =
+        (label("col.rank"), label("col.year"), label("col.estimate"), label("col.score"), label("col.range"));
+    let category_l: Vec<String> = r.categories.iter().map(|c| data_label(cx.category(&c.id, &c.title))).collect();
     for f in &r.results {
         let cls = if focus.contains(&f.fund.as_str()) { " class=\"focus\"" } else { "" };
+        // The short name keeps the table narrow; the full name is its tooltip and on the card.
         let _ = write!(
             s,
-            "<tr data-fund=\"{id}\"{cls}><td class=\"rank\">{}</td><td class=\"text\"><a href=\"#fund-{id}\">{}</a></td>",
+            "<tr data-fund=\"{id}\"{cls}><td class=\"rank\"{rank_l}>{}</td><td class=\"text key\"><a href=\"#fund-{id}\" title=\"{}\">{}</a></td>",
             f.rank.map_or("-".into(), |k| k.to_string()),
             esc(cx.name(&f.fund, &f.name)),
+            esc(&marked_label(cx, f, focus)),
             id = esc(&f.fund),
         );
         if r.at_age.is_some() {
-            let _ = write!(s, "<td>{}</td>", f.year.map_or("-".into(), |y| y.to_string()));
+            let _ = write!(s, "<td{year_l}>{}</td>", f.year.map_or("-".into(), |y| y.to_string()));
         }
         if lead {
-            let _ = write!(s, "<td class=\"estimate\">{}</td>", fmt_estimate(f));
+            let _ = write!(s, "<td class=\"estimate\"{estimate_l}>{}</td>", fmt_estimate(f));
         }
         match f.score {
             Some(_) => {
-                let _ = write!(s, "<td class=\"score\"><strong>{}</strong></td>", esc(&fmt_ranked_score(f, r)));
+                let _ =
+                    write!(s, "<td class=\"score\"{score_l}><strong>{}</strong></td>", esc(&fmt_ranked_score(f, r)));
             }
             None => {
-                let _ = write!(s, "<td class=\"muted\">{}</td>", esc(cx.status(f)));
+                let _ = write!(s, "<td class=\"muted\"{score_l}>{}</td>", esc(cx.status(f)));
             }
         }
-        let _ = write!(s, "<td class=\"range muted\">{}</td>", fmt_bounds(f.bounds));
+        let _ = write!(s, "<td class=\"range muted\"{range_l}>{}</td>", fmt_bounds(f.bounds));
         if estimate && !lead {
-            let _ = write!(s, "<td class=\"estimate\">{}</td>", fmt_estimate(f));
+            let _ = write!(s, "<td class=\"estimate\"{estimate_l}>{}</td>", fmt_estimate(f));
         }
-        for (id, c) in &f.categories {
-            let _ = write!(s, "<td data-category=\"{}\">{}</td>", esc(id), fmt_score(*c));
+        for ((id, c), l) in f.categories.iter().zip(&category_l) {
+            let _ = write!(s, "<td data-category=\"{}\"{l}>{}</td>", esc(id), fmt_score(*c));
         }
         s.push_str("</tr>\n");
     }
@@ -540,7 +583,12 @@ fn scores_table(r: &Results, cx: &Context, focus: &[&str]) -> String {
 pub fn fact_value(fact: &Fact, cx: &Context) -> String {
     let loc = cx.loc();
     let percent = matches!(fact.unit.as_deref(), Some("percent" | "%"));
-    match (percent, fact.currency.as_deref(), fact.unit.as_deref()) {
+    // The currency as the reader's language names it (港元 for HKD), else its ISO code.
+    let currency = fact.currency.as_deref().map(|c| {
+        let key = format!("currency.{c}");
+        if loc.has(&key) { loc.t(&key).to_string() } else { c.to_string() }
+    });
+    match (percent, currency, fact.unit.as_deref()) {
         (true, Some(c), _) => loc.f("fact.percent_in", &[("n", &fact.value), ("currency", &c)]),
         (true, None, _) => loc.f("fact.percent", &[("n", &fact.value)]),
         (false, Some(c), _) => loc.f("fact.amount", &[("currency", &c), ("amount", &loc.amount(fact.value))]),
@@ -679,6 +727,12 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
             }
             if let Some(fd) = fund {
                 evidence_links(&mut s, fd, d, f.year, cx);
+                // The assessors' note, as `explain` shows it (notes are written in English).
+                if let Some(n) = fd.standing(d, f.year).note {
+                    s.push_str("<br><span class=\"note\" lang=\"en\">");
+                    esc_into(&mut s, n);
+                    s.push_str("</span>");
+                }
             }
             s.push_str("</li>\n");
         }
@@ -761,43 +815,33 @@ fn method(r: &Results, cx: &Context, backtest: Option<&crate::estimate::Backtest
     for p in &method {
         let _ = writeln!(s, "<p>{}</p>", esc_code(p));
     }
-    let _ = writeln!(
-        s,
-        "<div class=\"table-wrap\"><table><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        esc(loc.t("method.categories")),
-        esc(loc.t("col.category")),
-        esc(loc.t("col.weight")),
-        esc(loc.t("col.items"))
-    );
+    let mut categories = markup::Table::new(&[
+        (loc.t("col.category"), Align::Left),
+        (loc.t("col.weight"), Align::Right),
+        (loc.t("col.items"), Align::Right),
+    ]);
     for (c, info) in rb.categories.iter().zip(&r.categories) {
-        let _ = writeln!(
-            s,
-            "<tr><td class=\"text\">{}</td><td>{:.0}%</td><td>{}</td></tr>",
-            esc(c.title_in(cx.lang)),
-            info.weight * 100.0,
-            c.items.len()
-        );
+        categories.row(vec![
+            markup::Cell::plain(c.title_in(cx.lang)),
+            markup::Cell::plain(format!("{:.0}%", info.weight * 100.0)),
+            markup::Cell::plain(c.items.len().to_string()),
+        ]);
     }
-    s.push_str("</tbody></table></div>\n");
+    s.push_str(&table(&categories, Some(loc.t("method.categories"))));
     if !rb.profiles.is_empty() {
-        let _ = writeln!(
-            s,
-            "<div class=\"table-wrap\"><table class=\"profiles\"><caption>{}</caption><thead><tr><th class=\"text\">{}</th><th class=\"text\">{}</th><th class=\"text\">{}</th></tr></thead><tbody>",
-            esc(loc.t("method.profiles")),
-            esc(loc.t("col.profile")),
-            esc(loc.t("col.id")),
-            esc(loc.t("col.rationale"))
-        );
+        let mut profiles = markup::Table::new(&[
+            (loc.t("col.profile"), Align::Left),
+            (loc.t("col.id"), Align::Left),
+            (loc.t("col.rationale"), Align::Left),
+        ]);
         for p in &rb.profiles {
-            let _ = writeln!(
-                s,
-                "<tr><td class=\"text\">{}</td><td class=\"text\"><code>{}</code></td><td class=\"text wrap\">{}</td></tr>",
-                esc(p.title_in(cx.lang)),
-                esc(&p.id),
-                esc(p.rationale_in(cx.lang))
-            );
+            profiles.row(vec![
+                markup::Cell::plain(p.title_in(cx.lang)),
+                markup::Cell::new(p.id.clone(), Tone::Code),
+                markup::Cell::plain(p.rationale_in(cx.lang)),
+            ]);
         }
-        s.push_str("</tbody></table></div>\n");
+        s.push_str(&table(&profiles, Some(loc.t("method.profiles"))));
     }
     let _ = writeln!(s, "<h3>{}</h3>", esc(loc.t("limits.title")));
     for p in &limits {
@@ -906,7 +950,7 @@ fn rubrics_section(c: &RubricComparison, cx: &Context) -> String {
     let loc = cx.loc();
     let mut s = format!("<section id=\"rubrics\">\n<h2>{}</h2>\n", esc(loc.t("rubrics.title")));
     let mut headers = vec![loc.t("col.fund").to_string()];
-    headers.extend(c.views.iter().map(|v| v.id.clone()));
+    headers.extend(c.views.iter().map(|v| v.title_in(cx.lang).to_string()));
     let rows: Vec<Vec<String>> = c
         .funds
         .iter()
@@ -1074,7 +1118,9 @@ impl Renderer for Html {
     }
 }
 
-/// A markup table as HTML, inside a scroll container, with an optional caption.
+/// A markup table as HTML, inside a scroll container, with an optional caption. Each cell
+/// carries its column's name (`data-label`) and the table's key cell is marked, so that
+/// [`FIT_SCRIPT`] can show a table too wide for its space as a card per row.
 pub fn table(t: &markup::Table, caption: Option<&str>) -> String {
     let mut out = String::from("<div class=\"table-wrap\"><table>");
     if let Some(c) = caption {
@@ -1082,16 +1128,20 @@ pub fn table(t: &markup::Table, caption: Option<&str>) -> String {
     }
     out.push_str("<thead><tr>");
     for (h, a) in &t.headers {
-        let _ = write!(out, "<th{}>{}</th>", align_class(*a), esc(h));
+        let _ = write!(out, "<th{}>{}</th>", cell_class(*a, false), esc(h));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+    let key = t.key_column();
     for r in &t.rows {
         out.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            let a = t.headers.get(i).map_or(Align::Left, |h| h.1);
-            let strong = matches!(c.tone, Tone::Bold | Tone::Highlight);
-            let text = if strong { format!("<strong>{}</strong>", esc(&c.text)) } else { esc(&c.text) };
-            let _ = write!(out, "<td{}>{text}</td>", align_class(a));
+            let (header, a) = t.headers.get(i).map_or(("", Align::Left), |(h, a)| (h.as_str(), *a));
+            let text = match c.tone {
+                Tone::Bold | Tone::Highlight => format!("<strong>{}</strong>", esc(&c.text)),
+                Tone::Code => format!("<code>{}</code>", esc(&c.text)),
+                _ => esc(&c.text),
+            };
+            let _ = write!(out, "<td{}{}>{text}</td>", cell_class(a, i == key), data_label(header));
         }
         out.push_str("</tr>\n");
     }
@@ -1099,12 +1149,36 @@ pub fn table(t: &markup::Table, caption: Option<&str>) -> String {
     out
 }
 
-fn align_class(a: Align) -> &'static str {
-    match a {
-        Align::Left => " class=\"text\"",
-        Align::Right => "",
+/// A cell's classes: `text` for a left-aligned column, `key` for the cell that titles its row
+/// when the table is shown as cards.
+fn cell_class(a: Align, key: bool) -> &'static str {
+    match (a, key) {
+        (Align::Left, false) => " class=\"text\"",
+        (Align::Left, true) => " class=\"text key\"",
+        (Align::Right, false) => "",
+        (Align::Right, true) => " class=\"key\"",
     }
 }
+
+/// The `data-label` attribute naming a cell's column (none for a column without a name).
+fn data_label(header: &str) -> String {
+    if header.is_empty() { String::new() } else { format!(" data-label=\"{}\"", esc(header)) }
+}
+
+/// Shows each table that is wider than its box as a card per row (`.stacked`), measured when
+/// the page is laid out and whenever the window changes size, so every table fits any screen.
+const FIT_SCRIPT: &str = "<script>(function () {
+  function fit() {
+    document.querySelectorAll('.table-wrap').forEach(function (w) {
+      w.classList.remove('stacked');
+      if (w.scrollWidth > w.clientWidth + 1) w.classList.add('stacked');
+    });
+  }
+  document.addEventListener('DOMContentLoaded', fit);
+  window.addEventListener('load', fit);
+  window.addEventListener('resize', fit);
+})();</script>
+";
 
 /// An HTML fragment: a section with the title as a heading.
 pub fn doc(d: &Doc) -> String {
@@ -1244,8 +1318,12 @@ mod tests {
         assert_eq!(fact_value(&fact(5.7, Some("USD"), Some("percent")), &cx), "5.7% (in USD)");
         assert_eq!(fact_value(&fact(11.84, None, Some("percent")), &cx), "11.84%");
         let zh = Context { lang: Lang::ZhHant, ..cx };
-        assert_eq!(fact_value(&fact(19_742e9, Some("NOK"), None), &zh), "NOK 19.7萬億");
-        assert!(fact_value(&fact(5.7, Some("USD"), Some("percent")), &zh).starts_with("5.7%"));
+        // Hong Kong writes the amount, then the currency's name: 640億港元, 以美元計.
+        assert_eq!(fact_value(&fact(19_742e9, Some("NOK"), None), &zh), "19.7萬億挪威克朗");
+        assert_eq!(fact_value(&fact(64.007e9, Some("HKD"), None), &zh), "640億港元");
+        assert_eq!(fact_value(&fact(5.7, Some("USD"), Some("percent")), &zh), "5.7%（以美元計）");
+        // A currency without a name in the language keeps its code.
+        assert_eq!(fact_value(&fact(1e9, Some("XAU"), None), &zh), "10.0億XAU");
     }
 
     #[test]

@@ -159,7 +159,11 @@ pub fn table(t: &markup::Table) -> String {
     for r in &t.rows {
         out.push('|');
         for c in r {
-            let _ = write!(out, " {} |", md_cell(&c.text));
+            if c.tone == markup::Tone::Code {
+                let _ = write!(out, " `{}` |", md_cell(&c.text));
+            } else {
+                let _ = write!(out, " {} |", md_cell(&c.text));
+            }
         }
         out.push('\n');
     }

@@ -20,6 +20,8 @@ pub enum Tone {
     Bad,
     Dim,
     Highlight,
+    /// An identifier to type (a profile id, a command): code in Markdown and HTML.
+    Code,
 }
 
 impl Tone {
@@ -79,11 +81,25 @@ impl Cell {
 pub struct Table {
     pub headers: Vec<(String, Align)>,
     pub rows: Vec<Vec<Cell>>,
+    /// The column that names a row (a fund, a disclosure), when not the first left-aligned one.
+    pub key: Option<usize>,
 }
 
 impl Table {
     pub fn new(headers: &[(&str, Align)]) -> Self {
-        Table { headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(), rows: vec![] }
+        Table { headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(), rows: vec![], key: None }
+    }
+
+    /// Names `column` as the one that names each row.
+    pub fn keyed(mut self, column: usize) -> Self {
+        self.key = Some(column);
+        self
+    }
+
+    /// The column that names each row: the one set with [`Table::keyed`], else the first
+    /// left-aligned column, else the first.
+    pub fn key_column(&self) -> usize {
+        self.key.or_else(|| self.headers.iter().position(|(_, a)| *a == Align::Left)).unwrap_or(0)
     }
 
     pub fn row(&mut self, cells: Vec<Cell>) {

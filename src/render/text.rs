@@ -9,7 +9,7 @@ pub use super::markup::{Align, Tone};
 /// The escape codes of a tone.
 fn code(tone: Tone) -> &'static str {
     match tone {
-        Tone::Plain => "",
+        Tone::Plain | Tone::Code => "",
         Tone::Bold => "\x1b[1m",
         Tone::Good => "\x1b[32m",
         Tone::Middling => "\x1b[33m",
@@ -21,7 +21,11 @@ fn code(tone: Tone) -> &'static str {
 
 /// Wraps `s` in the tone's escape codes when `colour` is on.
 pub fn paint(s: &str, tone: Tone, colour: bool) -> String {
-    if !colour || tone == Tone::Plain { s.to_string() } else { format!("{}{s}\x1b[0m", code(tone)) }
+    if !colour || matches!(tone, Tone::Plain | Tone::Code) {
+        s.to_string()
+    } else {
+        format!("{}{s}\x1b[0m", code(tone))
+    }
 }
 
 /// A table of text cells, laid out with one space-padded column per header.
@@ -40,10 +44,11 @@ impl Table {
         self.rows.push(cells);
     }
 
-    /// Lays out the table; `colour` adds escape codes (never counted in widths).
+    /// Lays out the table; `colour` adds escape codes (never counted in widths). Widths are
+    /// display columns (a Chinese character takes two); a header longer than
+    /// [`HEADER_WRAP`] columns and than its column's cells is wrapped over several lines.
     pub fn render(&self, colour: bool) -> String {
-        let width = |s: &str| s.chars().count();
-        let mut widths: Vec<usize> = self.headers.iter().map(|(h, _)| width(h)).collect();
+        let mut widths: Vec<usize> = vec![0; self.headers.len()];
         for r in &self.rows {
             for (i, (c, _)) in r.iter().enumerate() {
                 if i < widths.len() {
@@ -51,6 +56,16 @@ impl Table {
                 }
             }
         }
+        let header_lines: Vec<Vec<String>> = self
+            .headers
+            .iter()
+            .zip(&mut widths)
+            .map(|((h, _), w)| {
+                let lines = wrap(h, (*w).max(HEADER_WRAP));
+                *w = lines.iter().map(|l| width(l)).fold(*w, usize::max);
+                lines
+            })
+            .collect();
         let mut out = String::new();
         let line = |cells: Vec<(&str, Tone)>, out: &mut String| {
             debug_assert!(cells.len() <= widths.len(), "a row has more cells than the table has columns");
@@ -69,12 +84,38 @@ impl Table {
             out.push_str(parts.join("  ").trim_end());
             out.push('\n');
         };
-        line(self.headers.iter().map(|(h, _)| (h.as_str(), Tone::Bold)).collect(), &mut out);
+        let depth = header_lines.iter().map(Vec::len).max().unwrap_or(0);
+        for k in 0..depth {
+            line(header_lines.iter().map(|l| (l.get(k).map_or("", String::as_str), Tone::Bold)).collect(), &mut out);
+        }
         for r in &self.rows {
             line(r.iter().map(|(c, t)| (c.as_str(), *t)).collect(), &mut out);
         }
         out
     }
+}
+
+/// Headers up to this many display columns stay on one line.
+pub const HEADER_WRAP: usize = 20;
+
+/// The display width of `s` in a terminal.
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` broken at spaces into lines of at most `max` columns (a longer word keeps its line).
+fn wrap(s: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in s.split(' ') {
+        match lines.last_mut() {
+            Some(l) if width(l) + 1 + width(word) <= max => {
+                l.push(' ');
+                l.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// A markup table laid out for a terminal.
@@ -117,4 +158,26 @@ fn sparklines(series: &[Series], floor: f64, scale: f64, colour: bool) -> String
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_text_takes_two_columns_and_long_headers_wrap() {
+        let mut t = Table::new(&[("基金", Align::Left), ("Linaburg-Maduell Transparency Index", Align::Right)]);
+        t.row(vec![("港投公司".into(), Tone::Plain), ("12".into(), Tone::Plain)]);
+        t.row(vec![("GIC".into(), Tone::Plain), ("3".into(), Tone::Plain)]);
+        let out = t.render(false);
+        let lines: Vec<&str> = out.lines().collect();
+        // The header is wrapped within HEADER_WRAP columns, over two lines.
+        assert_eq!(lines.len(), 4, "{out}");
+        assert!(lines.iter().all(|l| width(l) <= 8 + 2 + HEADER_WRAP), "{out}");
+        assert!(lines[0].ends_with("Linaburg-Maduell") && lines[1].ends_with("Transparency Index"), "{out}");
+        // The numbers line up: a Chinese name counts as twice its characters.
+        assert_eq!(width(lines[2]), width(lines[3]), "{out}");
+        assert_eq!(wrap("a b", 20), ["a b"]);
+        assert_eq!(wrap("", 20), [""]);
+    }
 }

@@ -63,47 +63,67 @@ fn opt_rank(r: Option<u32>) -> String {
     r.map_or("-".into(), |r| r.to_string())
 }
 
-fn at(f: &FundHistory, y: i32) -> Option<&YearScore> {
-    f.years.iter().find(|s| s.year == y)
+/// The row of `f` at `k` on the history's axis: a calendar year, or an age with `--by-age`.
+fn at(f: &FundHistory, k: i32, by_age: bool) -> Option<&YearScore> {
+    f.years.iter().find(|s| axis(s, by_age) == k)
+}
+
+/// Where a row lies on the history's axis.
+fn axis(s: &YearScore, by_age: bool) -> i32 {
+    if by_age { s.age } else { s.year }
 }
 
 /// A year's bounds, `(38.2–52.1)`, or `(exact)` when nothing is unknown.
-fn band(s: &YearScore) -> String {
+fn band(s: &YearScore, cx: &Context) -> String {
+    let loc = cx.loc();
     if s.bounds.is_tight() {
-        "(exact)".into()
+        loc.t("history.exact").to_string()
     } else {
         format!(
-            "({:.1}–{:.1}) est. {:.1} [{:.1}–{:.1}]",
-            s.bounds.low, s.bounds.high, s.estimate.score, s.estimate.low, s.estimate.high
+            "({:.1}–{:.1}) {} {:.1} [{:.1}–{:.1}]",
+            s.bounds.low,
+            s.bounds.high,
+            loc.t("history.est"),
+            s.estimate.score,
+            s.estimate.low,
+            s.estimate.high
         )
     }
 }
 
-/// `history`: a table of years × funds, and each fund's line with its range.
-pub fn history(h: &History, _cx: &Context) -> Doc {
-    let first = h.funds.iter().filter_map(|f| f.years.first()).map(|y| y.year).min();
-    let last = h.funds.iter().filter_map(|f| f.years.last()).map(|y| y.year).max();
-    let years: Vec<i32> = match (first, last) {
+/// `history`: a table of years (or ages) × funds, and each fund's line with its range.
+pub fn history(h: &History, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let by_age = h.by_age;
+    let first = h.funds.iter().filter_map(|f| f.years.first()).map(|y| axis(y, by_age)).min();
+    let last = h.funds.iter().filter_map(|f| f.years.last()).map(|y| axis(y, by_age)).max();
+    let keys: Vec<i32> = match (first, last) {
         (Some(a), Some(b)) => (a..=b).collect(),
         _ => vec![],
     };
-    let mut doc = Doc::titled("Scores over time");
-    doc.para(format!(
-        "{}, each fund year by year: score (range if every unknown were none or full) est. estimate [90% interval] #rank/funds scored; where most of the weight is unknown the estimate leads and the score is a floor (≥)",
-        rubric_name(_cx, &h.rubric, &h.profile)
-    ));
-    let mut headers: Vec<(&str, Align)> = vec![("Year", Align::Right)];
-    headers.extend(h.funds.iter().map(|f| (f.label.as_str(), Align::Right)));
+    let (title, lead, column) = if by_age {
+        ("history.title_by_age", "history.lead_by_age", "col.age")
+    } else {
+        ("history.title", "history.lead", "col.year")
+    };
+    let mut doc = Doc::titled(loc.t(title));
+    doc.para(loc.f(lead, &[("rubric", &rubric_name(cx, &h.rubric, &h.profile))]));
+    let labels: Vec<&str> = h.funds.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
+    let mut headers: Vec<(&str, Align)> = vec![(loc.t(column), Align::Right)];
+    headers.extend(labels.iter().map(|l| (*l, Align::Right)));
     let mut t = Table::new(&headers);
     let scale = h.rubric.scale;
-    for &y in &years {
-        let mut row = vec![Cell::plain(y.to_string())];
+    let est = loc.t("history.est");
+    for &k in &keys {
+        let mut row = vec![Cell::plain(k.to_string())];
         for f in &h.funds {
-            row.push(match at(f, y) {
+            // At an age, the calendar year it fell in.
+            let year = |s: &YearScore| if by_age { format!(" · {}", s.year) } else { String::new() };
+            row.push(match at(f, k, by_age) {
                 // Most of the weight unknown: the estimate leads, the score is a floor.
                 Some(s) if super::unknown_beyond_a_third(s.bounds, &h.rubric) => Cell::new(
                     format!(
-                        "est. {:.1} [{:.1}–{:.1}] ≥{:.1} ({:.1}–{:.1}) #{}/{}",
+                        "{est} {:.1} [{:.1}–{:.1}] ≥{:.1} ({:.1}–{:.1}) #{}/{}{}",
                         s.estimate.score,
                         s.estimate.low,
                         s.estimate.high,
@@ -111,12 +131,13 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
                         s.bounds.low,
                         s.bounds.high,
                         s.rank,
-                        s.of
+                        s.of,
+                        year(s)
                     ),
                     Tone::of_share(s.estimate.score / scale),
                 ),
                 Some(s) => Cell::new(
-                    format!("{:.1} {} #{}/{}", s.score, band(s), s.rank, s.of),
+                    format!("{:.1} {} #{}/{}{}", s.score, band(s, cx), s.rank, s.of, year(s)),
                     Tone::of_share(s.score / scale),
                 ),
                 None => Cell::new("-", Tone::Dim),
@@ -128,9 +149,10 @@ pub fn history(h: &History, _cx: &Context) -> Doc {
     let series = h
         .funds
         .iter()
-        .map(|f| Series {
-            label: f.label.clone(),
-            years: f.years.iter().map(|y| y.year).collect(),
+        .zip(&labels)
+        .map(|(f, label)| Series {
+            label: label.to_string(),
+            years: f.years.iter().map(|y| axis(y, by_age)).collect(),
             scores: f.years.iter().map(|y| y.score).collect(),
             lows: f.years.iter().map(|y| y.bounds.low).collect(),
             highs: f.years.iter().map(|y| y.bounds.high).collect(),
@@ -144,6 +166,7 @@ pub fn history_records(h: &History) -> Records {
     let mut rows = vec![strings(&[
         "fund",
         "year",
+        "age",
         "score",
         "low",
         "high",
@@ -158,6 +181,7 @@ pub fn history_records(h: &History) -> Records {
             rows.push(vec![
                 f.fund.clone(),
                 y.year.to_string(),
+                y.age.to_string(),
                 format!("{:.1}", y.score),
                 format!("{:.1}", y.bounds.low),
                 format!("{:.1}", y.bounds.high),
@@ -200,6 +224,10 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
             ("rubric", &rubric_name(cx, &g.rubric, &g.profile)),
         ],
     );
+    if let Some(a) = g.at_age {
+        head.push('\n');
+        head.push_str(&loc.f("gap.at_age", &[("age", &a), ("of", &g.of)]));
+    }
     if let Some((o, them)) = other {
         head.push('\n');
         head.push_str(
@@ -241,7 +269,8 @@ fn gap_table(g: &Gap, cx: &Context, other: Option<&str>) -> Table {
         headers.push((o, Align::Left));
     }
     headers.extend([("", Align::Left), (loc.t("gap.col.disclosure"), Align::Left)]);
-    let mut t = Table::new(&headers);
+    // The disclosure names each row (a card's title on a phone).
+    let mut t = Table::new(&headers).keyed(headers.len() - 1);
     for c in &g.candidates {
         let marks = format!(
             "{}{}",
@@ -400,7 +429,7 @@ pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
     let mut doc = Doc::titled(loc.t("rubrics.title"));
     doc.para(loc.t("rubrics.lead"));
     let mut headers: Vec<(&str, Align)> = vec![(loc.t("col.fund"), Align::Left)];
-    headers.extend(c.views.iter().map(|v| (v.id.as_str(), Align::Right)));
+    headers.extend(c.views.iter().map(|v| (v.title_in(cx.lang), Align::Right)));
     let mut t = Table::new(&headers);
     for f in &c.funds {
         let mut row = vec![Cell::new(cx.label(&f.fund, &f.label), Tone::Bold)];
@@ -422,8 +451,8 @@ pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
         ("A", Align::Left),
         ("B", Align::Left),
         (loc.t("rubrics.col.funds"), Align::Right),
-        ("Kendall tau-b", Align::Right),
-        ("Spearman rho", Align::Right),
+        (loc.t("rubrics.col.kendall"), Align::Right),
+        (loc.t("rubrics.col.spearman"), Align::Right),
     ]);
     for x in &c.pairs {
         p.row(vec![
@@ -864,7 +893,7 @@ pub fn fund_list(l: &FundList, cx: &Context) -> Doc {
     .iter()
     .map(|(k, a)| (col(k), *a))
     .collect();
-    let mut t = Table { headers, rows: vec![] };
+    let mut t = Table { headers, rows: vec![], key: None };
     let or_dash = |s: Option<&str>| s.unwrap_or("-").to_string();
     for f in &l.funds {
         let fund = cx.dataset.fund(&f.id);
@@ -985,7 +1014,11 @@ fn pct(x: f64) -> String {
 pub fn robustness(r: &crate::analysis::robustness::Robustness, cx: &Context) -> Doc {
     let loc = cx.loc();
     let mut doc = Doc::titled(loc.t("robust.title"));
-    let when = r.as_of.map_or(loc.t("basis.latest").to_string(), |y| loc.f("basis.as_of", &[("year", &y)]));
+    let when = match (r.at_age, r.as_of) {
+        (Some(a), _) => loc.f("basis.at_age", &[("age", &a)]),
+        (None, Some(y)) => loc.f("basis.as_of", &[("year", &y)]),
+        (None, None) => loc.t("basis.latest").to_string(),
+    };
     let mut head = loc.f("rubric.line", &[("rubric", &rubric_title(cx, &r.rubric, &r.profile)), ("basis", &when)]);
     if let Some(n) = rubric_note(cx, &r.rubric) {
         head = format!("{head}\n{n}");

@@ -14,6 +14,7 @@
   var preset = document.getElementById('weights-preset');
   var status = document.getElementById('weights-status');
   var table = document.getElementById('scores');
+  var moved = document.getElementById('weights-moved');
   var state = { preset: '', categories: {} };
 
   function round1(x) {
@@ -85,6 +86,15 @@
     return rows;
   }
 
+  // The ranks under the page's own weights, which moved ranks are shown against.
+  var baseRanks = {};
+
+  // `▲2` for a fund two places higher than under the page's weights, `▼1` one lower.
+  function delta(r) {
+    var d = baseRanks[r.fund.id] - r.rank;
+    return d > 0 ? ' \u25B2' + d : d < 0 ? ' \u25BC' + (-d) : '';
+  }
+
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
   }
@@ -110,7 +120,8 @@
       lines[1].setAttribute('x1', x(r.high).toFixed(1));
       lines[1].setAttribute('x2', x(r.high).toFixed(1));
       var value = g.querySelector('text.value');
-      value.textContent = r.score.toFixed(1);
+      value.textContent = r.score.toFixed(1) + delta(r);
+      g.setAttribute('data-moved', String(baseRanks[r.fund.id] - r.rank));
       value.setAttribute('x', (Math.max(x(r.score), x(r.high)) + 4).toFixed(1));
       g.querySelector('text.label').textContent = r.rank + '. ' + g.getAttribute('data-label');
       g.querySelector('title').textContent = fill(D.text['chart.ranking.bar'], {
@@ -131,7 +142,7 @@
     rows.forEach(function (r) {
       var tr = body.querySelector('tr[data-fund="' + r.fund.id + '"]');
       if (!tr) return;
-      tr.querySelector('td.rank').textContent = String(r.rank);
+      tr.querySelector('td.rank').textContent = r.rank + delta(r);
       tr.querySelector('td.score').innerHTML = '<strong>' + r.score.toFixed(1) + '</strong>';
       tr.querySelector('td.range').textContent = r.low.toFixed(1) + '–' + r.high.toFixed(1);
       D.categories.forEach(function (c) {
@@ -144,6 +155,24 @@
     Array.prototype.slice.call(body.querySelectorAll('tr')).forEach(function (tr) {
       if (!tr.querySelector('td.score')) body.appendChild(tr);
     });
+  }
+
+  // The funds whose rank moved, most places first: named under the sliders, so a reader on a
+  // phone sees what changed without scrolling back to the chart.
+  function report(rows, custom) {
+    if (!moved) return;
+    var changed = rows.filter(function (r) { return r.rank !== baseRanks[r.fund.id]; });
+    changed.sort(function (a, b) {
+      return Math.abs(baseRanks[b.fund.id] - b.rank) - Math.abs(baseRanks[a.fund.id] - a.rank) || a.rank - b.rank;
+    });
+    if (!custom) { moved.textContent = ''; return; }
+    if (!changed.length) { moved.textContent = D.text['weights.moved_none']; return; }
+    var shown = changed.slice(0, 8).map(function (r) {
+      return r.fund.label + delta(r) + ' (' + baseRanks[r.fund.id] + '\u2192' + r.rank + ')';
+    });
+    var text = fill(D.text['weights.moved'], { list: shown.join(D.text['list.separator']) });
+    if (changed.length > shown.length) text += fill(D.text['weights.moved_more'], { n: changed.length - shown.length });
+    moved.textContent = text;
   }
 
   function weights() {
@@ -178,6 +207,7 @@
     tabulate(rows, w);
     var custom = state.preset || Object.keys(state.categories).length;
     status.textContent = custom ? D.text['weights.status_custom'] : '';
+    report(rows, custom);
     if (writeHash) {
       var hash = custom ? '#' + fragment(w) : '';
       try {
@@ -205,13 +235,21 @@
     });
   }
 
+  ranking(D['default']).forEach(function (r) { baseRanks[r.fund.id] = r.rank; });
+
+  // Once the reader moves a weight, the panel docks at the foot of a narrow screen, so the
+  // chart stays in view above it (see the page's style).
+  function activate() { panel.classList.add('active'); }
+
   sliders.forEach(function (s) {
+    s.addEventListener('input', activate);
     s.addEventListener('input', function () {
       state.categories[s.getAttribute('data-category')] = Number(s.value);
       update(true);
     });
   });
   if (preset) {
+    preset.addEventListener('change', activate);
     preset.addEventListener('change', function () {
       state = { preset: preset.value, categories: {} };
       update(true);

@@ -46,7 +46,7 @@ pub(super) fn panel(r: &Results, cx: &Context) -> String {
     }
     let _ = writeln!(
         s,
-        "<button type=\"button\" id=\"weights-reset\">{}</button>\n</form>\n<p id=\"weights-status\" aria-live=\"polite\"></p>\n</section>",
+        "<button type=\"button\" id=\"weights-reset\">{}</button>\n</form>\n<p id=\"weights-status\" aria-live=\"polite\"></p>\n<p id=\"weights-moved\" aria-live=\"polite\"></p>\n</section>",
         esc(loc.t("weights.reset"))
     );
     s
@@ -118,6 +118,7 @@ struct Data<'a> {
 #[derive(serde::Serialize)]
 struct FundLevels<'a> {
     id: &'a str,
+    label: &'a str,
     levels: std::collections::BTreeMap<&'a str, &'static str>,
     name: &'a str,
 }
@@ -140,13 +141,21 @@ fn data<'a>(r: &'a Results, cx: &Context<'a>) -> Data<'a> {
             let first = super::levels_of(f);
             let levels =
                 disclosures.iter().map(|d| (*d, first.get(d).copied().unwrap_or(Level::Unknown).as_str())).collect();
-            FundLevels { id: &f.fund, levels, name: cx.name(&f.fund, &f.name) }
+            FundLevels { id: &f.fund, label: cx.label(&f.fund, &f.label), levels, name: cx.name(&f.fund, &f.name) }
         })
         .collect();
-    let text: Map<String, Value> = ["weights.status_custom", "weights.status_zero", "chart.ranking.bar"]
-        .iter()
-        .map(|k| (k.to_string(), json!(loc.t(k))))
-        .collect();
+    let text: Map<String, Value> = [
+        "weights.status_custom",
+        "weights.status_zero",
+        "weights.moved",
+        "weights.moved_more",
+        "weights.moved_none",
+        "list.separator",
+        "chart.ranking.bar",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), json!(loc.t(k))))
+    .collect();
     Data {
         categories: rubric_json(rubric),
         default: weights_json(rubric),
