@@ -64,6 +64,8 @@ pub(crate) struct Report<'a> {
     r: Results,
     focus: Vec<&'static str>,
     at_age: Option<Results>,
+    /// The funds of the debate at every age, so funds of different eras line up.
+    by_age: Option<analysis::history::History>,
     /// The first focus fund among the funds of its type founded since [`PEERS_SINCE`].
     peers: Option<(Peers, Results)>,
     gap: Option<analysis::gap::Gap>,
@@ -85,6 +87,8 @@ impl<'a> Report<'a> {
         let age = focus.iter().filter_map(|id| ds.fund(id)).map(|f| f.assessed.year - f.established).min();
         let at_age =
             age.map(|a| score::score_with(ds, &Options { at_age: Some(a), ..Options::default() }, Some(&model)));
+        let ids: Vec<String> = focus.iter().map(|s| s.to_string()).collect();
+        let by_age = (!ids.is_empty()).then(|| analysis::history::history(ds, &ids, None, true, None));
         // "How does HKIC compare with funds of its kind?": its type, founded since PEERS_SINCE.
         let peers = focus.first().and_then(|id| ds.fund(id)).and_then(|f| {
             let kind = f.metadata.kind?;
@@ -115,7 +119,7 @@ impl<'a> Report<'a> {
         let runs =
             settings.backtest_runs.unwrap_or(if ds.funds.len() <= BACKTEST_MAX_FUNDS { BACKTEST_RUNS } else { 0 });
         let backtest = (runs > 0).then(|| crate::estimate::backtest(ds, runs, 0.2, 1, crate::estimate::SPREAD));
-        Report { ds, r, focus, at_age, peers, gap, rubrics, robust, backtest, untranslated }
+        Report { ds, r, focus, at_age, by_age, peers, gap, rubrics, robust, backtest, untranslated }
     }
 
     /// The text of one of [`names`].
@@ -144,6 +148,7 @@ impl<'a> Report<'a> {
                 let extras = Extras {
                     focus: self.focus.clone(),
                     at_age: self.at_age.as_ref(),
+                    by_age: self.by_age.as_ref(),
                     peers: self.peers.as_ref().map(|(g, r)| (g, r)),
                     gap: self.gap.as_ref(),
                     rubrics: self.rubrics.as_ref(),
@@ -190,6 +195,10 @@ impl<'a> Report<'a> {
         if let Some(a) = &self.at_age {
             md.push('\n');
             md.push_str(&at_age_section(a, cx));
+        }
+        if let Some(h) = &self.by_age {
+            md.push('\n');
+            md.push_str(&markdown::doc(&crate::render::views::by_age_chart(h, cx)));
         }
         if let Some((group, peers)) = &self.peers {
             md.push('\n');

@@ -25,6 +25,8 @@ pub struct Extras<'a> {
     pub focus: Vec<&'a str>,
     /// The scores at the youngest focus fund's age.
     pub at_age: Option<&'a Results>,
+    /// The focus funds' scores at every age.
+    pub by_age: Option<&'a crate::analysis::history::History>,
     /// The first focus fund among its peers (the group, and the ranking among them).
     pub peers: Option<(&'a crate::render::ranking::Peers, &'a Results)>,
     /// A roadmap for the first focus fund.
@@ -918,6 +920,9 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
         let headers = ["col.fund", "col.year", "col.estimate", "col.score", "col.range"].map(|k| loc.t(k).to_string());
         s.push_str(&html_table(&headers, &rows, &loc.f("focus.at_age", &[("age", &age)])));
     }
+    if let Some(h) = extras.by_age {
+        s.push_str(&subsection("by-age", crate::render::views::by_age_chart(h, cx)));
+    }
     if let Some((group, peers)) = extras.peers {
         s.push_str(&subsection("peers", crate::render::ranking::peers(peers, cx, group)));
     }
@@ -1202,7 +1207,9 @@ pub fn doc(d: &Doc) -> String {
                 out.push_str("</ul>\n");
             }
             Block::Table(t) => out.push_str(&table(t, None)),
-            Block::Series { floor, scale, series } => out.push_str(&svg_lines(series, *floor, *scale)),
+            Block::Series { floor, scale, series, caption, .. } => {
+                out.push_str(&svg_lines(series, *floor, *scale, caption))
+            }
         }
     }
     out.push_str("</section>\n");
@@ -1210,7 +1217,7 @@ pub fn doc(d: &Doc) -> String {
 }
 
 /// Scores over time as an SVG: one line per fund and its range as a shaded band.
-fn svg_lines(series: &[Series], floor: f64, scale: f64) -> String {
+fn svg_lines(series: &[Series], floor: f64, scale: f64, caption: &str) -> String {
     let (w, h, left, top) = (720.0, 260.0, 40.0, 10.0);
     let (pw, ph) = (w - left - 10.0, h - top - 30.0);
     let years: Vec<i32> = series.iter().flat_map(|s| s.years.iter().copied()).collect();
@@ -1222,8 +1229,9 @@ fn svg_lines(series: &[Series], floor: f64, scale: f64) -> String {
     let x = |y: i32| left + pw * f64::from(y - y0) / span_y;
     let yv = |v: f64| top + ph * (1.0 - (v - floor) / span);
     let mut out = format!(
-        "<svg class=\"chart history\" role=\"img\" aria-label=\"Score by year for {}, with the range each year if every unknown disclosure were none or full\" viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n",
-        esc(&series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", "))
+        "<svg class=\"chart history\" role=\"img\" aria-label=\"{}: {}\" viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n",
+        esc(&series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ")),
+        esc(caption)
     );
     for tick in 0..=4 {
         let v = floor + span * f64::from(tick) / 4.0;

@@ -184,21 +184,23 @@ pub fn doc(d: &Doc) -> String {
                 format!("{lead}\n{}", items.iter().map(|i| format!("- {i}\n")).collect::<String>())
             }
             Block::Table(t) => table(t),
-            Block::Series { floor, scale, series } => mermaid(series, *floor, *scale),
+            Block::Series { floor, scale, series, caption, axis } => mermaid(series, *floor, *scale, caption, axis),
         });
     }
     parts.join("\n")
 }
 
-fn mermaid(series: &[Series], floor: f64, scale: f64) -> String {
+fn mermaid(series: &[Series], floor: f64, scale: f64, caption: &str, axis: &str) -> String {
     let mut parts = Vec::new();
     for s in series.iter().filter(|s| !s.years.is_empty()) {
         let xs: Vec<String> = s.years.iter().map(|y| y.to_string()).collect();
         let line = |v: &[f64]| v.iter().map(|y| format!("{y:.1}")).collect::<Vec<_>>().join(", ");
         parts.push(format!(
-            "```mermaid\nxychart-beta\n    title \"{}: score by year (and the range if every unknown were none or full)\"\n    x-axis [{}]\n    y-axis \"Score\" {} --> {}\n    line [{}]\n    line [{}]\n    line [{}]\n```\n",
+            "```mermaid\nxychart-beta\n    title \"{}: {}\"\n    x-axis [{}]\n    y-axis \"{}\" {} --> {}\n    line [{}]\n    line [{}]\n    line [{}]\n```\n",
             s.label.replace('"', "'"),
+            caption.replace('"', "'"),
             xs.join(", "),
+            axis.replace('"', "'"),
             super::fmt_num(floor),
             scale,
             line(&s.scores),

@@ -134,6 +134,10 @@ pub enum Block {
         floor: f64,
         scale: f64,
         series: Vec<Series>,
+        /// What a chart of one series shows, in the reader's language ("score by year…").
+        caption: String,
+        /// The score axis's name.
+        axis: String,
     },
 }
 

@@ -139,7 +139,7 @@ pub fn doc(d: &Doc, colour: bool) -> String {
                 format!("{lead}\n{}", items.iter().map(|i| format!("  {i}\n")).collect::<String>())
             }
             Block::Table(t) => table(t, colour),
-            Block::Series { floor, scale, series } => sparklines(series, *floor, *scale, colour),
+            Block::Series { floor, scale, series, .. } => sparklines(series, *floor, *scale, colour),
         })
         .collect();
     parts.join("\n")

@@ -91,6 +91,18 @@ fn band(s: &YearScore, cx: &Context) -> String {
     }
 }
 
+/// The report's view of `history --by-age`: each fund's line by years since establishment,
+/// and the command that prints the figures age by age.
+pub fn by_age_chart(h: &History, cx: &Context) -> Doc {
+    let full = history(h, cx);
+    let ids: Vec<&str> = h.funds.iter().map(|f| f.fund.as_str()).collect();
+    let command = format!("swfscore history {} --by-age", ids.join(" "));
+    let mut doc = Doc { title: full.title, blocks: vec![] };
+    doc.para(cx.loc().f("history.by_age_note", &[("command", &command)]));
+    doc.blocks.extend(full.blocks.into_iter().filter(|b| matches!(b, Block::Series { .. })));
+    doc
+}
+
 /// `history`: a table of years (or ages) × funds, and each fund's line with its range.
 pub fn history(h: &History, cx: &Context) -> Doc {
     let loc = cx.loc();
@@ -158,7 +170,14 @@ pub fn history(h: &History, cx: &Context) -> Doc {
             highs: f.years.iter().map(|y| y.bounds.high).collect(),
         })
         .collect();
-    doc.blocks.push(Block::Series { floor: h.rubric.floor, scale, series });
+    let caption = loc.t(if by_age { "history.chart_by_age" } else { "history.chart" }).to_string();
+    doc.blocks.push(Block::Series {
+        floor: h.rubric.floor,
+        scale,
+        series,
+        caption,
+        axis: loc.t("col.score").to_string(),
+    });
     doc
 }
 
