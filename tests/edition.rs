@@ -42,6 +42,10 @@ window.addEventListener('load', function () {
     out.tables.push({ box: w.clientWidth, scroll: w.scrollWidth, left: r.left, right: r.right,
       caption: (t.querySelector('caption') || {}).textContent || '', stacked: w.classList.contains('stacked') });
   });
+  out.scrolls = [];
+  document.querySelectorAll('.scroll').forEach(function (w) {
+    if (w.getBoundingClientRect().width) out.scrolls.push({ box: w.clientWidth, scroll: w.scrollWidth, cls: w.className });
+  });
   out.roadmap = [];
   document.querySelectorAll('#roadmap td.key').forEach(function (td) {
     out.roadmap.push({ text: td.textContent, rect: box(td) });
@@ -152,6 +156,9 @@ fn assert_fits(m: &serde_json::Value, what: &str) {
             "{what}: a table is wider than its space: {t}"
         );
     }
+    for w in m["scrolls"].as_array().unwrap() {
+        assert!(w["scroll"].as_f64() <= w["box"].as_f64().map(|b| b + 1.0), "{what}: a drawing scrolls sideways: {w}");
+    }
     // The roadmap's disclosure names and every fund's score are on screen without scrolling.
     let roadmap = m["roadmap"].as_array().unwrap();
     assert!(!roadmap.is_empty(), "{what}: the roadmap names its disclosures");
@@ -218,6 +225,10 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
             assert!(bytes.len() > 20_000, "{} looks blank ({} bytes)", shot.display(), bytes.len());
         }
     }
+
+    // A tablet: tables and the heatmap fit there too.
+    let english = probed(&t.path().join("out/transparency.html"));
+    assert_fits(&measure(browser, &english, "", 768), "transparency.html at 768 px");
 
     // The ranking the page shows under weights given in the address equals `swfscore score`
     // under a rubric with those weights.

@@ -143,6 +143,8 @@ svg text { font-family: inherit; }
 svg.chart { width: 100%; height: auto; }
 #ranking-chart, #robustness-chart { max-width: 640px; }
 .heatmap-wrap svg { width: auto; max-width: none; }
+.heatmap-wrap.scaled svg { width: 100%; height: auto; }
+.heatmap-wrap.omitted { display: none; }
 .matrix-list details { border-bottom: 1px solid #eaeef2; padding: .25rem 0; }
 .matrix-list summary { cursor: pointer; }
 .matrix-list p { margin: .2rem 0 .2rem 1rem; font-size: .9rem; }
@@ -1170,13 +1172,22 @@ fn data_label(header: &str) -> String {
     if header.is_empty() { String::new() } else { format!(" data-label=\"{}\"", esc(header)) }
 }
 
-/// Shows each table that is wider than its box as a card per row (`.stacked`), measured when
-/// the page is laid out and whenever the window changes size, so every table fits any screen.
+/// Shows each table that is wider than its box as a card per row (`.stacked`) and fits the
+/// heatmap to its box, measured when the page is laid out and whenever the window changes
+/// size, so nothing scrolls sideways on any screen.
 const FIT_SCRIPT: &str = "<script>(function () {
   function fit() {
     document.querySelectorAll('.table-wrap').forEach(function (w) {
       w.classList.remove('stacked');
       if (w.scrollWidth > w.clientWidth + 1) w.classList.add('stacked');
+    });
+    // The heatmap is drawn to scale down a little (to three quarters) and is left out below
+    // that: the list under it holds the same levels.
+    document.querySelectorAll('.heatmap-wrap').forEach(function (w) {
+      var svg = w.querySelector('svg');
+      w.classList.remove('scaled', 'omitted');
+      var natural = svg ? +svg.getAttribute('width') : 0, box = w.clientWidth;
+      if (box && natural > box) w.classList.add(box / natural >= 0.75 ? 'scaled' : 'omitted');
     });
   }
   document.addEventListener('DOMContentLoaded', fit);
