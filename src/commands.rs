@@ -543,7 +543,7 @@ fn report(
     remove_stale_staging(&dir);
     // The files are rendered on every core, each streamed to a temporary file (none is held
     // whole in memory); once all are written they are renamed into place, or all removed.
-    let staged: Vec<Result<Option<(PathBuf, PathBuf)>, Error>> = names
+    let staged: Vec<Result<Option<(tempfile::TempPath, PathBuf)>, Error>> = names
         .par_iter()
         .map(|name| {
             stage_file(&dir.join(name), |file| {
@@ -966,15 +966,30 @@ pub fn write_files(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
     staging.commit()
 }
 
-/// Removes temporary files that a killed run left in `dir` (their process is gone).
+/// The start of a temporary file's name: `.swfscore-PID-` then random characters and
+/// `.tmp`, about 25 characters whatever the target's name (a name the file system accepts
+/// always leaves room for it), with the process id so a later run can tell a killed run's
+/// leftovers from a running one's.
+fn staging_prefix() -> String {
+    format!(".swfscore-{}-", std::process::id())
+}
+
+/// Removes temporary files that a killed run left in `dir` (their process is gone), in this
+/// version's form and the earlier `.NAME.PID.swfscore-tmp`.
 fn remove_stale_staging(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_suffix(".swfscore-tmp") else { continue };
-        let pid = rest.rsplit('.').next().and_then(|p| p.parse::<u32>().ok());
+        let pid = if let Some(rest) = name.strip_prefix(".swfscore-").filter(|_| name.ends_with(".tmp")) {
+            rest.split('-').next().and_then(|p| p.parse::<u32>().ok())
+        } else if let Some(rest) = name.strip_suffix(".swfscore-tmp") {
+            rest.rsplit('.').next().and_then(|p| p.parse::<u32>().ok())
+        } else {
+            continue;
+        };
         let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        // Only files: never follow or remove anything else that happens to match.
+        if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -983,8 +998,9 @@ fn remove_stale_staging(dir: &Path) {
 /// Files staged for an all-or-nothing write; dropping it without `commit` removes them.
 #[derive(Debug, Default)]
 struct Staging {
-    /// (temporary file, target), in the order staged.
-    staged: Vec<(PathBuf, PathBuf)>,
+    /// (temporary file, target), in the order staged; a temporary file not yet renamed is
+    /// removed when dropped.
+    staged: Vec<(tempfile::TempPath, PathBuf)>,
 }
 
 impl Staging {
@@ -998,41 +1014,96 @@ impl Staging {
     /// Renames every staged file into place.
     fn commit(mut self) -> Result<(), Error> {
         let staged = std::mem::take(&mut self.staged);
-        for (i, (tmp, target)) in staged.iter().enumerate() {
-            if let Err(e) = std::fs::rename(tmp, target) {
-                self.staged = staged[i..].to_vec();
-                return Err(Error::Write { path: target.clone(), source: e });
+        let mut rest = staged.into_iter();
+        while let Some((tmp, target)) = rest.next() {
+            if let Err(e) = tmp.persist(&target) {
+                // The unrenamed files (this one included) are removed as they drop.
+                drop(e.path);
+                drop(rest);
+                return Err(Error::Write { path: target, source: e.error });
             }
         }
         Ok(())
     }
 }
 
-/// Writes a file with `write`: to a temporary file beside `path`, returned as (temporary,
-/// target) for [`Staging`] to rename or remove; or straight through, when `path` exists and
-/// is not a regular file (a FIFO, /dev/stdout). A failed write removes its temporary file.
+/// Where writing `path` lands: a symlink's destination (even one that does not exist yet),
+/// else `path` itself.
+fn write_target(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    // A dangling symlink: the file it names is created, the link kept.
+    match std::fs::read_link(path) {
+        Ok(to) => path.parent().map_or(to.clone(), |dir| dir.join(&to)),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// Writes a file with `write`: to a fresh temporary file beside `path` (created exclusively,
+/// under a random name, so no link planted there can redirect it), returned with the target
+/// for [`Staging`] to rename or remove. Replacing a file keeps its permissions, and a
+/// read-only file is refused. Written straight through, not renamed: a target that exists and
+/// is not a regular file (a FIFO, /dev/stdout), and a file with several hard links (every name
+/// keeps seeing it; that write is not atomic). A symlink's destination is written, the link
+/// kept. A failed write removes its temporary file.
 fn stage_file(
     path: &Path,
     write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<Option<(PathBuf, PathBuf)>, Error> {
+) -> Result<Option<(tempfile::TempPath, PathBuf)>, Error> {
     let failed = |e| Error::Write { path: path.to_path_buf(), source: e };
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(&target)
-            .and_then(|mut f| write(&mut f))
-            .map(|()| None)
-            .map_err(failed);
-    }
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = target.with_file_name(format!(".{name}.{}.swfscore-tmp", std::process::id()));
-    match std::fs::File::create(&tmp).and_then(|mut f| write(&mut f)) {
-        Ok(()) => Ok(Some((tmp, target))),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(failed(e))
+    let target = write_target(path);
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(m) = &existing {
+        if m.is_file() && m.permissions().readonly() {
+            return Err(failed(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "the file is read-only; nothing was written (make it writable to replace it)",
+            )));
         }
+        if !m.is_file() || hard_links(m) > 1 {
+            let mut open = std::fs::OpenOptions::new();
+            open.write(true).truncate(m.is_file());
+            return open.open(&target).and_then(|mut f| write(&mut f)).map(|()| None).map_err(failed);
+        }
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    remove_stale_staging(&dir);
+    let prefix = staging_prefix();
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A new file gets the mode `File::create` would give (0666 less the umask); a replaced
+    // one keeps its own.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(&dir).map_err(failed)?;
+    let written = write(tmp.as_file_mut()).and_then(|()| match &existing {
+        Some(m) => tmp.as_file().set_permissions(m.permissions()),
+        None => Ok(()),
+    });
+    match written {
+        Ok(()) => Ok(Some((tmp.into_temp_path(), target))),
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// How many names a file has (1 where the platform does not say).
+fn hard_links(m: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        m.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        1
     }
 }
 
@@ -1048,13 +1119,5 @@ impl<W: Write> std::fmt::Write for FmtIo<W> {
             self.error.get_or_insert(e);
             std::fmt::Error
         })
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        for (tmp, _) in &self.staged {
-            let _ = std::fs::remove_file(tmp);
-        }
     }
 }

@@ -401,7 +401,7 @@ fn a_killed_report_leaves_the_previous_reports_whole_and_the_next_run_cleans_up(
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".swfscore-tmp"))
+        .filter(|n| staging_name(n))
         .collect();
     assert!(left.is_empty(), "temporary files left behind: {left:?}");
     assert_eq!(swfscore(dir, &["report", "--check"]).code, 0);
@@ -430,7 +430,7 @@ fn two_reports_at_once_into_one_folder_leave_it_whole() {
     let left = std::fs::read_dir(dir.join("reports"))
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".swfscore-tmp"))
+        .filter(|e| staging_name(&e.file_name().to_string_lossy()))
         .count();
     assert_eq!(left, 0);
 }
@@ -516,7 +516,7 @@ fn a_killed_robustness_run_leaves_the_previous_output_whole() {
         let temps = std::fs::read_dir(dir)
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".swfscore-tmp"))
+            .filter(|e| staging_name(&e.file_name().to_string_lossy()))
             .count();
         assert_eq!(temps, 0, "nothing staged before the run finished computing");
     }
@@ -576,4 +576,71 @@ fn loading_scoring_and_reports_give_the_same_bytes_on_one_thread_or_eight() {
         .map(|b| one.stderr.find(&format!("funds/{b}.yaml")).unwrap_or_else(|| panic!("{b}:\n{}", one.stderr)))
         .collect();
     assert!(at.is_sorted(), "diagnostics in file order:\n{}", one.stderr);
+}
+
+/// Replacing an output keeps what the user set on it: its mode, its other hard-linked names,
+/// a symlink that does not point anywhere yet; a read-only file is refused, untouched; a
+/// name as long as the file system allows is written; a killed run's leftovers are cleared
+/// by the next write, whatever the command.
+#[test]
+fn writes_keep_the_target_s_mode_links_and_protection() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let t = mini();
+    let dir = t.path();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    // A private file stays private.
+    let private = dir.join("private.csv");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(swfscore(dir, &["score", "-o", "private.csv"]).code, 0);
+    assert_eq!(mode(&private), 0o600, "the mode is kept");
+    assert!(std::fs::read_to_string(&private).unwrap().starts_with("rank,"), "and the file replaced");
+
+    // A read-only file is refused and left as it was.
+    let locked = dir.join("locked.csv");
+    std::fs::write(&locked, "keep me").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let r = swfscore(dir, &["score", "-o", "locked.csv"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("read-only"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&locked).unwrap(), "keep me");
+
+    // Every name of a hard-linked file sees the new content.
+    std::fs::write(dir.join("a.csv"), "old").unwrap();
+    std::fs::hard_link(dir.join("a.csv"), dir.join("b.csv")).unwrap();
+    assert_eq!(swfscore(dir, &["score", "-o", "a.csv"]).code, 0);
+    assert_eq!(std::fs::metadata(dir.join("a.csv")).unwrap().nlink(), 2, "the link is kept");
+    assert_eq!(std::fs::read(dir.join("a.csv")).unwrap(), std::fs::read(dir.join("b.csv")).unwrap());
+
+    // A dangling symlink: the file it names is created, the link kept.
+    std::os::unix::fs::symlink("made.csv", dir.join("pending.csv")).unwrap();
+    assert_eq!(swfscore(dir, &["score", "-o", "pending.csv"]).code, 0);
+    assert!(std::fs::symlink_metadata(dir.join("pending.csv")).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(dir.join("made.csv")).unwrap().starts_with("rank,"));
+
+    // The longest name the file system accepts (255 bytes) is written.
+    let long = format!("{}.csv", "x".repeat(251));
+    let r = swfscore(dir, &["score", "-o", &long]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.join(&long).is_file());
+
+    // A killed run's temporary file (its process gone) is removed by the next write; a file
+    // of a running process, and anything that is not a plain file, is left alone.
+    let gone = dir.join(".swfscore-999999999-AbCdEf.tmp");
+    std::fs::write(&gone, "partial").unwrap();
+    let mine = dir.join(format!(".swfscore-{}-AbCdEf.tmp", std::process::id()));
+    std::fs::write(&mine, "running").unwrap();
+    let old_form = dir.join(".x.csv.999999999.swfscore-tmp");
+    std::fs::write(&old_form, "partial").unwrap();
+    assert_eq!(swfscore(dir, &["score", "--format", "json", "-o", "new.json"]).code, 0);
+    assert!(!gone.exists() && !old_form.exists(), "a dead run's leftovers are cleared");
+    assert!(mine.exists(), "a live process's file is not touched");
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| staging_name(n) && n != mine.file_name().unwrap().to_str().unwrap())
+        .collect();
+    assert!(left.is_empty(), "nothing staged is left: {left:?}");
 }

@@ -224,3 +224,9 @@ pub fn headless(browser: &str, url: &str, extra: &[String]) -> String {
     assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Whether a file name is one of swfscore's temporary files (`.swfscore-PID-XXXXXX.tmp`, or
+/// the earlier `.NAME.PID.swfscore-tmp`).
+pub fn staging_name(name: &str) -> bool {
+    (name.starts_with(".swfscore-") && name.ends_with(".tmp")) || name.ends_with(".swfscore-tmp")
+}
