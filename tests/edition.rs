@@ -567,8 +567,9 @@ fn the_markdown_report_has_the_method_and_limits_and_its_lines_are_paragraphs() 
             let prose = |s: &str| !s.is_empty() && !s.starts_with(['|', '#', '-', '`', ' ']);
             assert!(!(prose(l) && prose(lines[i - 1])), "{file}:{}: {l:?} runs into the line before", i + 1);
         }
-        for caveat in ["lmti:", "truman:", "santiago:"] {
-            assert!(md.contains(caveat), "{file}: the caveat of {caveat}");
+        let colon = if file.contains("zh-Hant") { "：" } else { ":" };
+        for rubric in ["lmti", "truman", "santiago"] {
+            assert!(md.contains(&format!("{rubric}{colon}")), "{file}: the caveat of {rubric}");
         }
     }
 }

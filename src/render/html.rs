@@ -497,10 +497,11 @@ fn matrix_list(r: &Results, cx: &Context, focus: &[&str]) -> String {
             let titles: Vec<&str> = list.iter().map(|d| disclosure_title(cx, d)).collect();
             let _ = write!(
                 s,
-                "<p><span class=\"lv lv-{}\">{} {}</span>: {}</p>",
+                "<p><span class=\"lv lv-{}\">{} {}</span>{}{}</p>",
                 l.as_str(),
                 level_symbol(Some(*l)),
                 esc(cx.level(Some(*l))),
+                esc(cx.loc().t("list.colon")),
                 esc(&titles.join(cx.loc().t("list.separator")))
             );
         }
@@ -610,13 +611,19 @@ pub fn fact_name(key: &str, cx: &Context) -> String {
 fn facts(fund: &crate::model::Fund, cx: &Context) -> String {
     let mut s = String::from("<ul class=\"facts\">\n");
     for (k, fact) in &fund.facts {
-        let when = fact.as_of.map(|d| format!(", {d}")).unwrap_or_default();
+        let when = fact.as_of.map(|d| format!("{}{d}", cx.loc().t("list.separator"))).unwrap_or_default();
         let src = match (&fact.source, &fact.url) {
             (Some(t), Some(u)) => format!(" (<a href=\"{}\">{}</a>)", esc(u), en(t)),
             (Some(t), None) => format!(" ({})", en(t)),
             _ => String::new(),
         };
-        let _ = writeln!(s, "<li>{}: {}{when}{src}</li>", esc(&fact_name(k, cx)), esc(&fact_value(fact, cx)));
+        let _ = writeln!(
+            s,
+            "<li>{}{}{}{when}{src}</li>",
+            esc(&fact_name(k, cx)),
+            esc(cx.loc().t("list.colon")),
+            esc(&fact_value(fact, cx))
+        );
     }
     s.push_str("</ul>\n");
     s
@@ -1240,9 +1247,8 @@ fn svg_lines(series: &[Series], floor: f64, scale: f64, caption: &str) -> String
     let x = |y: i32| left + pw * f64::from(y - y0) / span_y;
     let yv = |v: f64| top + ph * (1.0 - (v - floor) / span);
     let mut out = format!(
-        "<svg class=\"chart history\" role=\"img\" aria-label=\"{}: {}\" viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n",
-        esc(&series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ")),
-        esc(caption)
+        "<svg class=\"chart history\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {h}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n",
+        esc(&caption.replace("{label}", &series.iter().map(|s| s.label.as_str()).collect::<Vec<_>>().join(", ")))
     );
     for tick in 0..=4 {
         let v = floor + span * f64::from(tick) / 4.0;

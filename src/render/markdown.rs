@@ -196,9 +196,8 @@ fn mermaid(series: &[Series], floor: f64, scale: f64, caption: &str, axis: &str)
         let xs: Vec<String> = s.years.iter().map(|y| y.to_string()).collect();
         let line = |v: &[f64]| v.iter().map(|y| format!("{y:.1}")).collect::<Vec<_>>().join(", ");
         parts.push(format!(
-            "```mermaid\nxychart-beta\n    title \"{}: {}\"\n    x-axis [{}]\n    y-axis \"{}\" {} --> {}\n    line [{}]\n    line [{}]\n    line [{}]\n```\n",
-            s.label.replace('"', "'"),
-            caption.replace('"', "'"),
+            "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\" {} --> {}\n    line [{}]\n    line [{}]\n    line [{}]\n```\n",
+            caption.replace("{label}", &s.label).replace('"', "'"),
             xs.join(", "),
             axis.replace('"', "'"),
             super::fmt_num(floor),

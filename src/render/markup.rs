@@ -134,7 +134,8 @@ pub enum Block {
         floor: f64,
         scale: f64,
         series: Vec<Series>,
-        /// What a chart of one series shows, in the reader's language ("score by year…").
+        /// A chart's title in the reader's language, `{label}` standing for the series' label
+        /// (`{label}: score by year…`).
         caption: String,
         /// The score axis's name.
         axis: String,

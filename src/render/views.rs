@@ -463,8 +463,12 @@ pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
         t.row(row);
     }
     doc.table(t);
-    let scales =
-        c.views.iter().map(|v| format!("{} {}-{}", v.id, fmt_num(v.floor), v.scale)).collect::<Vec<_>>().join(", ");
+    let scales = c
+        .views
+        .iter()
+        .map(|v| format!("{} {}-{}", v.id, fmt_num(v.floor), v.scale))
+        .collect::<Vec<_>>()
+        .join(loc.t("list.separator"));
     doc.para(loc.f("rubrics.scales", &[("scales", &scales)]));
     let mut p = Table::new(&[
         ("A", Align::Left),
@@ -503,7 +507,7 @@ pub fn rubric_caveats(c: &RubricComparison, cx: &Context) -> Vec<String> {
             && !seen.contains(&cv)
         {
             seen.push(cv);
-            lines.push(format!("{}: {cv}", v.id.split(':').next().unwrap_or(&v.id)));
+            lines.push(format!("{}{}{cv}", v.id.split(':').next().unwrap_or(&v.id), cx.loc().t("list.colon")));
         }
     }
     lines
