@@ -604,7 +604,7 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
     let total_w: f64 = rubric.categories.iter().map(|c| c.weight).sum();
     // Each fund is scored on its own, on every core; `collect` keeps the funds' order.
     let one = |fund: &Fund| -> FundResult {
-        let year = opts.at_age.map(|a| fund.established + a).or(opts.as_of);
+        let year = crate::model::When::of(opts.as_of, opts.at_age).year(fund);
         let label = fund.label().to_string();
         let unscored = if year.is_some_and(|y| y < fund.established) {
             Some(Status::NotEstablished)
