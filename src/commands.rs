@@ -927,19 +927,26 @@ fn emit_view(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<(), Error> {
 }
 
 fn note(msg: &str) {
-    let _ = writeln!(std::io::stderr(), "swfscore: {msg}");
+    let _ = writeln!(std::io::stderr(), "swfscore: {}", crate::diag::visible(msg, false));
 }
 
 /// Prints diagnostics to stderr, in file and line order.
 pub fn print_diagnostics(d: &Diagnostics) {
     let mut err = std::io::stderr().lock();
     for p in d.sorted() {
-        let _ = writeln!(err, "{p}");
+        let _ = writeln!(err, "{}", crate::diag::visible(&p.to_string(), false));
     }
 }
 
 /// Writes `text` to the configured target: stdout, or a file written whole.
 pub fn emit(cfg: &Config, text: &str) -> Result<(), Error> {
+    // Text and Markdown are read in a terminal: control characters from the data are written
+    // out (the renderer's colour codes kept). CSV, JSON and HTML carry the data as it is.
+    let text = match cfg.format {
+        Format::Table | Format::Markdown => crate::diag::visible(text, cfg.colour),
+        _ => std::borrow::Cow::Borrowed(text),
+    };
+    let text = text.as_ref();
     match &cfg.target {
         Target::Stdout => write_stdout(text),
         Target::File(p) => write_files(&[(p.clone(), text.as_bytes())]),

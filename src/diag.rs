@@ -206,3 +206,53 @@ mod tests {
         );
     }
 }
+
+/// `s` with every control character but line feed and tab written out (`\e` for escape,
+/// `\u{7}` for the others), so a value from the data cannot move the cursor, clear the
+/// screen or retitle the window when printed to a terminal. With `keep_colour`, the colour
+/// codes (`ESC [ … m`) stay: those the text renderer adds around values it has escaped.
+pub fn visible(s: &str, keep_colour: bool) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.chars().any(control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' && keep_colour {
+            let sgr = rest[1..].strip_prefix('[').and_then(|r| {
+                let end = r.find(|x: char| !(x.is_ascii_digit() || x == ';'))?;
+                (r[end..].starts_with('m')).then_some(end + 3)
+            });
+            if let Some(n) = sgr {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            c if control(c) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod visible_tests {
+    use super::visible;
+
+    #[test]
+    fn control_characters_are_written_out_and_colour_kept_only_when_asked() {
+        assert_eq!(visible("plain\ttext\n", false), "plain\ttext\n");
+        assert_eq!(visible("\u{1b}]0;PWNED\u{7}\u{1b}[2J", false), "\\e]0;PWNED\\u{7}\\e[2J");
+        assert_eq!(visible("\u{1b}[1;33mok\u{1b}[0m", true), "\u{1b}[1;33mok\u{1b}[0m");
+        assert_eq!(visible("\u{1b}[2J\u{9b}", true), "\\e[2J\\u{9b}");
+        assert_eq!(visible("港投\u{7f}", false), "港投\\u{7f}");
+    }
+}

@@ -22,7 +22,9 @@ fn main() -> ExitCode {
                     commands::print_diagnostics(d);
                     writeln!(err, "swfscore: {e}; nothing was written")
                 }
-                _ => writeln!(err, "swfscore: {e}"),
+                // A message may quote a value from the data or the command line: control
+                // characters in it are written out, never sent to the terminal.
+                _ => writeln!(err, "swfscore: {}", swfscore::diag::visible(&e.to_string(), false)),
             };
             ExitCode::from(e.exit_code())
         }

@@ -644,3 +644,35 @@ fn writes_keep_the_target_s_mode_links_and_protection() {
         .collect();
     assert!(left.is_empty(), "nothing staged is left: {left:?}");
 }
+
+/// A control character in the data or on the command line reaches the terminal written out
+/// (`\e`), never raw: in tables, Markdown, error messages and diagnostics; colour stays the
+/// renderer's own.
+#[test]
+fn control_characters_from_the_data_are_written_out() {
+    let t = mini();
+    let dir = t.path();
+    edit(&dir.join("funds/alpha.yaml"), "short_name: Alpha\n", "short_name: \"\\e[31mEVIL\\e]0;PWNED\\a\"\n");
+    for format in ["table", "markdown"] {
+        let r = swfscore(dir, &["score", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'), "{format}: raw control characters");
+        assert!(r.stdout.contains("\\e[31mEVIL\\e]0;PWNED\\u{7}"), "{format}: written out:\n{}", r.stdout);
+    }
+    // Colour on: the renderer's codes stay, the data's are written out.
+    let r = swfscore(dir, &["score", "--color", "always"]);
+    assert!(r.stdout.contains("\u{1b}[1m") && r.stdout.contains("\\e]0;PWNED"), "{}", r.stdout);
+    assert!(!r.stdout.contains("\u{1b}]"), "no escape sequence but colour: {}", r.stdout);
+    // JSON keeps the value exactly (escaped as JSON does).
+    let j = swfscore(dir, &["score", "--format", "json"]);
+    assert!(j.stdout.contains("\\u001b[31mEVIL"), "{}", j.stdout);
+    // An error quoting a name given on the command line.
+    let e = swfscore(dir, &["explain", "\u{1b}]0;PWNED\u{7}"]);
+    assert_eq!(e.code, 2);
+    assert!(!e.stderr.contains('\u{1b}') && e.stderr.contains("\\e]0;PWNED\\u{7}"), "{}", e.stderr);
+    // A diagnostic quoting a bad value from a file.
+    edit(&dir.join("funds/alpha.yaml"), "id: alpha", "id: \"alpha\\e[2J\"");
+    let v = swfscore(dir, &["validate"]);
+    assert_eq!(v.code, 1);
+    assert!(!v.stderr.contains('\u{1b}') && v.stderr.contains("\\e[2J"), "{}", v.stderr);
+}

@@ -20,9 +20,12 @@ fn code(tone: Tone) -> &'static str {
 }
 
 /// Wraps `s` in the tone's escape codes when `colour` is on.
+/// Control characters in `s` are written out (see [`crate::diag::visible`]), so only the
+/// tone's own codes reach the terminal.
 pub fn paint(s: &str, tone: Tone, colour: bool) -> String {
+    let s = crate::diag::visible(s, false);
     if !colour || matches!(tone, Tone::Plain | Tone::Code) {
-        s.to_string()
+        s.into_owned()
     } else {
         format!("{}{s}\x1b[0m", code(tone))
     }
