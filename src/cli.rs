@@ -341,7 +341,7 @@ pub enum Command {
         #[arg(long, value_name = "S", default_value_t = crate::analysis::robustness::DEFAULT_SEED)]
         seed: u64,
         /// Weights are multiplied by a factor uniform in [1-F, 1+F].
-        #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE)]
+        #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE, allow_negative_numbers = true)]
         weight_noise: f64,
         /// Also compute Sobol first- and total-order indices of each assumption.
         #[arg(long)]

@@ -420,6 +420,12 @@ fn trend(cfg: &Config, from: i32, to: Option<i32>, funds: &[String]) -> Result<(
     emit_view(cfg, &ds, &t)
 }
 
+/// The most model runs a `robustness` run may ask for (memory and time grow with them).
+const MAX_MODEL_RUNS: usize = 10_000_000;
+
+/// The fewest base samples a Sobol analysis accepts.
+const SOBOL_MIN_SAMPLES: usize = 100;
+
 /// `robustness` arguments.
 struct Robust {
     samples: usize,
@@ -435,8 +441,20 @@ struct Robust {
 
 fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     use crate::analysis::robustness::{self as rb, Progress, Settings};
-    if !(1..=10_000_000).contains(&o.samples) {
+    if !(1..=MAX_MODEL_RUNS).contains(&o.samples) {
         return Err(Error::Usage(format!("--samples {}: give 1 to 10,000,000", o.samples)));
+    }
+    if o.sobol {
+        // Sobol runs the model N × (d + 2) times (Saltelli's scheme), and its indices mean
+        // nothing from a handful of samples.
+        let per_sample = crate::analysis::robustness::Assumption::ALL.len() + 2;
+        let most = MAX_MODEL_RUNS / per_sample;
+        if !(SOBOL_MIN_SAMPLES..=most).contains(&o.samples) {
+            return Err(Error::Usage(format!(
+                "--samples {} with --sobol: give {SOBOL_MIN_SAMPLES} to {most} (each sample runs the model {per_sample} times, at most {MAX_MODEL_RUNS} runs in all; fewer than {SOBOL_MIN_SAMPLES} give no usable index)",
+                o.samples
+            )));
+        }
     }
     if !(o.weight_noise.is_finite() && (0.0..1.0).contains(&o.weight_noise)) {
         return Err(Error::Usage(format!("--weight-noise {}: give a number in [0, 1)", o.weight_noise)));

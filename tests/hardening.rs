@@ -676,3 +676,21 @@ fn control_characters_from_the_data_are_written_out() {
     assert_eq!(v.code, 1);
     assert!(!v.stderr.contains('\u{1b}') && v.stderr.contains("\\e[2J"), "{}", v.stderr);
 }
+
+/// `robustness` refuses what it cannot do sensibly, each with its own message: a Sobol run too
+/// small to give an index, or so large that its model runs (N × (d + 2)) pass the cap, and a
+/// negative weight noise (said in swfscore's words, not taken for an option).
+#[test]
+fn robustness_refuses_sobol_runs_too_small_or_too_large_and_negative_noise() {
+    let t = mini();
+    for (args, want) in [
+        (&["robustness", "--sobol", "--samples", "1"][..], "with --sobol: give 100 to 1250000"),
+        (&["robustness", "--sobol", "--samples", "10000000"][..], "at most 10000000 runs"),
+        (&["robustness", "--weight-noise", "-1"][..], "--weight-noise -1: give a number in [0, 1)"),
+    ] {
+        let r = swfscore(t.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(swfscore(t.path(), &["robustness", "--sobol", "--samples", "100"]).code, 0);
+}
