@@ -10,6 +10,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// The years a panel row may hold: a sovereign fund's record starts after 1800, and a year
+/// past 2200 is a typo or a different unit (a row outside is refused, with its row named).
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
+
 /// Most rows an error lists for one problem; the rest are counted.
 const SHOWN_ROWS: usize = 20;
 
@@ -477,7 +481,17 @@ impl Assembler {
                 }
             };
             let y = match y {
-                Ok(y) => y,
+                Ok(y) if PLAUSIBLE_YEARS.contains(&y) => y,
+                Ok(y) => {
+                    problems.add(
+                        "year",
+                        "are outside the years a panel may hold (1800 to 2200)",
+                        row,
+                        &y.to_string(),
+                        None,
+                    );
+                    continue;
+                }
                 Err(v) if v.is_empty() => {
                     problems.add("year", "are empty", row, "", None);
                     continue;

@@ -264,6 +264,10 @@ fn bad_panels_are_refused_with_the_rows_named_and_nothing_written() {
             "fund,year,disclosure,level\na,2020,annual_report,full\na,twenty,fund_size,full\na,2020.5,holdings_list,none\na,,fund_size,none\n",
         ),
         (
+            "implausible_year.csv",
+            "fund,year,disclosure,level\na,2020,annual_report,full\na,99999,fund_size,full\na,-5,fund_size,none\na,2147483647,holdings_list,none\n",
+        ),
+        (
             "duplicate.csv",
             "fund,year,disclosure,level\na,2020,annual_report,full\na,2020,fund_size,full\na,2020,annual_report,none\n",
         ),
