@@ -164,7 +164,17 @@ fn quoted(names: &[String]) -> String {
 struct Problems(Vec<Problem>);
 
 impl Problems {
-    fn add(&mut self, column: &'static str, what: &str, row: usize, value: &str, hint: Option<String>) {
+    /// Records a bad `value` at `row`. Only the first [`SHOWN_ROWS`] of a kind are kept, and
+    /// only theirs get a `hint` (a did-you-mean is computed for the rows shown, not for a
+    /// million bad ones); a long value is kept cut to [`SHOWN_VALUE_CHARS`].
+    fn add(
+        &mut self,
+        column: &'static str,
+        what: &str,
+        row: usize,
+        value: &str,
+        hint: impl FnOnce(&str) -> Option<String>,
+    ) {
         let p = match self.0.iter_mut().position(|p| p.column == column && p.what == what) {
             Some(k) => &mut self.0[k],
             None => {
@@ -173,10 +183,23 @@ impl Problems {
             }
         };
         if p.rows.len() < SHOWN_ROWS {
-            p.rows.push((row, value.to_string(), hint));
+            let shown = cut(value);
+            let hint = hint(&shown);
+            p.rows.push((row, shown, hint));
         } else {
             p.more += 1;
         }
+    }
+}
+
+/// Characters of a bad value an error quotes.
+const SHOWN_VALUE_CHARS: usize = 60;
+
+/// `value` cut to [`SHOWN_VALUE_CHARS`] characters, saying how much was left out.
+fn cut(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_VALUE_CHARS) {
+        None => value.to_string(),
+        Some((at, _)) => format!("{}… ({} bytes in all)", &value[..at], value.len()),
     }
 }
 
@@ -476,7 +499,7 @@ impl Assembler {
             let f = match f {
                 Some(f) if !f.is_empty() => f,
                 _ => {
-                    problems.add("fund", "are empty", row, "", None);
+                    problems.add("fund", "are empty", row, "", |_| None);
                     continue;
                 }
             };
@@ -488,16 +511,16 @@ impl Assembler {
                         "are outside the years a panel may hold (1800 to 2200)",
                         row,
                         &y.to_string(),
-                        None,
+                        |_| None,
                     );
                     continue;
                 }
                 Err(v) if v.is_empty() => {
-                    problems.add("year", "are empty", row, "", None);
+                    problems.add("year", "are empty", row, "", |_| None);
                     continue;
                 }
                 Err(v) => {
-                    problems.add("year", "are not whole years", row, &v, None);
+                    problems.add("year", "are not whole years", row, &v, |_| None);
                     continue;
                 }
             };
@@ -507,8 +530,10 @@ impl Assembler {
             } else if let Some(&k) = self.index.get(d) {
                 k
             } else {
-                let hint = did_you_mean(d, self.ids.iter().map(String::as_str)).map(|b| format!("did you mean `{b}`?"));
-                problems.add("disclosure", "name no disclosure in the catalogue", row, d, hint);
+                let ids = &self.ids;
+                problems.add("disclosure", "name no disclosure in the catalogue", row, d, |v| {
+                    did_you_mean(v, ids.iter().map(String::as_str)).map(|b| format!("did you mean `{b}`?"))
+                });
                 continue;
             };
             next_d = (dk + 1) % n.max(1);
@@ -516,10 +541,11 @@ impl Assembler {
                 Some(Some(l)) => l as u8,
                 _ => {
                     let l = l.unwrap_or("");
-                    let hint = did_you_mean(l, Level::ALL.iter().map(|l| l.as_str()))
-                        .map(|b| format!("did you mean `{b}`?"))
-                        .or_else(|| Some("expected full, partial, none, not_applicable or unknown".into()));
-                    problems.add("level", "are not a level", row, l, hint);
+                    problems.add("level", "are not a level", row, l, |v| {
+                        did_you_mean(v, Level::ALL.iter().map(|l| l.as_str()))
+                            .map(|b| format!("did you mean `{b}`?"))
+                            .or_else(|| Some("expected full, partial, none, not_applicable or unknown".into()))
+                    });
                     continue;
                 }
             };
@@ -555,7 +581,8 @@ impl Assembler {
             let slot = &mut self.codes[cell * n + dk];
             if *slot != NO_ROW {
                 let key = format!("{f}, {y}, {d}");
-                problems.add("disclosure", "repeat the (fund, year, disclosure) of an earlier row", row, &key, None);
+                problems
+                    .add("disclosure", "repeat the (fund, year, disclosure) of an earlier row", row, &key, |_| None);
                 continue;
             }
             *slot = code;

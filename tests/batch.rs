@@ -369,3 +369,27 @@ fn a_failed_batch_loses_nothing() {
     let left: Vec<_> = std::fs::read_dir(t.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 3, "no temporary or partial file: {left:?}");
 }
+
+/// A bad value is quoted cut to a readable length, and a did-you-mean is worked out only for
+/// the rows an error shows (a panel of many bad rows is refused at once, not after a hint
+/// per row).
+#[test]
+fn bad_panel_values_are_quoted_short_and_hinted_only_where_shown() {
+    let t = tempfile::tempdir().unwrap();
+    let mut text = format!("fund,year,disclosure,level\nf,2020,{},full\n", "y".repeat(100_000));
+    for i in 0..50_000 {
+        text.push_str(&format!("f{i},2020,anual_report,full\n"));
+    }
+    std::fs::write(t.path().join("bad.csv"), text).unwrap();
+    let r = swfscore(t.path(), &["batch", "--panel", "bad.csv"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.len() < 8_000, "the error stays short: {} bytes", r.stderr.len());
+    assert!(r.stderr.contains("… (100000 bytes in all)"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("did you mean `annual_report`?").count(),
+        19,
+        "hints for the rows shown:\n{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("… and 49981 more"), "{}", r.stderr);
+}
