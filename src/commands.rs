@@ -558,7 +558,6 @@ fn report(
         return check_reports(&dir, &rep, &names);
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
-    remove_stale_staging(&dir);
     // The files are rendered on every core, each streamed to a temporary file (none is held
     // whole in memory); once all are written they are renamed into place, or all removed.
     let staged: Vec<Result<Option<(tempfile::TempPath, PathBuf)>, Error>> = names
