@@ -807,6 +807,7 @@ pub fn new_descriptor(
     let _ = writeln!(s, "#       url: https://www.example.org/annual-report-2009.pdf");
     let _ = writeln!(s, "#       date: 2010-04-30");
     let _ = writeln!(s, "#       quote: a short excerpt or a page reference");
+    let _ = writeln!(s, "# A level with nothing to cite fits on one line, e.g. `board_members: none`.");
     let _ = writeln!(s, "id: {id}");
     let _ = writeln!(s, "name: {}", q(name));
     let _ = writeln!(s, "jurisdiction: {}", q(jurisdiction));
