@@ -558,6 +558,7 @@ fn report(
         return check_reports(&dir, &rep, &names);
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
+    remove_stale_staging(&dir);
     // The files are rendered on every core, each streamed to a temporary file (none is held
     // whole in memory); once all are written they are renamed into place, or all removed.
     let staged: Vec<Result<Option<(tempfile::TempPath, PathBuf)>, Error>> = names
@@ -983,6 +984,13 @@ fn write_stdout(text: &str) -> Result<(), Error> {
 /// this run, and only when every one is staged are they renamed into place. Anything that
 /// is not a regular file (a device, a FIFO) is written through; symlinks are followed.
 pub fn write_files(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
+    // A killed run's leftovers are cleared once per folder written to.
+    let mut dirs: Vec<PathBuf> = files.iter().map(|(p, _)| staging_dir(&write_target(p))).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        remove_stale_staging(d);
+    }
     let mut staging = Staging::default();
     for (path, bytes) in files {
         staging.stage(path, bytes)?;
@@ -1066,7 +1074,8 @@ fn write_target(path: &Path) -> PathBuf {
 
 /// Writes a file with `write`: to a fresh temporary file beside `path` (created exclusively,
 /// under a random name, so no link planted there can redirect it), returned with the target
-/// for [`Staging`] to rename or remove. Replacing a file keeps its permissions, and a
+/// for [`Staging`] to rename or remove (callers first clear stale ones with
+/// [`remove_stale_staging`]). Replacing a file keeps its permissions, and a
 /// read-only file is refused. Written straight through, not renamed: a target that exists and
 /// is not a regular file (a FIFO, /dev/stdout), and a file with several hard links (every name
 /// keeps seeing it; that write is not atomic). A symlink's destination is written, the link
@@ -1091,11 +1100,7 @@ fn stage_file(
             return open.open(&target).and_then(|mut f| write(&mut f)).map(|()| None).map_err(failed);
         }
     }
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    remove_stale_staging(&dir);
+    let dir = staging_dir(&target);
     let prefix = staging_prefix();
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp");
@@ -1114,6 +1119,14 @@ fn stage_file(
     match written {
         Ok(()) => Ok(Some((tmp.into_temp_path(), target))),
         Err(e) => Err(failed(e)),
+    }
+}
+
+/// The folder a target's temporary file is made in: the target's own.
+fn staging_dir(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 

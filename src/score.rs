@@ -603,16 +603,14 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
     let estimator = model.filter(|_| !opts.scores_only).map(|m| Estimator::new(m, rubric));
     let total_w: f64 = rubric.categories.iter().map(|c| c.weight).sum();
     // Each fund is scored on its own, on every core; `collect` keeps the funds' order.
+    let when = crate::model::When::of(opts.as_of, opts.at_age);
     let one = |fund: &Fund| -> FundResult {
-        let year = crate::model::When::of(opts.as_of, opts.at_age).year(fund);
+        let year = when.year(fund);
         let label = fund.label().to_string();
-        let unscored = if year.is_some_and(|y| y < fund.established) {
-            Some(Status::NotEstablished)
-        } else if opts.at_age.is_some() && year.is_some_and(|y| y > fund.assessed.year) {
-            Some(Status::TooYoung)
-        } else {
-            None
-        };
+        // No record then: not yet founded, or (at an age) not yet that old when last assessed.
+        let unscored = (!when.covers(fund)).then(|| {
+            if year.is_some_and(|y| y < fund.established) { Status::NotEstablished } else { Status::TooYoung }
+        });
         if let Some(status) = unscored {
             return FundResult {
                 fund: fund.id.clone(),
