@@ -420,6 +420,35 @@ pub enum Command {
         #[arg(long, short, value_name = "PATH", required = true)]
         output: PathBuf,
     },
+    /// Write one SQL query that scores a panel table in another engine, as `batch --panel` does.
+    ///
+    /// The query reads a table or view (`--table`, default `panel`) with the columns of a panel
+    /// file (fund, year, disclosure, level; other columns are ignored) and returns the columns
+    /// of `batch --panel`: fund, year, score, low, high, rank, one per category, assessed,
+    /// unknown, not_applicable. It is written out from the compiled rubric the engine scores
+    /// with (after --profile and --unknown), so the scores are the same doubles and the ranks
+    /// the same: every sum is spelt out in the engine's order, every number is a double
+    /// literal, the rank's rounding is half away from zero, written with trunc in every
+    /// dialect, and each division by a weight sum that can be zero is guarded. DuckDB and
+    /// PostgreSQL are checked against `batch --panel` in the tests, Spark in bench/.
+    ///
+    /// Unlike `batch`, the query cannot refuse a bad panel: a level that is not one of the five
+    /// counts as unknown, rows of disclosures the rubric does not read are ignored, and a
+    /// repeated (fund, year, disclosure) keeps one of its levels. Check a panel with `batch`
+    /// first. With --where, only the funds whose descriptors match are scored.
+    Sql {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The SQL dialect.
+        #[arg(long, value_enum, default_value_t = crate::sql::Dialect::Duckdb)]
+        dialect: crate::sql::Dialect,
+        /// The table or view holding the panel: a name or a dotted path (`schema.table`).
+        #[arg(long, value_name = "NAME", default_value = "panel")]
+        table: String,
+        /// Write the query to this file instead of stdout (`-` = stdout).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
     /// Which funds changed most between two years, and the disclosures that moved each.
     Trend {
         /// The earlier year.

@@ -96,6 +96,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             batch(&Config::for_data(&data), &rubrics, &profiles, panel.as_deref(), output.as_deref())
         }
         Command::Panel { data, from, to, output } => panel(&Config::for_data(&data), from, to, &output),
+        Command::Sql { inputs, dialect, table, output } => sql(&inputs, dialect, &table, output.as_deref()),
         Command::Trend { from, to, funds, inputs, out } => trend(&Config::with_out(&inputs, &out)?, from, to, &funds),
         Command::CompareRubrics { data, rubrics, profiles, out } => {
             let cfg = Config::for_data(&data).output(&out)?;
@@ -285,14 +286,7 @@ fn batch(
             if rubrics.len() > 1 || profiles.len() > 1 {
                 return Err(Error::Usage("a panel is scored under one rubric and at most one profile".into()));
             }
-            let ds = match rubrics.first() {
-                Some(r) => policy(load::with_rubric(&base, &cfg.sources, r).map_err(Error::Input)?, cfg),
-                None => base.clone(),
-            };
-            let ds = match profiles.first() {
-                Some(p) => profiled(&ds, p)?,
-                None => ds,
-            };
+            let ds = under(cfg, &base, rubrics.first().map(PathBuf::as_path), profiles.first().map(String::as_str))?;
             let (mut levels, ignored) = crate::panel::read(file, &ds.catalogue).map_err(Error::Panel)?;
             if !ignored.is_empty() {
                 note(&format!("{}: ignored column(s) {}", load::display(file), ignored.join(", ")));
@@ -324,6 +318,62 @@ fn batch(
             Ok(())
         }
         None => emit(cfg, &Format::Table.renderer().view(&analysis::batch::summary(&table), &context(&base, cfg))),
+    }
+}
+
+/// `base` under the rubric and profile given, if any (the scoring `batch --panel` and `sql` use).
+fn under(cfg: &Config, base: &Dataset, rubric: Option<&Path>, profile: Option<&str>) -> Result<Dataset, Error> {
+    let ds = match rubric {
+        Some(r) => policy(load::with_rubric(base, &cfg.sources, r).map_err(Error::Input)?, cfg),
+        None => base.clone(),
+    };
+    match profile {
+        Some(p) => profiled(&ds, p),
+        None => Ok(ds),
+    }
+}
+
+/// `sql`: the query that scores a panel table in another engine as `batch --panel` does.
+fn sql(
+    inputs: &crate::cli::Inputs,
+    dialect: crate::sql::Dialect,
+    table: &str,
+    output: Option<&Path>,
+) -> Result<(), Error> {
+    let table = crate::sql::table_name(dialect, table).map_err(Error::Usage)?;
+    let cfg = Config::for_data(&inputs.data);
+    let base = dataset(&cfg)?;
+    let ds = under(&cfg, &base, inputs.rubric.as_deref(), inputs.profile.as_deref())?;
+    let r = &ds.rubric;
+    let mut about = vec![format!(
+        "rubric `{}` ({}{}), scale {}–{}",
+        r.id,
+        r.title,
+        r.version.as_deref().map(|v| format!(", version {v}")).unwrap_or_default(),
+        r.floor,
+        r.scale
+    )];
+    if let Some(p) = &inputs.profile {
+        about.push(format!("profile `{p}`"));
+    }
+    about.push(format!(
+        "unknown: {}{}",
+        match r.unknown {
+            crate::model::UnknownRule::None => "none (counts as none)",
+            crate::model::UnknownRule::Exclude => "exclude (left out, weights renormalised)",
+        },
+        if inputs.data.unknown.is_some() { " (from --unknown)" } else { "" }
+    ));
+    let funds = (!cfg.filter.is_empty()).then(|| {
+        let given: Vec<String> = cfg.filter.iter().map(|c| format!("--where {c}")).collect();
+        about.push(format!("only the funds that match {}", given.join(" ")));
+        ds.funds.iter().map(|f| f.id.clone()).collect()
+    });
+    let compiled = crate::score::Compiled::new(&ds.rubric);
+    let text = crate::sql::query(&crate::sql::Query { compiled: &compiled, dialect, table, funds, about });
+    match output {
+        Some(p) if p.as_os_str() != "-" => write_files(&[(p.to_path_buf(), text.as_bytes())]),
+        _ => write_stdout(&text),
     }
 }
 

@@ -21,5 +21,6 @@ pub mod raw;
 pub mod render;
 mod report;
 pub mod score;
+pub mod sql;
 pub mod validate;
 pub mod yaml;

@@ -411,6 +411,8 @@ pub struct Compiled {
     items: Vec<CompiledItem>,
     /// Per category: its weight and the range of its items in `items`.
     categories: Vec<(f64, std::ops::Range<usize>)>,
+    /// Per category, its id (for the plan [`Compiled::plan`] gives other engines).
+    category_ids: Vec<String>,
     /// Disclosure indices of every item, item after item.
     reads: Vec<usize>,
     floor: f64,
@@ -418,7 +420,8 @@ pub struct Compiled {
 }
 
 #[derive(Debug, Clone)]
-struct CompiledItem {
+pub struct CompiledItem {
+    id: String,
     weight: f64,
     rule: Rule,
     /// The credit of each level (by its index in [`Level::ALL`]) in each of the three passes
@@ -430,6 +433,65 @@ struct CompiledItem {
 /// The three scoring passes of [`Compiled::score`]: as the rubric says, every unknown at its
 /// lowest credit, at its highest.
 const PASSES: usize = 3;
+
+/// One pass of the scoring (see [`Compiled::score`]): what an unknown disclosure is taken as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// As the rubric's (or `--unknown`'s) rule says: the score.
+    Rule = 0,
+    /// At the item's lowest credit: the low bound.
+    Lowest = 1,
+    /// At the item's highest credit: the high bound.
+    Highest = 2,
+}
+
+impl Pass {
+    pub const ALL: [Pass; PASSES] = [Pass::Rule, Pass::Lowest, Pass::Highest];
+}
+
+/// How an item combines the credits of the disclosures it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    /// The lowest (one disclosure, `all_of`).
+    Min,
+    /// The highest (`any_of`).
+    Max,
+    /// The mean, added in the item's order (`mean_of`).
+    Mean,
+}
+
+/// One category of a [`Compiled`] rubric, as [`Compiled::plan`] shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanCategory<'a> {
+    pub id: &'a str,
+    pub weight: f64,
+    pub items: &'a [CompiledItem],
+}
+
+impl CompiledItem {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The weight, with the profile applied.
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    pub fn combine(&self) -> Combine {
+        match self.rule {
+            Rule::One(_) | Rule::AllOf(_) => Combine::Min,
+            Rule::AnyOf(_) => Combine::Max,
+            Rule::MeanOf(_) => Combine::Mean,
+        }
+    }
+
+    /// The credit a disclosure at `level` gives in `pass`; `None` where it drops out of the
+    /// item (not applicable; unknown under `unknown: exclude` in the rule's pass).
+    pub fn credit(&self, pass: Pass, level: Level) -> Option<f64> {
+        self.credit[pass as usize][level as usize]
+    }
+}
 
 /// A fund-year's unrounded scores from [`Compiled::score`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -466,11 +528,51 @@ impl Compiled {
                         (l, _) => c.of(l),
                     })
                 });
-                items.push(CompiledItem { weight: i.weight, rule: i.rule.clone(), credit, reads: start..reads.len() });
+                items.push(CompiledItem {
+                    id: i.id.clone(),
+                    weight: i.weight,
+                    rule: i.rule.clone(),
+                    credit,
+                    reads: start..reads.len(),
+                });
             }
             categories.push((c.weight, first..items.len()));
         }
-        Compiled { disclosures, items, categories, reads, floor: rubric.floor, span: rubric.scale - rubric.floor }
+        let category_ids = rubric.categories.iter().map(|c| c.id.clone()).collect();
+        Compiled {
+            disclosures,
+            items,
+            categories,
+            category_ids,
+            reads,
+            floor: rubric.floor,
+            span: rubric.scale - rubric.floor,
+        }
+    }
+
+    /// The plan this rubric is scored by, for another engine to follow operation for
+    /// operation (`swfscore sql`): the categories in order, each with its weight and items.
+    pub fn plan(&self) -> impl Iterator<Item = PlanCategory<'_>> {
+        self.categories.iter().zip(&self.category_ids).map(|((w, range), id)| PlanCategory {
+            id,
+            weight: *w,
+            items: &self.items[range.clone()],
+        })
+    }
+
+    /// The disclosures `item` reads, as indices into [`Compiled::disclosures`], in its order.
+    pub fn reads(&self, item: &CompiledItem) -> &[usize] {
+        &self.reads[item.reads.clone()]
+    }
+
+    /// The score of a fund-year whose categories all drop out; the bottom of the scale.
+    pub fn floor(&self) -> f64 {
+        self.floor
+    }
+
+    /// The scale above the floor: a category's points are `span × W/ΣW × S`.
+    pub fn span(&self) -> f64 {
+        self.span
     }
 
     /// Scores one level per disclosure (indexed as [`Compiled::disclosures`]): the score, its

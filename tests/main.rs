@@ -19,3 +19,4 @@ mod properties;
 mod readme;
 mod reports;
 mod robustness;
+mod sql;
