@@ -74,6 +74,15 @@ pub enum PanelError {
         found: String,
         expected: &'static str,
     },
+    /// A file that is not a CSV table as read (binary, CR-only line endings, a line over the
+    /// limit, a stray quote, not UTF-8, a row of the wrong width, a repeated column): where
+    /// (the line, when one is to blame), what, and what to do.
+    Malformed {
+        path: PathBuf,
+        line: Option<usize>,
+        what: String,
+        help: String,
+    },
     /// Rows that break the panel's rules, grouped by problem.
     Rows {
         path: PathBuf,
@@ -127,6 +136,13 @@ impl fmt::Display for PanelError {
                     write!(f, ", separated by commas (this header looks separated by {sep:?})")?;
                 }
                 Ok(())
+            }
+            PanelError::Malformed { path, line, what, help } => {
+                match line {
+                    Some(l) => write!(f, "{}: line {l}: {what}", path.display())?,
+                    None => write!(f, "{}: {what}", path.display())?,
+                }
+                write!(f, "\n  help: {help}")
             }
             PanelError::WrongType { path, column, found, expected } => {
                 write!(f, "{}: column `{column}` has type {found}; expected {expected}", path.display())
@@ -208,11 +224,34 @@ const CSV_CHUNK_BYTES: usize = 16 << 20;
 /// Rows of Parquet decoded at a time (whole row groups, at least one).
 const PARQUET_CHUNK_ROWS: usize = 1 << 20;
 
+/// Longest CSV line (one record) a panel may have: a line with no end within it (a file
+/// with no line breaks, a stray quote that never closes) is refused there, instead of being
+/// read whole. [`MAX_LINE_BYTES_VAR`] raises it.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+pub const MAX_LINE_BYTES_VAR: &str = "SWFSCORE_MAX_LINE_BYTES";
+/// Longest value a panel's fund, year, disclosure or level may hold (an id is a few dozen
+/// bytes). [`MAX_FIELD_BYTES_VAR`] raises it.
+pub const MAX_FIELD_BYTES: usize = 4096;
+pub const MAX_FIELD_BYTES_VAR: &str = "SWFSCORE_MAX_FIELD_BYTES";
+
+fn limit(var: &str, default: usize) -> usize {
+    std::env::var(var).ok().and_then(|v| v.trim().parse().ok()).filter(|n| *n > 0).unwrap_or(default)
+}
+
 /// Reads a panel: every disclosure must be in `catalogue`, every level one of the five, each
 /// (fund, year, disclosure) at most once. The file is read in chunks, so memory does not grow
-/// with its size. Returns the panel and the columns it ignored.
+/// with its size. `-`, a pipe or a device is read as a CSV stream. Returns the panel and the
+/// columns it ignored.
 pub fn read(path: &Path, catalogue: &Catalogue) -> Result<(Panel, Vec<String>), PanelError> {
     read_in_chunks(path, catalogue, CSV_CHUNK_BYTES, PARQUET_CHUNK_ROWS)
+}
+
+/// Where a panel's bytes come from.
+enum Source {
+    /// A regular file, of this many bytes.
+    File(u64),
+    /// Standard input (`-`), a pipe or a device: read once, front to back.
+    Stream,
 }
 
 fn read_in_chunks(
@@ -221,14 +260,48 @@ fn read_in_chunks(
     csv_bytes: usize,
     parquet_rows: usize,
 ) -> Result<(Panel, Vec<String>), PanelError> {
-    let format = TableFormat::of(path).filter(|f| *f != TableFormat::Json);
-    let Some(format) = format else { return Err(PanelError::Extension { path: path.to_path_buf(), reading: true }) };
-    let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
-    if meta.len() == 0 {
-        return Err(PanelError::Empty { path: path.to_path_buf() });
+    let stdin = path.as_os_str() == "-";
+    let source = if stdin {
+        Source::Stream
+    } else {
+        let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
+        if meta.is_dir() {
+            return Err(io(path, std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory")));
+        }
+        if meta.is_file() { Source::File(meta.len()) } else { Source::Stream }
+    };
+    // A stream without a table extension (`-`, /dev/stdin, a shell's <(…)) is read as CSV.
+    let format = match (TableFormat::of(path).filter(|f| *f != TableFormat::Json), &source) {
+        (Some(f), _) => f,
+        (None, Source::Stream) => TableFormat::Csv,
+        (None, Source::File(_)) => return Err(PanelError::Extension { path: path.to_path_buf(), reading: true }),
+    };
+    match (&source, format) {
+        (Source::File(0), _) => return Err(PanelError::Empty { path: path.to_path_buf() }),
+        (Source::Stream, TableFormat::Parquet) => {
+            return Err(PanelError::Malformed {
+                path: path.to_path_buf(),
+                line: None,
+                what: "is a pipe or a device, and a Parquet file is read from its end".into(),
+                help: "save the Parquet panel to a file and give its path, or stream the panel as CSV".into(),
+            });
+        }
+        _ => {}
     }
+    let total = match source {
+        Source::File(n) => Some(n),
+        Source::Stream => None,
+    };
+    let input: Box<dyn std::io::Read + Send> = if stdin {
+        Box::new(std::io::stdin())
+    } else if format == TableFormat::Csv {
+        Box::new(std::fs::File::open(path).map_err(|e| io(path, e))?)
+    } else {
+        Box::new(std::io::empty())
+    };
     let mut assembler = Assembler::new(catalogue);
     let mut problems = Problems::default();
+    let max_field = limit(MAX_FIELD_BYTES_VAR, MAX_FIELD_BYTES);
     // A reader thread parses the next chunk (polars, on its own pool) while this one files
     // the rows of the last; at most one parsed chunk waits between them.
     let (tx, rx) = std::sync::mpsc::sync_channel::<(DataFrame, usize)>(1);
@@ -238,14 +311,17 @@ fn read_in_chunks(
                 tx.send((df, first))
                     .map_err(|_| PanelError::Unreadable { path: path.to_path_buf(), message: "stopped".into() })
             };
-            match format {
-                TableFormat::Csv => csv_chunks(path, csv_bytes, &mut send),
-                _ => parquet_chunks(path, parquet_rows, &mut send),
-            }
+            let mut progress = Progress::new(path, total);
+            let read = match format {
+                TableFormat::Csv => csv_chunks(path, input, csv_bytes, &mut progress, &mut send),
+                _ => parquet_chunks(path, parquet_rows, &mut progress, &mut send),
+            };
+            progress.finish();
+            read
         });
         let mut fed = Ok(());
         for (df, first) in rx.iter() {
-            fed = assembler.feed(path, &df, first, &mut problems);
+            fed = assembler.feed(path, &df, first, max_field, &mut problems);
             if fed.is_err() {
                 break;
             }
@@ -273,6 +349,63 @@ fn read_in_chunks(
     Ok((assembler.finish(), ignored))
 }
 
+/// A progress line on stderr while a long panel is read: only on a terminal, only after the
+/// first second, at most five times a second, cleared at the end.
+struct Progress {
+    name: String,
+    total: Option<u64>,
+    start: std::time::Instant,
+    last: Option<std::time::Instant>,
+    on: bool,
+}
+
+impl Progress {
+    fn new(path: &Path, total: Option<u64>) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            name: crate::load::display(path),
+            total,
+            start: std::time::Instant::now(),
+            last: None,
+            on: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// `done` of the total (bytes, or rows for Parquet with `of` rows in all).
+    fn update(&mut self, done: u64, of: Option<u64>, unit: &str) {
+        let now = std::time::Instant::now();
+        if !self.on
+            || now.duration_since(self.start).as_millis() < 1000
+            || self.last.is_some_and(|l| now.duration_since(l).as_millis() < 200)
+        {
+            return;
+        }
+        self.last = Some(now);
+        let total = of.or(self.total);
+        let (done_s, total_s) = if unit == "MB" {
+            (format!("{:.0}", done as f64 / 1e6), total.map(|t| format!("{:.0}", t as f64 / 1e6)))
+        } else {
+            (done.to_string(), total.map(|t| t.to_string()))
+        };
+        let text = match total_s {
+            Some(t) => {
+                format!("{}% ({done_s} of {t} {unit})", (100 * done).checked_div(total.unwrap_or(0)).unwrap_or(0))
+            }
+            None => format!("{done_s} {unit}"),
+        };
+        let _ =
+            write!(std::io::stderr(), "\r\x1b[2Kswfscore: reading {}: {text}", crate::diag::visible(&self.name, false));
+    }
+
+    fn finish(&mut self) {
+        if self.last.is_some() {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}
+
+use std::io::Write as _;
+
 fn io(path: &Path, e: std::io::Error) -> PanelError {
     PanelError::Io { path: path.to_path_buf(), source: e }
 }
@@ -281,8 +414,27 @@ fn unreadable(path: &Path) -> impl Fn(PolarsError) -> PanelError + '_ {
     move |e| PanelError::Unreadable { path: path.to_path_buf(), message: e.to_string() }
 }
 
-/// Refuses a table without the panel's columns (before any row is read).
+fn malformed(path: &Path, line: Option<usize>, what: impl Into<String>, help: impl Into<String>) -> PanelError {
+    PanelError::Malformed { path: path.to_path_buf(), line, what: what.into(), help: help.into() }
+}
+
+/// Refuses a table without the panel's columns, or with a column twice (before any row is read).
 fn check_columns(path: &Path, found: &[String]) -> Result<(), PanelError> {
+    for (k, name) in found.iter().enumerate() {
+        if let Some(j) = found[k + 1..].iter().position(|f| f == name) {
+            return Err(malformed(
+                path,
+                None,
+                format!(
+                    "the header names column `{}` twice (columns {} and {})",
+                    crate::diag::visible(name, false),
+                    k + 1,
+                    k + j + 2
+                ),
+                "rename or remove one of them",
+            ));
+        }
+    }
     let missing: Vec<String> =
         COLUMNS.iter().filter(|c| !found.iter().any(|f| f == *c)).map(|c| c.to_string()).collect();
     if missing.is_empty() {
@@ -295,21 +447,203 @@ fn check_columns(path: &Path, found: &[String]) -> Result<(), PanelError> {
 /// A chunk visitor: the rows of one chunk, and the index of its first row in the file.
 type Visit<'a> = dyn FnMut(DataFrame, usize) -> Result<(), PanelError> + 'a;
 
-/// Reads a CSV panel in chunks of about [`CSV_CHUNK_BYTES`], cut at line ends outside quotes,
-/// each parsed by polars (years as integers; a chunk polars cannot type is re-read as text,
-/// so that its bad rows are named). Returns the header.
-fn csv_chunks(path: &Path, chunk_bytes: usize, visit: &mut Visit) -> Result<Vec<String>, PanelError> {
-    use std::io::Seek;
-    let mut header_reader = csv::Reader::from_path(path)
-        .map_err(|e| PanelError::Unreadable { path: path.to_path_buf(), message: e.to_string() })?;
-    let header: Vec<String> = header_reader
+/// What a scan of CSV bytes (from a record's start) found.
+#[derive(Debug, PartialEq, Eq)]
+struct Scanned {
+    /// Just past the last complete record's line end outside quotes.
+    last_end: Option<usize>,
+    /// Where the quoted field still open at the end began (a byte offset), if any.
+    open_quote: Option<usize>,
+    /// A `"` inside an unquoted field: its byte offset.
+    stray_quote: Option<usize>,
+}
+
+/// Scans CSV bytes that start at a record's start, RFC 4180 style: a `"` opens a quoted field
+/// only at a field's start, and `""` inside one is a quote. Stops at a stray quote.
+fn scan(buf: &[u8]) -> Scanned {
+    if memchr::memchr(b'"', buf).is_none() {
+        return Scanned { last_end: memchr::memrchr(b'\n', buf).map(|i| i + 1), open_quote: None, stray_quote: None };
+    }
+    let (mut last_end, mut quoted, mut field_start, mut opened) = (None, false, true, 0);
+    let mut i = 0;
+    while i < buf.len() {
+        let b = buf[i];
+        if quoted {
+            if b == b'"' {
+                if buf.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                quoted = false;
+            }
+        } else {
+            match b {
+                b'"' if field_start => {
+                    quoted = true;
+                    opened = i;
+                }
+                b'"' => return Scanned { last_end, open_quote: None, stray_quote: Some(i) },
+                b',' => {
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' => {
+                    last_end = Some(i + 1);
+                    field_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        field_start = false;
+        i += 1;
+    }
+    Scanned { last_end, open_quote: quoted.then_some(opened), stray_quote: None }
+}
+
+/// The line a byte of a chunk is on, given the line the chunk starts on.
+fn line_at(chunk: &[u8], at: usize, first_line: usize) -> usize {
+    first_line + memchr::memchr_iter(b'\n', &chunk[..at.min(chunk.len())]).count()
+}
+
+/// The column (1-based, in characters) of byte `at` on its line.
+fn column_at(chunk: &[u8], at: usize) -> usize {
+    let start = memchr::memrchr(b'\n', &chunk[..at]).map_or(0, |i| i + 1);
+    String::from_utf8_lossy(&chunk[start..at]).chars().count() + 1
+}
+
+/// Refuses CSV bytes that are not UTF-8 text, naming the line.
+fn check_text(path: &Path, chunk: &[u8], first_line: usize) -> Result<(), PanelError> {
+    if let Some(at) = memchr::memchr(0, chunk) {
+        return Err(malformed(
+            path,
+            Some(line_at(chunk, at, first_line)),
+            format!(
+                "a NUL byte at column {}: this is not a text CSV file (a sparse, binary or UTF-16 file?)",
+                column_at(chunk, at)
+            ),
+            "export the panel as CSV in UTF-8 (fund,year,disclosure,level)",
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(chunk) {
+        let at = e.valid_up_to();
+        return Err(malformed(
+            path,
+            Some(line_at(chunk, at, first_line)),
+            format!("not UTF-8: byte 0x{:02X} at column {}", chunk[at], column_at(chunk, at)),
+            "save the panel as UTF-8 (Excel: \"CSV UTF-8\"); `iconv -f latin1 -t utf-8` converts a Latin-1 file",
+        ));
+    }
+    Ok(())
+}
+
+/// The error for a line with no end within `max_line` bytes.
+fn long_line(path: &Path, buf: &[u8], line: usize, max_line: usize, scanned: &Scanned) -> PanelError {
+    let at = |n: usize| format!("{n} bytes ({MAX_LINE_BYTES_VAR} raises the limit)");
+    if let Some(q) = scanned.open_quote {
+        return malformed(
+            path,
+            Some(line_at(buf, q, line)),
+            format!("a quoted field opens at column {} and does not close within {}", column_at(buf, q), at(max_line)),
+            "a field that starts with `\"` must end with `\"`; double a quote inside a quoted field (`\"\"`)",
+        );
+    }
+    let head = &buf[..buf.len().min(max_line)];
+    if memchr::memchr(b'\r', head).is_some() {
+        return malformed(
+            path,
+            Some(line),
+            "the lines end with CR alone (an old Mac or Excel export), so the file reads as one line",
+            "save it as CSV with LF or CRLF line endings, e.g. `tr '\\r' '\\n' < in.csv > out.csv`",
+        );
+    }
+    malformed(
+        path,
+        Some(line),
+        format!("no line end within {}: this is not a CSV file of lines", at(max_line)),
+        "a panel has one record per line: fund,year,disclosure,level",
+    )
+}
+
+/// Reads a CSV panel from `input` in chunks of about `chunk_bytes`, cut at record ends outside
+/// quotes, each checked (UTF-8, no NUL, no stray quote, lines within the limit) and parsed by
+/// polars (years as integers; a chunk polars cannot type is re-read as text, so that its bad
+/// rows are named). Work is linear in the input and memory bounded by a chunk and one line.
+/// Returns the header.
+fn csv_chunks(
+    path: &Path,
+    mut input: Box<dyn std::io::Read + Send>,
+    chunk_bytes: usize,
+    progress: &mut Progress,
+    visit: &mut Visit,
+) -> Result<Vec<String>, PanelError> {
+    let max_line = limit(MAX_LINE_BYTES_VAR, MAX_LINE_BYTES);
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk_bytes + (1 << 16));
+    let mut eof = false;
+    let mut consumed: u64 = 0;
+    // More bytes: a chunk (and at least enough to hold a line over the limit).
+    let mut fill = |buf: &mut Vec<u8>, eof: &mut bool| -> Result<(), PanelError> {
+        let want = chunk_bytes;
+        let before = buf.len();
+        buf.resize(before + want, 0);
+        let n = read_full(&mut input, &mut buf[before..]).map_err(|e| io(path, e))?;
+        buf.truncate(before + n);
+        *eof = n < want;
+        Ok(())
+    };
+    fill(&mut buf, &mut eof)?;
+    if buf.is_empty() {
+        return Err(PanelError::Empty { path: path.to_path_buf() });
+    }
+    // The header: the first record.
+    let header_end = loop {
+        match first_record_end(&buf) {
+            Some(end) if end <= max_line + 1 => break end,
+            None if eof && buf.len() <= max_line => break buf.len(),
+            None if !eof && buf.len() <= max_line => fill(&mut buf, &mut eof)?,
+            _ => {
+                let head = &buf[..buf.len().min(max_line + 1)];
+                check_text(path, head, 1)?;
+                return Err(long_line(path, head, 1, max_line, &scan(head)));
+            }
+        }
+    };
+    let head = &buf[..header_end];
+    check_text(path, head, 1)?;
+    if let Some(at) = scan(head).stray_quote {
+        return Err(stray(path, head, at, 1));
+    }
+    let header_line = head.strip_suffix(b"\n").unwrap_or(head);
+    let header_line = header_line.strip_suffix(b"\r").unwrap_or(header_line);
+    if memchr::memchr(b'\r', header_line).is_some() && !head.is_empty() {
+        return Err(long_line(
+            path,
+            head,
+            1,
+            max_line,
+            &Scanned { last_end: None, open_quote: None, stray_quote: None },
+        ));
+    }
+    let header: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(head)
         .headers()
-        .map_err(|e| PanelError::Unreadable { path: path.to_path_buf(), message: e.to_string() })?
+        .map_err(|e| {
+            malformed(
+                path,
+                Some(1),
+                format!("cannot read the header: {e}"),
+                "the first line names the columns: fund,year,disclosure,level",
+            )
+        })?
         .iter()
         .map(str::to_string)
         .collect();
     check_columns(path, &header)?;
-    let data_start = header_reader.position().byte();
+    buf.drain(..header_end);
+    consumed += header_end as u64;
     let schema = |typed: bool| -> SchemaRef {
         Arc::new(
             header
@@ -322,25 +656,46 @@ fn csv_chunks(path: &Path, chunk_bytes: usize, visit: &mut Visit) -> Result<Vec<
         )
     };
     let (typed, text) = (schema(true), schema(false));
-    let mut file = std::fs::File::open(path).map_err(|e| io(path, e))?;
-    file.seek(std::io::SeekFrom::Start(data_start)).map_err(|e| io(path, e))?;
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk_bytes + (1 << 16));
     let mut first_row = 0;
-    let mut eof = false;
-    while !eof || !buf.is_empty() {
-        if !eof {
-            let before = buf.len();
-            buf.resize(before + chunk_bytes, 0);
-            let n = read_full(&mut file, &mut buf[before..]).map_err(|e| io(path, e))?;
-            buf.truncate(before + n);
-            eof = n < chunk_bytes;
+    // The file line the buffer starts on (the header is line 1).
+    let mut line = 2;
+    let mut first_chunk = true;
+    loop {
+        let scanned = scan(&buf);
+        if let Some(at) = scanned.stray_quote {
+            // Only a complete line is judged: the quote's line must end in the buffer (or the file).
+            if eof || memchr::memchr(b'\n', &buf[at..]).is_some() {
+                check_text(path, &buf[..at], line)?;
+                return Err(stray(path, &buf, at, line));
+            }
         }
-        let cut = if eof { Some(buf.len()) } else { last_line_end(&buf) };
-        let Some(cut) = cut else { continue };
+        let cut = match (eof, scanned.stray_quote, scanned.last_end) {
+            (true, None, _) => buf.len(),
+            (_, Some(at), _) => memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1),
+            (false, None, Some(end)) => end,
+            (false, None, None) => 0,
+        };
+        if cut == 0 && !eof {
+            if buf.len() > max_line {
+                return Err(long_line(path, &buf, line, max_line, &scanned));
+            }
+            fill(&mut buf, &mut eof)?;
+            continue;
+        }
         // A header ended by CRLF leaves its LF here: blank lines before the data are skipped.
-        let skip =
-            if first_row == 0 { buf[..cut].iter().take_while(|b| **b == b'\n' || **b == b'\r').count() } else { 0 };
+        let skip = if first_chunk { buf[..cut].iter().take_while(|b| **b == b'\n' || **b == b'\r').count() } else { 0 };
+        first_chunk = false;
         let chunk = &buf[skip..cut];
+        let chunk_line = line + memchr::memchr_iter(b'\n', &buf[..skip]).count();
+        check_text(path, chunk, chunk_line)?;
+        if let Some(at) = longest_line_over(chunk, max_line) {
+            return Err(malformed(
+                path,
+                Some(line_at(chunk, at, chunk_line)),
+                format!("the line is longer than {max_line} bytes ({MAX_LINE_BYTES_VAR} raises the limit)"),
+                "a panel has one short record per line: fund,year,disclosure,level",
+            ));
+        }
         if !chunk.iter().all(|b| b.is_ascii_whitespace()) {
             let parse = |schema: &SchemaRef| {
                 CsvReadOptions::default()
@@ -349,14 +704,93 @@ fn csv_chunks(path: &Path, chunk_bytes: usize, visit: &mut Visit) -> Result<Vec<
                     .into_reader_with_file_handle(std::io::Cursor::new(chunk))
                     .finish()
             };
-            let df = parse(&typed).or_else(|_| parse(&text)).map_err(unreadable(path))?;
+            let df = match parse(&typed).or_else(|_| parse(&text)) {
+                Ok(df) => df,
+                Err(e) => return Err(locate(path, chunk, chunk_line, header.len(), e)),
+            };
             let rows = df.height();
             visit(df, first_row)?;
             first_row += rows;
         }
+        line += memchr::memchr_iter(b'\n', &buf[..cut]).count();
+        consumed += cut as u64;
+        progress.update(consumed, None, "MB");
         buf.drain(..cut);
+        if eof && buf.is_empty() {
+            break;
+        }
+        if !eof {
+            fill(&mut buf, &mut eof)?;
+        }
     }
     Ok(header)
+}
+
+/// The end of the first record (just past its line end), quotes respected.
+fn first_record_end(buf: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    for (i, &b) in buf.iter().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The start of the first line of `chunk` longer than `max` bytes, if any.
+fn longest_line_over(chunk: &[u8], max: usize) -> Option<usize> {
+    if chunk.len() <= max {
+        return None;
+    }
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', chunk).chain(std::iter::once(chunk.len())) {
+        if end - start > max {
+            return Some(start);
+        }
+        start = end + 1;
+    }
+    None
+}
+
+fn stray(path: &Path, buf: &[u8], at: usize, line: usize) -> PanelError {
+    malformed(
+        path,
+        Some(line_at(buf, at, line)),
+        format!("a `\"` inside an unquoted field, at column {}", column_at(buf, at)),
+        "quote the whole field and double the quote inside it (`\"5\"\" floppy\"`), or remove the quote",
+    )
+}
+
+/// The error for a chunk polars could not parse: the first record of the wrong width, as the
+/// csv crate reads it, else polars' words with the lines they concern.
+fn locate(path: &Path, chunk: &[u8], first_line: usize, width: usize, e: PolarsError) -> PanelError {
+    let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match r.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) if record.len() != width && !(record.len() == 1 && record[0].is_empty()) => {
+                let line = first_line + record.position().map_or(0, |p| p.line() as usize - 1);
+                return malformed(
+                    path,
+                    Some(line),
+                    format!("{} field(s), where the header has {width}", record.len()),
+                    "every line needs one value per column; quote a value that holds a comma",
+                );
+            }
+            Ok(true) => {}
+            Err(_) => break,
+        }
+    }
+    let last = first_line + memchr::memchr_iter(b'\n', chunk).count();
+    malformed(
+        path,
+        None,
+        format!("cannot read lines {first_line}–{last}: {e}"),
+        "check those lines for a value that breaks the CSV format",
+    )
 }
 
 /// Fills `buf` from `r` unless the input ends first; the number of bytes read.
@@ -373,32 +807,26 @@ fn read_full(r: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usiz
     Ok(n)
 }
 
-/// The end (just past the newline) of the last complete line of `buf` that is not inside a
-/// quoted field.
-fn last_line_end(buf: &[u8]) -> Option<usize> {
-    if !buf.contains(&b'"') {
-        return buf.iter().rposition(|&b| b == b'\n').map(|i| i + 1);
-    }
-    let (mut quoted, mut last) = (false, None);
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => last = Some(i + 1),
-            _ => {}
-        }
-    }
-    last
-}
-
 /// Reads a Parquet panel whole row groups at a time (about [`PARQUET_CHUNK_ROWS`] rows),
 /// only the panel's columns. Returns the column names.
-fn parquet_chunks(path: &Path, chunk_rows: usize, visit: &mut Visit) -> Result<Vec<String>, PanelError> {
+fn parquet_chunks(
+    path: &Path,
+    chunk_rows: usize,
+    progress: &mut Progress,
+    visit: &mut Visit,
+) -> Result<Vec<String>, PanelError> {
     let open = || std::fs::File::open(path).map_err(|e| io(path, e));
     let mut reader = ParquetReader::new(open()?);
     let schema = reader.schema().map_err(unreadable(path))?;
     let found: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
     check_columns(path, &found)?;
+    for (name, field) in schema.iter() {
+        if let Some(column) = COLUMNS.iter().find(|c| **c == name.as_str()) {
+            check_parquet_type(path, column, &field.dtype)?;
+        }
+    }
     let meta = reader.get_metadata().map_err(unreadable(path))?.clone();
+    let total_rows = meta.num_rows as u64;
     let mut first_row = 0;
     let mut groups = meta.row_groups.iter().map(|g| g.num_rows()).peekable();
     while groups.peek().is_some() {
@@ -417,8 +845,49 @@ fn parquet_chunks(path: &Path, chunk_rows: usize, visit: &mut Visit) -> Result<V
         let df = reader.finish().map_err(unreadable(path))?;
         visit(df, first_row)?;
         first_row += rows;
+        progress.update(first_row as u64, Some(total_rows), "rows");
     }
     Ok(found)
+}
+
+/// Refuses, before any row is decoded, a Parquet column whose type cannot hold what the panel
+/// needs there (a year as whole numbers or text; ids and levels as text or numbers), naming
+/// the column and the type found.
+fn check_parquet_type(path: &Path, column: &'static str, dtype: &ArrowDataType) -> Result<(), PanelError> {
+    use ArrowDataType as A;
+    let text = |d: &ArrowDataType| matches!(d, A::Utf8 | A::LargeUtf8 | A::Utf8View);
+    let ok = match dtype {
+        A::Int32 | A::Int64 | A::UInt32 | A::UInt64 => true,
+        A::Float32 | A::Float64 => true,
+        A::Dictionary(_, values, _) => text(values),
+        d => text(d),
+    };
+    if ok {
+        return Ok(());
+    }
+    let found = match dtype {
+        A::Int8 | A::Int16 | A::UInt8 | A::UInt16 => {
+            format!("{dtype:?} (a small integer this reader does not convert)")
+        }
+        A::Decimal(p, sc) | A::Decimal32(p, sc) | A::Decimal64(p, sc) => format!("decimal({p}, {sc})"),
+        A::Date32 | A::Date64 => "date".to_string(),
+        A::Timestamp(..) => "timestamp".to_string(),
+        A::Boolean => "boolean".to_string(),
+        A::Struct(_) => "struct".to_string(),
+        A::List(_) | A::LargeList(_) | A::FixedSizeList(..) => "list".to_string(),
+        A::Map(..) => "map".to_string(),
+        A::Binary | A::LargeBinary | A::BinaryView | A::FixedSizeBinary(_) => "binary".to_string(),
+        d => {
+            let t = format!("{d:?}");
+            t.split(['(', ' ']).next().unwrap_or(&t).to_string()
+        }
+    };
+    let expected = if column == "year" {
+        "whole years as 32- or 64-bit integers, or text such as 2024 (in pandas: df['year'] = df['year'].astype('int32'))"
+    } else {
+        "text (a string column)"
+    };
+    Err(PanelError::WrongType { path: path.to_path_buf(), column, found, expected })
 }
 
 /// Row-level checks and the grouping into cells, chunk by chunk.
@@ -455,24 +924,57 @@ impl Assembler {
     }
 
     /// Checks and files the rows of one chunk (`first` = the index of its first row).
-    fn feed(&mut self, path: &Path, df: &DataFrame, first: usize, problems: &mut Problems) -> Result<(), PanelError> {
+    fn feed(
+        &mut self,
+        path: &Path,
+        df: &DataFrame,
+        first: usize,
+        max_field: usize,
+        problems: &mut Problems,
+    ) -> Result<(), PanelError> {
         let text = |name: &str| -> Result<StringChunked, PanelError> {
             let c = df.column(name).map_err(unreadable(path))?;
             Ok(c.cast(&DataType::String).map_err(unreadable(path))?.str().map_err(unreadable(path))?.clone())
         };
         let (fund, disclosure, level) = (text("fund")?, text("disclosure")?, text("level")?);
         let year = df.column("year").map_err(unreadable(path))?;
+        // Years as integers (an unsigned 64-bit year past i64 is named, not read as empty), as
+        // whole floating-point numbers, or as text.
         let as_ints = match year.dtype() {
+            DataType::UInt64 => None,
             d if d.is_integer() => {
                 Some(year.cast(&DataType::Int64).map_err(unreadable(path))?.i64().map_err(unreadable(path))?.clone())
             }
             _ => None,
+        };
+        let as_floats = match year.dtype() {
+            DataType::Float64 | DataType::Float32 => {
+                Some(year.cast(&DataType::Float64).map_err(unreadable(path))?.f64().map_err(unreadable(path))?.clone())
+            }
+            _ => None,
+        };
+        let whole = |v: f64| -> Result<i32, String> {
+            if v.fract() == 0.0 && v >= i32::MIN as f64 && v <= i32::MAX as f64 {
+                Ok(v as i32)
+            } else {
+                Err(v.to_string())
+            }
         };
         let years: Box<dyn Iterator<Item = Result<i32, String>> + '_> = match (&as_ints, year.dtype()) {
             (Some(y), _) => Box::new(y.iter().map(|v| match v {
                 Some(v) => i32::try_from(v).map_err(|_| v.to_string()),
                 None => Err(String::new()),
             })),
+            (None, DataType::UInt64) => Box::new(year.u64().map_err(unreadable(path))?.iter().map(|v| match v {
+                Some(v) => i32::try_from(v).map_err(|_| v.to_string()),
+                None => Err(String::new()),
+            })),
+            (None, DataType::Float64 | DataType::Float32) if as_floats.is_some() => {
+                Box::new(as_floats.iter().flat_map(|y| y.iter()).map(move |v| match v {
+                    Some(v) => whole(v),
+                    None => Err(String::new()),
+                }))
+            }
             (None, DataType::String) => Box::new(year.str().map_err(unreadable(path))?.iter().map(|v| match v {
                 Some(s) => s.trim().parse::<i32>().map_err(|_| s.to_string()),
                 None => Err(String::new()),
@@ -486,6 +988,7 @@ impl Assembler {
                 });
             }
         };
+        let too_long = format!("are longer than {max_field} bytes ({MAX_FIELD_BYTES_VAR} raises the limit)");
         let n = self.ids.len();
         // Panels are usually sorted: the previous row's fund and cell, and the disclosure after
         // the previous one, are tried before any lookup.
@@ -497,12 +1000,24 @@ impl Assembler {
             let row = first + i;
             self.rows += 1;
             let f = match f {
+                Some(f) if f.len() > max_field => {
+                    problems.add("fund", &too_long, row, f, |_| None);
+                    continue;
+                }
                 Some(f) if !f.is_empty() => f,
                 _ => {
                     problems.add("fund", "are empty", row, "", |_| None);
                     continue;
                 }
             };
+            if let Some(d) = d.filter(|d| d.len() > max_field) {
+                problems.add("disclosure", &too_long, row, d, |_| None);
+                continue;
+            }
+            if let Some(l) = l.filter(|l| l.len() > max_field) {
+                problems.add("level", &too_long, row, l, |_| None);
+                continue;
+            }
             let y = match y {
                 Ok(y) if PLAUSIBLE_YEARS.contains(&y) => y,
                 Ok(y) => {
@@ -517,6 +1032,10 @@ impl Assembler {
                 }
                 Err(v) if v.is_empty() => {
                     problems.add("year", "are empty", row, "", |_| None);
+                    continue;
+                }
+                Err(v) if v.parse::<i128>().is_ok() => {
+                    problems.add("year", "are outside the years a panel may hold (1800 to 2200)", row, &v, |_| None);
                     continue;
                 }
                 Err(v) => {
@@ -736,11 +1255,19 @@ mod tests {
     }
 
     #[test]
-    fn line_ends_inside_quotes_are_not_cut() {
-        assert_eq!(last_line_end(b"a,b\nc,d\ne"), Some(8));
-        assert_eq!(last_line_end(b"a,\"x\ny\""), None);
-        assert_eq!(last_line_end(b"a,\"x\ny\"\nb"), Some(8));
-        assert_eq!(last_line_end(b"no newline"), None);
+    fn line_ends_inside_quotes_are_not_cut_and_a_stray_quote_is_found() {
+        let end = |b: &[u8]| scan(b).last_end;
+        assert_eq!(end(b"a,b\nc,d\ne"), Some(8));
+        assert_eq!(end(b"a,\"x\ny\""), None);
+        assert_eq!(end(b"a,\"x\ny\"\nb"), Some(8));
+        assert_eq!(end(b"a,\"x\"\"\ny\"\nb"), Some(10));
+        assert_eq!(end(b"no newline"), None);
+        assert_eq!(scan(b"a,\"open\nb").open_quote, Some(2));
+        assert_eq!(scan(b"a,b\"c\nd").stray_quote, Some(3));
+        assert_eq!(scan(b"a,\"b\"\"c\"\n").stray_quote, None);
+        assert_eq!(first_record_end(b"x,\"a\nb\"\ny"), Some(8));
+        assert_eq!(longest_line_over(b"ab\nabcdef\nx", 4), Some(3));
+        assert_eq!(longest_line_over(b"ab\nabcd\nx", 4), None);
     }
 
     #[test]

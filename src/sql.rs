@@ -52,6 +52,14 @@ impl Dialect {
         }
     }
 
+    fn double(self) -> &'static str {
+        match self {
+            Dialect::Duckdb | Dialect::Spark => "DOUBLE",
+            Dialect::Postgres => "DOUBLE PRECISION",
+            Dialect::Bigquery => "FLOAT64",
+        }
+    }
+
     fn int(self) -> &'static str {
         match self {
             Dialect::Duckdb | Dialect::Postgres => "INTEGER",
@@ -219,11 +227,25 @@ pub fn query(q: &Query) -> String {
          rounded half away from zero to {DECIMALS} decimal(s). The table needs the columns fund, year, \
          disclosure and level, at most one row per (fund, year, disclosure); a missing row, `unknown` or any \
          word that is not a level counts as unknown (`batch` refuses such a panel instead), and rows of \
-         disclosures the rubric does not read are ignored. The sums are written out in the engine's order, \
-         so the doubles equal swfscore's (`swfscore sql --help` says how).",
+         disclosures the rubric does not read are ignored.",
         cats.join(", ")
     );
-    for line in wrap(&columns, 96) {
+    let how = format!(
+        "How the result stays equal to swfscore's: every sum is written out left to right in the rubric's \
+         order, because floating-point addition depends on order (a term that does not count adds 0.0, \
+         which changes no double); every number is a {} literal that parses to the engine's own double; \
+         the rank's rounding is trunc(x) plus sign(x) when the rest is at least a half, because round() \
+         differs between engines; an item's min and max skip the credits that drop out{}; and a weight \
+         sum of zero gives null instead of a division by zero.{}",
+        d.double(),
+        if d == Dialect::Bigquery { " (MIN/MAX over UNNEST, since LEAST/GREATEST return null)" } else { "" },
+        if d == Dialect::Postgres {
+            " Each step is MATERIALIZED: inlined, Postgres would copy every item's expression into each sum that reads it."
+        } else {
+            ""
+        }
+    );
+    for line in wrap(&columns, 96).into_iter().chain(wrap(&how, 96)) {
         let _ = writeln!(sql, "-- {line}");
     }
     sql.push_str("WITH\n");

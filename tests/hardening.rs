@@ -694,3 +694,156 @@ fn robustness_refuses_sobol_runs_too_small_or_too_large_and_negative_noise() {
     }
     assert_eq!(swfscore(t.path(), &["robustness", "--sobol", "--samples", "100"]).code, 0);
 }
+
+/// `swfscore batch --panel FILE -o out.csv` in `dir` under a 1 GB address-space limit: a
+/// reader that took the file whole (a 20 MB sparse file once took 1.9 GB) fails here.
+fn bounded_batch(dir: &Path, panel: &str, env: &[(&str, &str)]) -> Run {
+    let bin = env!("CARGO_BIN_EXE_swfscore");
+    let mut c = std::process::Command::new("sh");
+    c.arg("-c")
+        .arg(format!("ulimit -v 1000000; exec '{bin}' batch --dir '{}' --panel \"$1\" -o out.csv", repo().display()))
+        .arg("sh")
+        .arg(panel)
+        .current_dir(dir)
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn hostile_panels_are_refused_at_their_line_in_bounded_memory() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let head = "fund,year,disclosure,level\n";
+    let rows = |n: usize, sep: &str| -> String {
+        (0..n).map(|i| format!("f{},{},annual_report,full", i % 50, 2000 + i % 20)).collect::<Vec<_>>().join(sep)
+    };
+    // A sparse file: NUL bytes, no lines.
+    std::fs::File::create(d.join("sparse.csv")).unwrap().set_len(20 << 20).unwrap();
+    // 2 MB with no newline, and 2 MB with CR-only line endings (old Excel).
+    std::fs::write(d.join("no_newline.csv"), "a".repeat(2 << 20)).unwrap();
+    std::fs::write(d.join("cr_only.csv"), format!("fund,year,disclosure,level\r{}", rows(60_000, "\r"))).unwrap();
+    // A stray quote in an ignored column, deep in the file.
+    let mut stray: Vec<String> =
+        (0..100_000).map(|i| format!("f{},{},annual_report,full,x", i % 50, 1900 + i % 300)).collect();
+    stray[70_000] = "f1,2001,annual_report,full,5\" floppy".into();
+    std::fs::write(d.join("stray.csv"), format!("fund,year,disclosure,level,note\n{}\n", stray.join("\n"))).unwrap();
+    std::fs::write(
+        d.join("latin1.csv"),
+        [head.as_bytes(), b"f1,2020,annual_report,full\nf\xe9,2020,annual_report,full\n"].concat(),
+    )
+    .unwrap();
+    std::fs::write(d.join("ragged.csv"), format!("{head}f1,2020,annual_report,full\nf2,2020,annual_report,full,x,y\n"))
+        .unwrap();
+    std::fs::write(d.join("twice.csv"), "fund,year,disclosure,level,year\nf1,2020,annual_report,full,2021\n").unwrap();
+    std::fs::write(d.join("long_value.csv"), format!("{head}{},2020,annual_report,full\n", "x".repeat(10_000)))
+        .unwrap();
+    std::fs::write(d.join("long_line.csv"), format!("{head}f1,2020,annual_report,full,{}\n", "y".repeat(2 << 20)))
+        .unwrap();
+    std::fs::write(d.join("ok.csv"), format!("{head}{}\n", rows(10, "\n"))).unwrap();
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: &[(&str, &str, Env)] = &[
+        ("sparse.csv", "line 1: a NUL byte at column 1: this is not a text CSV file", &[]),
+        ("no_newline.csv", "line 1: no line end within 1048576 bytes (SWFSCORE_MAX_LINE_BYTES raises the limit)", &[]),
+        ("cr_only.csv", "line 1: the lines end with CR alone", &[]),
+        ("stray.csv", "line 70002: a `\"` inside an unquoted field, at column 29", &[]),
+        ("latin1.csv", "line 3: not UTF-8: byte 0xE9 at column 2", &[]),
+        ("ragged.csv", "line 3: 6 field(s), where the header has 4", &[]),
+        ("twice.csv", "the header names column `year` twice (columns 2 and 5)", &[]),
+        (
+            "long_value.csv",
+            "1 row(s) are longer than 4096 bytes (SWFSCORE_MAX_FIELD_BYTES raises the limit):\n    line 2: `xxxx",
+            &[],
+        ),
+        ("long_line.csv", "line 2: the line is longer than 1048576 bytes", &[]),
+        // Limits are raisable: a smaller one refuses a line the default accepts.
+        ("ragged.csv", "line 3: the line is longer than 28 bytes", &[("SWFSCORE_MAX_LINE_BYTES", "28")]),
+        ("ok.csv", "are longer than 2 bytes", &[("SWFSCORE_MAX_FIELD_BYTES", "2")]),
+    ];
+    for (file, expected, env) in cases {
+        let r = bounded_batch(d, file, env);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{file}: expected {expected:?} in:\n{}", r.stderr);
+        assert!(r.stderr.contains("help:") || r.stderr.contains("row(s)"), "{file}: {}", r.stderr);
+        assert!(r.stderr.len() < 2000, "{file}: the message quotes the input whole: {} bytes", r.stderr.len());
+        assert!(!d.join("out.csv").exists(), "{file}: an output was written");
+    }
+    // The same panel with CRLF endings and a byte order mark is read.
+    std::fs::write(d.join("crlf.csv"), format!("\u{feff}fund,year,disclosure,level\r\n{}\r\n", rows(100, "\r\n")))
+        .unwrap();
+    let r = bounded_batch(d, "crlf.csv", &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_file(d.join("out.csv")).unwrap();
+}
+
+#[test]
+fn parquet_columns_of_the_wrong_type_are_named_with_their_type() {
+    let fixtures = repo().join("tests/fixtures/panels");
+    let t = tempfile::tempdir().unwrap();
+    for (file, expected) in [
+        ("year_int16.parquet", "column `year` has type Int16"),
+        ("year_decimal.parquet", "column `year` has type decimal(10, 0)"),
+        ("year_date.parquet", "column `year` has type date"),
+        ("fund_struct.parquet", "column `fund` has type struct; expected text"),
+        ("level_list.parquet", "column `level` has type list; expected text"),
+        (
+            "year_uint64_overflow.parquet",
+            "are outside the years a panel may hold (1800 to 2200):\n    row 3: `18446744073709551615`",
+        ),
+    ] {
+        let r = bounded_batch(t.path(), fixtures.join(file).to_str().unwrap(), &[]);
+        assert_eq!(r.code, 2, "{file}: {}", r.stderr);
+        assert!(r.stderr.contains(expected), "{file}: expected {expected:?} in:\n{}", r.stderr);
+        assert!(!r.stderr.contains("polars") && !r.stderr.contains("panicked"), "{file}: {}", r.stderr);
+    }
+    // Whole years as floating-point numbers are read.
+    let r = bounded_batch(t.path(), fixtures.join("year_float.parquet").to_str().unwrap(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_panel_is_read_from_a_pipe_or_standard_input() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    let r = swfscore(&repo(), &["panel", "-o", d.join("p.csv").to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = swfscore(d, &["batch", "--dir", repo().to_str().unwrap(), "--panel", "p.csv", "-o", "file.csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let expected = std::fs::read(d.join("file.csv")).unwrap();
+    let bin = env!("CARGO_BIN_EXE_swfscore");
+    let repo = repo();
+    let repo = repo.to_str().unwrap();
+    // Standard input as `-` and as /dev/stdin; a FIFO; a shell's <(…).
+    let runs = [
+        format!("'{bin}' batch --dir '{repo}' --panel - -o out.csv < p.csv"),
+        format!("cat p.csv | '{bin}' batch --dir '{repo}' --panel /dev/stdin -o out.csv"),
+        format!(
+            "rm -f fifo.csv && mkfifo fifo.csv && (cat p.csv > fifo.csv &) && '{bin}' batch --dir '{repo}' --panel fifo.csv -o out.csv"
+        ),
+    ];
+    for script in &runs {
+        let out = std::process::Command::new("sh").arg("-c").arg(script).current_dir(d).output().unwrap();
+        assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(std::fs::read(d.join("out.csv")).unwrap(), expected, "{script}");
+        std::fs::remove_file(d.join("out.csv")).unwrap();
+    }
+    // An empty stream is an empty panel; a Parquet file in a pipe is refused as such.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{bin}' batch --dir '{repo}' --panel - -o out.csv < /dev/null; echo \"exit $?\" >&2; rm -f f.parquet; mkfifo f.parquet; '{bin}' batch --dir '{repo}' --panel f.parquet -o out.csv"))
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("-: the panel has no rows") && err.contains("exit 2"), "{err}");
+    assert!(err.contains("f.parquet: is a pipe or a device, and a Parquet file is read from its end"), "{err}");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("out.csv").exists());
+}
