@@ -564,7 +564,10 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     let text = cfg.format.renderer().view(&r, &context(&base, cfg));
     match (model, &cfg.target) {
         (None, _) => emit(cfg, &text),
-        (Some((path, json)), Target::File(p)) => write_files(&[(path, json.as_bytes()), (p.clone(), text.as_bytes())]),
+        (Some((path, json)), Target::File(p)) => {
+            let text = shown(cfg, &text);
+            write_files(&[(path, json.as_bytes()), (p.clone(), text.as_bytes())])
+        }
         (Some((path, json)), Target::Stdout) => {
             write_files(&[(path, json.as_bytes())])?;
             write_stdout(&text)
@@ -1008,16 +1011,21 @@ pub fn print_diagnostics(d: &Diagnostics) {
 
 /// Writes `text` to the configured target: stdout, or a file written whole.
 pub fn emit(cfg: &Config, text: &str) -> Result<(), Error> {
-    // Text and Markdown are read in a terminal: control characters from the data are written
-    // out (the renderer's colour codes kept). CSV, JSON and HTML carry the data as it is.
-    let text = match cfg.format {
-        Format::Table | Format::Markdown => crate::diag::visible(text, cfg.colour),
-        _ => std::borrow::Cow::Borrowed(text),
-    };
+    let text = shown(cfg, text);
     let text = text.as_ref();
     match &cfg.target {
         Target::Stdout => write_stdout(text),
         Target::File(p) => write_files(&[(p.clone(), text.as_bytes())]),
+    }
+}
+
+/// The text as written: text and Markdown are read in a terminal, so control characters from
+/// the data are written out (the renderer's colour codes kept); CSV, JSON and HTML carry the
+/// data as it is.
+fn shown<'a>(cfg: &Config, text: &'a str) -> std::borrow::Cow<'a, str> {
+    match cfg.format {
+        Format::Table | Format::Markdown => crate::diag::visible(text, cfg.colour),
+        _ => std::borrow::Cow::Borrowed(text),
     }
 }
 

@@ -58,3 +58,39 @@ pub fn scenario(text: &str) {
         let _ = crate::analysis::whatif::whatif(ds, s.title, &s.changes, None);
     }
 }
+
+/// A CSV panel of arbitrary bytes (after the first, which sets the chunk size, so that chunk
+/// boundaries fall everywhere), read beside the built-in catalogue and, when it reads, scored
+/// and written out. A refusal must be an error, never a panic.
+pub fn panel_csv(data: &[u8]) {
+    let Some((&size, body)) = data.split_first() else { return };
+    panel_file(body, "csv", 1 + size as usize * 8, 1 << 20);
+}
+
+/// A Parquet panel of arbitrary bytes (after the first, which sets the rows per chunk).
+pub fn panel_parquet(data: &[u8]) {
+    let Some((&rows, body)) = data.split_first() else { return };
+    panel_file(body, "parquet", 16 << 20, 1 + rows as usize);
+}
+
+fn panel_file(body: &[u8], ext: &str, csv_bytes: usize, parquet_rows: usize) {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static DATA: std::sync::OnceLock<crate::model::Dataset> = std::sync::OnceLock::new();
+    let dir = DIR.get_or_init(|| tempfile::tempdir().expect("a temporary folder"));
+    let ds = DATA.get_or_init(|| {
+        from_texts(builtin::DISCLOSURES, builtin::RUBRIC, &[]).dataset.expect("the built-in data loads")
+    });
+    let path = dir.path().join(format!("panel-{:?}.{ext}", std::thread::current().id()));
+    if std::fs::write(&path, body).is_err() {
+        return;
+    }
+    match crate::panel::read_in_chunks(&path, &ds.catalogue, csv_bytes, parquet_rows) {
+        Ok((panel, _)) => {
+            let batch = crate::analysis::batch::panel(ds, None, &panel);
+            let _ = crate::panel::batch_bytes(&batch, std::path::Path::new("scores.csv"));
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+}

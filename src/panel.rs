@@ -254,7 +254,7 @@ enum Source {
     Stream,
 }
 
-fn read_in_chunks(
+pub(crate) fn read_in_chunks(
     path: &Path,
     catalogue: &Catalogue,
     csv_bytes: usize,
@@ -311,7 +311,7 @@ fn read_in_chunks(
                 tx.send((df, first))
                     .map_err(|_| PanelError::Unreadable { path: path.to_path_buf(), message: "stopped".into() })
             };
-            let mut progress = Progress::new(path, total);
+            let mut progress = Progress::new(path, total, format);
             let read = match format {
                 TableFormat::Csv => csv_chunks(path, input, csv_bytes, &mut progress, &mut send),
                 _ => parquet_chunks(path, parquet_rows, &mut progress, &mut send),
@@ -349,62 +349,48 @@ fn read_in_chunks(
     Ok((assembler.finish(), ignored))
 }
 
-/// A progress line on stderr while a long panel is read: only on a terminal, only after the
-/// first second, at most five times a second, cleared at the end.
-struct Progress {
-    name: String,
-    total: Option<u64>,
-    start: std::time::Instant,
-    last: Option<std::time::Instant>,
-    on: bool,
-}
+/// A progress bar on stderr while a long panel is read: only on a terminal, only for a CSV
+/// file of 64 MB or more, a stream or Parquet (by row groups), cleared at the end.
+struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
-    fn new(path: &Path, total: Option<u64>) -> Progress {
+    fn new(path: &Path, total: Option<u64>, format: TableFormat) -> Progress {
         use std::io::IsTerminal;
-        Progress {
-            name: crate::load::display(path),
-            total,
-            start: std::time::Instant::now(),
-            last: None,
-            on: std::io::stderr().is_terminal(),
+        let long = format == TableFormat::Parquet || total.is_none_or(|t| t >= 64 << 20);
+        if !std::io::stderr().is_terminal() || !long {
+            return Progress(None);
         }
+        let name = crate::diag::visible(&crate::load::display(path), false).into_owned();
+        let (len, template) = match (format, total) {
+            (TableFormat::Parquet, _) => (None, "reading {msg}: {bar:30} {pos}/{len} rows, {eta} left"),
+            (_, Some(t)) => (Some(t), "reading {msg}: {bar:30} {bytes}/{total_bytes}, {eta} left"),
+            (_, None) => (None, "reading {msg}: {bytes} {spinner}"),
+        };
+        let bar = indicatif::ProgressBar::with_draw_target(len, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_message(name);
+        Progress(Some(bar))
     }
 
-    /// `done` of the total (bytes, or rows for Parquet with `of` rows in all).
-    fn update(&mut self, done: u64, of: Option<u64>, unit: &str) {
-        let now = std::time::Instant::now();
-        if !self.on
-            || now.duration_since(self.start).as_millis() < 1000
-            || self.last.is_some_and(|l| now.duration_since(l).as_millis() < 200)
-        {
-            return;
-        }
-        self.last = Some(now);
-        let total = of.or(self.total);
-        let (done_s, total_s) = if unit == "MB" {
-            (format!("{:.0}", done as f64 / 1e6), total.map(|t| format!("{:.0}", t as f64 / 1e6)))
-        } else {
-            (done.to_string(), total.map(|t| t.to_string()))
-        };
-        let text = match total_s {
-            Some(t) => {
-                format!("{}% ({done_s} of {t} {unit})", (100 * done).checked_div(total.unwrap_or(0)).unwrap_or(0))
+    /// `done` bytes (rows for Parquet) read so far; `of` rows in all for Parquet.
+    fn update(&mut self, done: u64, of: Option<u64>) {
+        if let Some(b) = &self.0 {
+            if let Some(n) = of {
+                b.set_length(n);
             }
-            None => format!("{done_s} {unit}"),
-        };
-        let _ =
-            write!(std::io::stderr(), "\r\x1b[2Kswfscore: reading {}: {text}", crate::diag::visible(&self.name, false));
+            b.set_position(done);
+        }
     }
 
     fn finish(&mut self) {
-        if self.last.is_some() {
-            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
         }
     }
 }
-
-use std::io::Write as _;
 
 fn io(path: &Path, e: std::io::Error) -> PanelError {
     PanelError::Io { path: path.to_path_buf(), source: e }
@@ -714,7 +700,7 @@ fn csv_chunks(
         }
         line += memchr::memchr_iter(b'\n', &buf[..cut]).count();
         consumed += cut as u64;
-        progress.update(consumed, None, "MB");
+        progress.update(consumed, None);
         buf.drain(..cut);
         if eof && buf.is_empty() {
             break;
@@ -845,7 +831,7 @@ fn parquet_chunks(
         let df = reader.finish().map_err(unreadable(path))?;
         visit(df, first_row)?;
         first_row += rows;
-        progress.update(first_row as u64, Some(total_rows), "rows");
+        progress.update(first_row as u64, Some(total_rows));
     }
     Ok(found)
 }
