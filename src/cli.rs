@@ -420,6 +420,33 @@ pub enum Command {
         #[arg(long, short, value_name = "PATH", required = true)]
         output: PathBuf,
     },
+    /// A statistical audit of the rubric's coherence, as the JRC audits composite indices:
+    /// per category Cronbach's alpha (KR-20 for binary credits) with a bootstrap interval, each
+    /// item's correlation with the rest of its category and loading on the first principal
+    /// component, each item's real importance in the score beside its nominal weight, items
+    /// that never vary or double-count another, and each fund's coverage against the gate.
+    Audit {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[command(flatten)]
+        out: Output,
+        /// Pool every fund-year in FROM..TO (e.g. 2005..2025) instead of each fund's latest
+        /// assessment; the intervals then resample funds with all their years.
+        #[arg(long, value_name = "FROM..TO", value_parser = parse_years)]
+        panel_years: Option<(i32, i32)>,
+        /// Bootstrap resamples for the alphas' 90% intervals (0: none).
+        #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+        bootstrap: u32,
+        /// Seed of the bootstrap; the same seed gives the same bytes on any machine.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+        /// Include the credit matrix (observation × item) in the JSON, for a peer to recompute from.
+        #[arg(long)]
+        credits: bool,
+        /// The language of the headings and explanations.
+        #[arg(long, value_enum, value_name = "LANG")]
+        lang: Option<crate::locale::Lang>,
+    },
     /// Write one SQL query that scores a panel table in another engine, as `batch --panel` does.
     ///
     /// The query reads a table or view (`--table`, default `panel`) with the columns of a panel
@@ -511,4 +538,18 @@ pub enum SchemaKind {
     Scenario,
     /// A report message file in `locales/`.
     Locale,
+}
+
+/// `FROM..TO` (or `FROM..=TO`), two years with FROM ≤ TO.
+fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    let (a, b) = s.split_once("..").ok_or_else(|| format!("`{s}`: expected FROM..TO, e.g. 2005..2025"))?;
+    let b = b.strip_prefix('=').unwrap_or(b);
+    let year = |t: &str| {
+        t.trim().parse::<i32>().map_err(|_| format!("`{t}` is not a year (expected FROM..TO, e.g. 2005..2025)"))
+    };
+    let (a, b) = (year(a)?, year(b)?);
+    if a > b {
+        return Err(format!("{a}..{b}: the first year is after the last"));
+    }
+    Ok((a, b))
 }

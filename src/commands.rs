@@ -97,6 +97,18 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Panel { data, from, to, output } => panel(&Config::for_data(&data), from, to, &output),
         Command::Sql { inputs, dialect, table, output } => sql(&inputs, dialect, &table, output.as_deref()),
+        Command::Audit { inputs, out, panel_years, bootstrap, seed, credits, lang } => {
+            let cfg = Config::with_out(&inputs, &out)?;
+            let ds = dataset(&cfg)?;
+            let ds = match &cfg.profile {
+                Some(p) => profiled(&ds, p)?,
+                None => ds,
+            };
+            let settings = analysis::audit::Settings { panel_years, bootstrap: bootstrap as usize, seed, credits };
+            let a = analysis::audit::audit(&ds, cfg.profile.clone(), &settings);
+            let cx = Context { lang: lang.unwrap_or_default(), ..context(&ds, &cfg) };
+            emit(&cfg, &cfg.format.renderer().view(&a, &cx))
+        }
         Command::Trend { from, to, funds, inputs, out } => trend(&Config::with_out(&inputs, &out)?, from, to, &funds),
         Command::CompareRubrics { data, rubrics, profiles, out } => {
             let cfg = Config::for_data(&data).output(&out)?;

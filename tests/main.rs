@@ -7,6 +7,7 @@ mod util;
 
 mod analysis;
 mod architecture;
+mod audit;
 mod batch;
 
 mod builtin;

@@ -1,6 +1,7 @@
 //! Policy analysis on top of scoring: scores over time, disclosure roadmaps, what-if
 //! scenarios and how much the choice of rubric decides a ranking.
 
+pub mod audit;
 pub mod batch;
 pub mod correlation;
 pub mod coverage;

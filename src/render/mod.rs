@@ -133,6 +133,7 @@ view!(crate::analysis::batch::Summary, views::batch_summary, views::batch_summar
 view!(crate::estimate::Backtest, views::backtest, views::backtest_records);
 view!(views::Validation, views::validation, views::validation_records);
 view!(views::FundList, views::fund_list, views::fund_list_records);
+view!(crate::analysis::audit::Audit, views::audit, views::audit_records);
 
 /// The output formats (also `--format`'s values); every command writes every one of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1515,3 +1515,180 @@ pub fn validation_records(v: &Validation) -> Records {
     }
     rows
 }
+
+/// A number to three decimals, or "–" where it is undefined.
+fn opt3(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| format!("{x:.3}"))
+}
+
+fn opt_csv(x: Option<f64>) -> String {
+    x.map_or(String::new(), |x| format!("{x}"))
+}
+
+pub fn audit(a: &crate::analysis::audit::Audit, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("audit.title"));
+    doc.para(rubric_name(cx, &a.rubric, &a.profile));
+    let basis = match a.panel_years {
+        None => loc.f("audit.basis.latest", &[("funds", &a.funds)]),
+        Some(y) => loc.f(
+            "audit.basis.pooled",
+            &[("observations", &a.observations), ("funds", &a.funds), ("from", &y.from), ("to", &y.to)],
+        ),
+    };
+    doc.para(format!(
+        "{basis}{}{}",
+        loc.t("md.sentence_separator"),
+        loc.f("audit.lead", &[("bootstrap", &a.bootstrap), ("seed", &a.seed)])
+    ));
+    let mut t = Table::new(&[
+        (loc.t("col.category"), Align::Left),
+        (loc.t("col.items"), Align::Right),
+        (loc.t("audit.col.observations"), Align::Right),
+        (loc.t("audit.col.alpha"), Align::Right),
+        (loc.t("audit.col.first_component"), Align::Right),
+        (loc.t("audit.col.importance"), Align::Right),
+        (loc.t("col.weight"), Align::Right),
+        (loc.t("audit.col.flags"), Align::Left),
+    ])
+    .keyed(0);
+    for c in &a.categories {
+        let alpha = match (c.alpha, c.alpha_low, c.alpha_high) {
+            (Some(x), Some(l), Some(h)) => format!("{x:.2} ({l:.2}–{h:.2})"),
+            (x, _, _) => opt3(x),
+        };
+        t.row(vec![
+            Cell::new(c.id.clone(), Tone::Code),
+            Cell::plain(c.items.to_string()),
+            Cell::plain(c.observations.to_string()),
+            Cell::plain(alpha),
+            Cell::plain(c.first_component_share.map_or("–".into(), |s| format!("{:.0}%", s * 100.0))),
+            Cell::plain(c.importance.map_or("–".into(), |s| format!("{:.1}%", s * 100.0))),
+            Cell::plain(format!("{:.1}%", c.weight_share * 100.0)),
+            Cell::new(c.flags.join(" "), Tone::Code),
+        ]);
+    }
+    doc.para(loc.t("audit.categories"));
+    doc.table(t);
+    let mut t = Table::new(&[
+        (loc.t("audit.col.item"), Align::Left),
+        (loc.t("col.category"), Align::Left),
+        (loc.t("audit.col.item_rest"), Align::Right),
+        (loc.t("audit.col.loading"), Align::Right),
+        (loc.t("audit.col.importance"), Align::Right),
+        (loc.t("col.weight"), Align::Right),
+        (loc.t("audit.col.flags"), Align::Left),
+    ])
+    .keyed(0);
+    for i in &a.items {
+        t.row(vec![
+            Cell::new(i.id.clone(), Tone::Code),
+            Cell::new(i.category.clone(), Tone::Code),
+            Cell::plain(i.item_rest.map_or("–".into(), |x| format!("{x:.2}"))),
+            Cell::plain(i.loading.map_or("–".into(), |x| format!("{x:.2}"))),
+            Cell::plain(i.importance.map_or("–".into(), |s| format!("{:.1}%", s * 100.0))),
+            Cell::plain(format!("{:.1}%", i.weight_share * 100.0)),
+            Cell::new(i.flags.join(" "), Tone::Code),
+        ]);
+    }
+    doc.para(loc.t("audit.items"));
+    doc.table(t);
+    let th = &a.thresholds;
+    doc.para(loc.f(
+        "audit.flags",
+        &[
+            ("alpha", &th.alpha_low),
+            ("component", &format!("{:.0}%", th.first_component_low * 100.0)),
+            ("low", &th.importance_ratio_low),
+            ("high", &th.importance_ratio_high),
+            ("r", &th.redundant_r),
+        ],
+    ));
+    let below: Vec<String> = a
+        .coverage
+        .iter()
+        .filter(|f| f.below_gate)
+        .map(|f| format!("{} ({:.0}%)", cx.label(&f.fund, &f.fund), f.known_weight_share * 100.0))
+        .collect();
+    let gate = format!("{:.0}%", th.coverage_gate * 100.0);
+    doc.para(if below.is_empty() {
+        loc.f("audit.coverage.none", &[("gate", &gate)])
+    } else {
+        loc.f("audit.coverage", &[("gate", &gate), ("funds", &below.join(loc.t("list.separator")))])
+    });
+    doc
+}
+
+pub fn audit_records(a: &crate::analysis::audit::Audit) -> Records {
+    let mut rows = vec![strings(&[
+        "kind",
+        "id",
+        "category",
+        "observations",
+        "alpha",
+        "alpha_low",
+        "alpha_high",
+        "kr20",
+        "first_component_share",
+        "item_rest",
+        "loading",
+        "importance",
+        "weight_share",
+        "known_share",
+        "known_weight_share",
+        "below_gate",
+        "flags",
+    ])];
+    for c in &a.categories {
+        rows.push(vec![
+            "category".into(),
+            c.id.clone(),
+            String::new(),
+            c.observations.to_string(),
+            opt_csv(c.alpha),
+            opt_csv(c.alpha_low),
+            opt_csv(c.alpha_high),
+            c.kr20.to_string(),
+            opt_csv(c.first_component_share),
+            String::new(),
+            String::new(),
+            opt_csv(c.importance),
+            format!("{}", c.weight_share),
+            String::new(),
+            String::new(),
+            String::new(),
+            c.flags.join(" "),
+        ]);
+    }
+    for i in &a.items {
+        rows.push(vec![
+            "item".into(),
+            i.id.clone(),
+            i.category.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            opt_csv(i.item_rest),
+            opt_csv(i.loading),
+            opt_csv(i.importance),
+            format!("{}", i.weight_share),
+            format!("{}", i.counted_share),
+            String::new(),
+            String::new(),
+            i.flags.join(" "),
+        ]);
+    }
+    for f in &a.coverage {
+        let mut row = vec![String::new(); 17];
+        row[0] = "fund".into();
+        row[1] = f.fund.clone();
+        row[13] = format!("{}", f.known_share);
+        row[14] = format!("{}", f.known_weight_share);
+        row[15] = f.below_gate.to_string();
+        rows.push(row);
+    }
+    rows
+}
