@@ -312,6 +312,10 @@ pub(crate) fn read_in_chunks(
                     .map_err(|_| PanelError::Unreadable { path: path.to_path_buf(), message: "stopped".into() })
             };
             let mut progress = Progress::new(path, total, format);
+            // polars' Parquet decoder panics on some damaged files: this thread's panic is
+            // caught at the join below and reported as a damaged file, without the panic's
+            // own message on stderr.
+            quiet_panics();
             let read = match format {
                 TableFormat::Csv => csv_chunks(path, input, csv_bytes, &mut progress, &mut send),
                 _ => parquet_chunks(path, parquet_rows, &mut progress, &mut send),
@@ -328,7 +332,15 @@ pub(crate) fn read_in_chunks(
         }
         drop(rx);
         let read = reader.join().unwrap_or_else(|_| {
-            Err(PanelError::Unreadable { path: path.to_path_buf(), message: "the reader stopped unexpectedly".into() })
+            Err(malformed(
+                path,
+                None,
+                "the file could not be decoded: a damaged or truncated file, or an encoding this reader does not know",
+                match format {
+                    TableFormat::Parquet => "write the panel again (e.g. pandas `df.to_parquet`), or give it as CSV",
+                    _ => "write the panel again as UTF-8 CSV",
+                },
+            ))
         });
         (read, fed)
     });
@@ -347,6 +359,25 @@ pub(crate) fn read_in_chunks(
     }
     let ignored = found.into_iter().filter(|f| !COLUMNS.contains(&f.as_str())).collect();
     Ok((assembler.finish(), ignored))
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps a panic on this thread from printing its message (the thread's caller reports it);
+/// other threads keep the hook they had.
+fn quiet_panics() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
 }
 
 /// A progress bar on stderr while a long panel is read: only on a terminal, only for a CSV

@@ -183,7 +183,9 @@ fn round_trip(ext: &str) {
     let panel = out.path().join(format!("panel.{ext}"));
     let scores = out.path().join("scores.json");
     let r = run_ok(&repo(), &["panel", "--from", "2000", "--output", panel.to_str().unwrap()]);
-    assert!(r.stderr.contains("49 disclosures) to"), "{}", r.stderr);
+    let catalogue = std::fs::read_to_string(repo().join("disclosures.yaml")).unwrap();
+    let n = catalogue.lines().filter(|l| l.starts_with("  - id: ")).count();
+    assert!(r.stderr.contains(&format!("{n} disclosures) to")), "{}", r.stderr);
     run_ok(&repo(), &["batch", "--panel", panel.to_str().unwrap(), "--output", scores.to_str().unwrap()]);
     let rows = json(&scores);
     let rows = rows.as_array().unwrap();

@@ -803,6 +803,13 @@ fn parquet_columns_of_the_wrong_type_are_named_with_their_type() {
         assert!(r.stderr.contains(expected), "{file}: expected {expected:?} in:\n{}", r.stderr);
         assert!(!r.stderr.contains("polars") && !r.stderr.contains("panicked"), "{file}: {}", r.stderr);
     }
+    // A damaged file that panics polars' decoder (found by the panel_parquet fuzz target).
+    let damaged = t.path().join("damaged.parquet");
+    std::fs::copy(repo().join("fuzz/regressions/panel_parquet/thrift_metadata_panic.bin"), &damaged).unwrap();
+    let r = bounded_batch(t.path(), damaged.to_str().unwrap(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("the file could not be decoded"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "the decoder's panic is not shown: {}", r.stderr);
     // Whole years as floating-point numbers are read.
     let r = bounded_batch(t.path(), fixtures.join("year_float.parquet").to_str().unwrap(), &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);

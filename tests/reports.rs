@@ -231,10 +231,13 @@ fn the_html_page_renders_in_headless_chromium() {
     for l in &links {
         assert!(urls.contains(l), "link {l} is not an evidence URL");
     }
+    // The cards show the disclosures the rubric scores: every one of their evidence URLs is linked.
+    let scored: std::collections::BTreeSet<String> =
+        ds.rubric.items().flat_map(|(_, i)| i.rule.disclosures().to_vec()).collect();
     let linked_evidence = ds
         .funds
         .iter()
-        .flat_map(|f| f.disclosures.values())
+        .flat_map(|f| f.disclosures.iter().filter(|(d, _)| scored.contains(d.as_str())).map(|(_, a)| a))
         .flat_map(|a| a.evidence.iter())
         .filter_map(|e| e.url.as_ref());
     for u in linked_evidence {
