@@ -315,7 +315,7 @@ pub(crate) fn read_in_chunks(
             // polars' Parquet decoder panics on some damaged files: this thread's panic is
             // caught at the join below and reported as a damaged file, without the panic's
             // own message on stderr.
-            quiet_panics();
+            let _quiet = quiet_panics();
             let read = match format {
                 TableFormat::Csv => csv_chunks(path, input, csv_bytes, &mut progress, &mut send),
                 _ => parquet_chunks(path, parquet_rows, &mut progress, &mut send),
@@ -365,19 +365,35 @@ thread_local! {
     static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Keeps a panic on this thread from printing its message (the thread's caller reports it);
-/// other threads keep the hook they had.
-fn quiet_panics() {
+/// Panel readers running: while one is, a panic on one of polars' own worker threads (which
+/// polars hands back to the reader that called it) is not printed either.
+static READING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Keeps a panic on this thread, and on polars' workers while it reads, from printing its
+/// message (the reader's caller reports the file as damaged); other threads keep the hook
+/// they had. Undone when the returned guard drops.
+fn quiet_panics() -> impl Drop {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(|q| q.get()) {
+            let polars_worker = READING.load(std::sync::atomic::Ordering::SeqCst) > 0
+                && std::thread::current().name().is_some_and(|n| n.starts_with("polars"));
+            if !QUIET.with(|q| q.get()) && !polars_worker {
                 previous(info);
             }
         }));
     });
     QUIET.with(|q| q.set(true));
+    READING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    struct Reading;
+    impl Drop for Reading {
+        fn drop(&mut self) {
+            READING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            QUIET.with(|q| q.set(false));
+        }
+    }
+    Reading
 }
 
 /// A progress bar on stderr while a long panel is read: only on a terminal, only for a CSV
