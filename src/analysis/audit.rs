@@ -15,6 +15,7 @@
 //! come from a cluster bootstrap that resamples funds with all their years, so the interval
 //! reflects the number of funds, not of fund-years.
 
+use super::correlation::pearson;
 use crate::model::{Dataset, Level};
 use crate::score::{Compiled, RubricInfo, item_credit};
 use rand_chacha::ChaCha8Rng;
@@ -180,6 +181,8 @@ pub fn audit(ds: &Dataset, profile: Option<String>, s: &Settings) -> Audit {
     let compiled = Compiled::new(rubric);
     let items: Vec<(&crate::model::Item, usize)> =
         rubric.categories.iter().enumerate().flat_map(|(k, c)| c.items.iter().map(move |i| (i, k))).collect();
+    let index: std::collections::HashMap<&str, usize> =
+        compiled.disclosures.iter().enumerate().map(|(k, d)| (d.as_str(), k)).collect();
     let mut obs = Vec::new();
     let mut coverage = Vec::new();
     for (fk, f) in ds.funds.iter().enumerate() {
@@ -190,8 +193,7 @@ pub fn audit(ds: &Dataset, profile: Option<String>, s: &Settings) -> Audit {
         for year in years {
             let levels: Vec<Level> = compiled.disclosures.iter().map(|d| f.standing(d, year).level).collect();
             let raw = compiled.score(&levels);
-            let level_of =
-                |d: &str| compiled.disclosures.iter().position(|x| x == d).map_or(Level::Unknown, |k| levels[k]);
+            let level_of = |d: &str| index.get(d).map_or(Level::Unknown, |&k| levels[k]);
             let credits = items
                 .iter()
                 .map(|(i, _)| {
@@ -402,21 +404,6 @@ pub fn variance(x: &[f64]) -> Option<f64> {
     }
     let m = mean(x);
     Some(x.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (x.len() - 1) as f64)
-}
-
-/// Pearson's correlation; `None` when either side does not vary or has fewer than two values.
-pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
-    if x.len() < 2 || x.len() != y.len() {
-        return None;
-    }
-    let (mx, my) = (mean(x), mean(y));
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-    }
-    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
 }
 
 /// Cronbach's alpha of the columns of `m` (rows: observations): k/(k−1) · (1 − Σ var_i / var_total).

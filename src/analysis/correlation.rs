@@ -79,11 +79,19 @@ pub fn spearman_rho(x: &[f64], y: &[f64]) -> Option<f64> {
     if n < 2 {
         return None;
     }
-    let (rx, ry) = (average_ranks(&x[..n]), average_ranks(&y[..n]));
-    let mean = (n as f64 + 1.0) / 2.0;
+    pearson(&average_ranks(&x[..n]), &average_ranks(&y[..n]))
+}
+
+/// Pearson's correlation; `None` when either side does not vary or has fewer than two values.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    if x.len() < 2 || x.len() != y.len() {
+        return None;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (mx, my) = (mean(x), mean(y));
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for i in 0..n {
-        let (a, b) = (rx[i] - mean, ry[i] - mean);
+    for (a, b) in x.iter().zip(y) {
+        let (a, b) = (a - mx, b - my);
         sxy += a * b;
         sxx += a * a;
         syy += b * b;
