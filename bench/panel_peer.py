@@ -59,9 +59,9 @@ def main():
     if not args.out and not args.print_sql:
         p.error("--out is required")
 
-    query = sql_query(args)
+    query = sql_query(args).rstrip().rstrip(";")
     if args.print_sql:
-        print(query, end="")
+        print(query)
         return
     t0 = time.perf_counter()
     con = duckdb.connect()

@@ -57,7 +57,7 @@ def postgres_run(args, panels):
     for query, out in args.job:
         # extra_float_digits = 1 (the default since PostgreSQL 12): doubles in shortest round-trip form.
         script = ("SET extra_float_digits = 1;\n"
-                  f"COPY ({open(query, encoding='utf-8').read()}) TO STDOUT WITH (FORMAT csv, HEADER true);\n")
+                  f"COPY ({open(query, encoding='utf-8').read().rstrip().rstrip(';')}) TO STDOUT WITH (FORMAT csv, HEADER true);\n")
         t = time.perf_counter()
         with open(out, "w") as f:
             if subprocess.run(base, input=script, text=True, stdout=f).returncode != 0:

@@ -462,7 +462,8 @@ pub enum Command {
     /// Unlike `batch`, the query cannot refuse a bad panel: a level that is not one of the five
     /// counts as unknown, rows of disclosures the rubric does not read are ignored, and a
     /// repeated (fund, year, disclosure) keeps one of its levels. Check a panel with `batch`
-    /// first. With --where, only the funds whose descriptors match are scored.
+    /// first. With --where, only the funds whose descriptors match are scored. The statement
+    /// ends with `;`; drop it to wrap the query (e.g. `COPY (…) TO STDOUT`).
     Sql {
         #[command(flatten)]
         inputs: Inputs,

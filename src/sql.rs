@@ -203,8 +203,8 @@ fn fold(d: Dialect, terms: &[String], start: &str) -> String {
     out
 }
 
-/// The query, as text ending in a newline, without a terminating semicolon (so it can be
-/// wrapped, e.g. in `COPY (…) TO STDOUT` or `CREATE VIEW … AS`).
+/// The query, as text ending in `;` and a newline, so that a SQL shell (psql -f, the DuckDB
+/// CLI) runs it as written; to wrap it (`COPY (…) TO STDOUT`, a subquery), drop the `;`.
 pub fn query(q: &Query) -> String {
     let d = q.dialect;
     let c = q.compiled;
@@ -452,7 +452,7 @@ pub fn query(q: &Query) -> String {
     let _ = writeln!(
         sql,
         "-- 9. Competition ranks within each year; sorted by year, rank, fund (bytewise).\n\
-         SELECT {}\nFROM keyed\nORDER BY year, rank_key DESC, {}",
+         SELECT {}\nFROM keyed\nORDER BY year, rank_key DESC, {};",
         comma_lines(&out, 7),
         d.bytewise("fund")
     );
