@@ -292,13 +292,6 @@ pub(crate) fn read_in_chunks(
         Source::File(n) => Some(n),
         Source::Stream => None,
     };
-    let input: Box<dyn std::io::Read + Send> = if stdin {
-        Box::new(std::io::stdin())
-    } else if format == TableFormat::Csv {
-        Box::new(std::fs::File::open(path).map_err(|e| io(path, e))?)
-    } else {
-        Box::new(std::io::empty())
-    };
     let mut assembler = Assembler::new(catalogue);
     let mut problems = Problems::default();
     let max_field = limit(MAX_FIELD_BYTES_VAR, MAX_FIELD_BYTES);
@@ -317,7 +310,16 @@ pub(crate) fn read_in_chunks(
             // own message on stderr.
             let _quiet = quiet_panics();
             let read = match format {
-                TableFormat::Csv => csv_chunks(path, input, csv_bytes, &mut progress, &mut send),
+                TableFormat::Csv => {
+                    let input: std::io::Result<Box<dyn std::io::Read + Send>> = if stdin {
+                        Ok(Box::new(std::io::stdin()))
+                    } else {
+                        std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn std::io::Read + Send>)
+                    };
+                    input
+                        .map_err(|e| io(path, e))
+                        .and_then(|input| csv_chunks(path, input, csv_bytes, &mut progress, &mut send))
+                }
                 _ => parquet_chunks(path, parquet_rows, &mut progress, &mut send),
             };
             progress.finish();
