@@ -661,6 +661,12 @@ impl Compiled {
         score
     }
 
+    /// Every item's credit as the rubric's rule scores it, in rubric order (`None` where the
+    /// item does not count): the first pass of [`Compiled::score`], item by item.
+    pub fn rule_credits(&self, levels: &[Level]) -> Vec<Option<f64>> {
+        self.items.iter().map(|i| self.item_credits(i, levels)[Pass::Rule as usize]).collect()
+    }
+
     /// An item's credit in each pass: [`item_credit_as`] without its allocation.
     fn item_credits(&self, item: &CompiledItem, levels: &[Level]) -> [Option<f64>; PASSES] {
         let (mut n, mut min, mut max, mut sum) =

@@ -17,7 +17,7 @@
 
 use super::correlation::pearson;
 use crate::model::{Dataset, Level};
-use crate::score::{Compiled, RubricInfo, item_credit};
+use crate::score::{Compiled, RubricInfo};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use serde::Serialize;
@@ -181,8 +181,6 @@ pub fn audit(ds: &Dataset, profile: Option<String>, s: &Settings) -> Audit {
     let compiled = Compiled::new(rubric);
     let items: Vec<(&crate::model::Item, usize)> =
         rubric.categories.iter().enumerate().flat_map(|(k, c)| c.items.iter().map(move |i| (i, k))).collect();
-    let index: std::collections::HashMap<&str, usize> =
-        compiled.disclosures.iter().enumerate().map(|(k, d)| (d.as_str(), k)).collect();
     let mut obs = Vec::new();
     let mut coverage = Vec::new();
     for (fk, f) in ds.funds.iter().enumerate() {
@@ -193,14 +191,7 @@ pub fn audit(ds: &Dataset, profile: Option<String>, s: &Settings) -> Audit {
         for year in years {
             let levels: Vec<Level> = compiled.disclosures.iter().map(|d| f.standing(d, year).level).collect();
             let raw = compiled.score(&levels);
-            let level_of = |d: &str| index.get(d).map_or(Level::Unknown, |&k| levels[k]);
-            let credits = items
-                .iter()
-                .map(|(i, _)| {
-                    let lv: Vec<Level> = i.rule.disclosures().iter().map(|d| level_of(d)).collect();
-                    item_credit(i, &lv, rubric.unknown).1
-                })
-                .collect();
+            let credits = compiled.rule_credits(&levels);
             if year.is_none() {
                 let known = levels.iter().filter(|l| **l != Level::Unknown).count();
                 let span = rubric.scale - rubric.floor;
