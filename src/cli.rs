@@ -315,8 +315,10 @@ pub enum Command {
     },
     /// What changed since another version of the data: scores, ranks, and the disclosures that moved them.
     Diff {
-        /// A git revision of the repository (e.g. main, HEAD~1) or another data folder.
-        #[arg(long, value_name = "REV|DIR")]
+        /// A git revision of the repository (e.g. main, HEAD~1), another data folder, or another
+        /// rubric (a file or a name, e.g. swfscore-2026): the same data scored under it, to see
+        /// what a revision of the rubric changes for every fund.
+        #[arg(long, value_name = "REV|DIR|RUBRIC")]
         base: String,
         #[command(flatten)]
         inputs: Inputs,
@@ -497,7 +499,8 @@ pub enum Command {
     CompareRubrics {
         #[command(flatten)]
         data: Data,
-        /// A rubric to compare (repeatable): a file or a built-in name.
+        /// A rubric to compare (repeatable): a file or a built-in name. One rubric alone is
+        /// compared with the default rubric.
         #[arg(long = "rubric", value_name = "FILE")]
         rubrics: Vec<PathBuf>,
         /// A profile of the default rubric to compare (repeatable).

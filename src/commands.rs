@@ -272,6 +272,15 @@ fn compare_rubrics(cfg: &Config, rubrics: &[PathBuf], profiles: &[String]) -> Re
         }
         views
     };
+    // One rubric alone is compared with the default one (e.g. a rubric with its predecessor).
+    let views = match views.as_slice() {
+        [one] if one.1.rubric.id != base.rubric.id => {
+            let mut v = vec![(base.rubric.id.clone(), base.clone())];
+            v.extend(views);
+            v
+        }
+        _ => views,
+    };
     if views.len() < 2 {
         return Err(Error::Usage("compare-rubrics needs at least two rubrics or profiles".into()));
     }
@@ -688,6 +697,16 @@ fn check_reports(dir: &Path, rep: &report::Report, names: &[String]) -> Result<(
 fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
     let current = dataset(cfg)?;
     let as_dir = Path::new(base);
+    if !as_dir.is_dir() && load::names_rubric(&cfg.sources.dir, as_dir) {
+        // Another rubric over the same data: what the revision of the rubric changes.
+        let old = load::with_rubric(&current, &cfg.sources, as_dir).map_err(Error::Input)?;
+        let old = match &cfg.profile {
+            Some(p) => profiled(&policy(old, cfg), p)?,
+            None => policy(old, cfg),
+        };
+        let d = analysis::diff::diff(&old.rubric.id, &old, &current);
+        return emit_view(cfg, &current, &d);
+    }
     let sources = if as_dir.is_dir() {
         // The same overrides on both sides, relative to each side's folder.
         let here = &cfg.sources.dir;

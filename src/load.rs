@@ -217,6 +217,21 @@ fn rubric_name(p: &Path) -> Option<&str> {
     (parent_ok && ext_ok).then_some(stem)
 }
 
+/// Whether `spec` names a rubric rather than a data folder or a git revision: a YAML file,
+/// a rubric in `dir/rubrics/`, or a built-in rubric's name (`swfscore-2026`, `lmti`).
+pub fn names_rubric(dir: &Path, spec: &Path) -> bool {
+    let yaml = spec.extension().is_some_and(|e| e == "yaml" || e == "yml");
+    if yaml && (spec.is_file() || dir.join(spec).is_file()) {
+        return true;
+    }
+    let Some(name) = rubric_name(spec) else { return false };
+    let lower = name.to_lowercase();
+    [name, lower.as_str()]
+        .iter()
+        .any(|n| ["yaml", "yml"].iter().any(|ext| dir.join("rubrics").join(format!("{n}.{ext}")).is_file()))
+        || builtin::RUBRICS.iter().any(|(n, _)| *n == lower)
+}
+
 /// Finds the text of the rubric `spec` names: a file (relative to the current folder or to
 /// `dir`), then `dir/rubrics/NAME.yaml`, then the built-in rubric of that name.
 fn rubric_text(

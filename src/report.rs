@@ -70,6 +70,8 @@ pub(crate) struct Report<'a> {
     peers: Option<(Peers, Results)>,
     gap: Option<analysis::gap::Gap>,
     rubrics: Option<analysis::rubrics::RubricComparison>,
+    /// The rubric's coherence (`swfscore audit` with its defaults).
+    audit: analysis::audit::Audit,
     robust: analysis::robustness::Robustness,
     /// The estimate's backtest (small datasets only: its cost grows with funds and years).
     backtest: Option<crate::estimate::Backtest>,
@@ -104,6 +106,8 @@ impl<'a> Report<'a> {
             _ => None,
         };
         let rubrics = (views.len() >= 2).then(|| analysis::rubrics::compare(views));
+        // The same run as `swfscore audit`: coherence comes before uncertainty.
+        let audit = analysis::audit::audit(ds, None, &analysis::audit::Settings::default());
         let mut all: Vec<&crate::model::Rubric> = vec![&ds.rubric];
         all.extend(views.iter().map(|(_, v)| &v.rubric));
         let untranslated = crate::validate::translation_gaps(ds, &all)
@@ -119,7 +123,7 @@ impl<'a> Report<'a> {
         let runs =
             settings.backtest_runs.unwrap_or(if ds.funds.len() <= BACKTEST_MAX_FUNDS { BACKTEST_RUNS } else { 0 });
         let backtest = (runs > 0).then(|| crate::estimate::backtest(ds, runs, 0.2, 1, crate::estimate::SPREAD));
-        Report { ds, r, focus, at_age, by_age, peers, gap, rubrics, robust, backtest, untranslated }
+        Report { ds, r, focus, at_age, by_age, peers, gap, rubrics, audit, robust, backtest, untranslated }
     }
 
     /// The text of one of [`names`].
@@ -152,6 +156,7 @@ impl<'a> Report<'a> {
                     peers: self.peers.as_ref().map(|(g, r)| (g, r)),
                     gap: self.gap.as_ref(),
                     rubrics: self.rubrics.as_ref(),
+                    audit: Some(&self.audit),
                     robustness: Some(&self.robust),
                     editions,
                     backtest: self.backtest.as_ref(),
@@ -212,6 +217,8 @@ impl<'a> Report<'a> {
             md.push('\n');
             md.push_str(&Format::Markdown.renderer().view(c, cx));
         }
+        md.push('\n');
+        md.push_str(&Format::Markdown.renderer().view(&self.audit, cx));
         md.push('\n');
         md.push_str(&Format::Markdown.renderer().view(&self.robust, cx));
         md.push('\n');

@@ -147,3 +147,114 @@ fn audit_runs_in_every_format_and_language_and_pools_fund_years() {
         assert!(r.stderr.contains("FROM..TO") || r.stderr.contains("after the last"), "{bad}: {}", r.stderr);
     }
 }
+
+/// The figures rubric.yaml's changelog quotes, as (rubric, id, figure, value as written).
+fn changelog_figures() -> Vec<(String, String, String, String)> {
+    let text = std::fs::read_to_string(repo().join("rubric.yaml")).unwrap();
+    let mut rows = Vec::new();
+    let mut in_table = false;
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        let words: Vec<&str> = line.trim_start_matches('#').split_whitespace().collect();
+        if words == ["rubric", "id", "figure", "value"] {
+            in_table = true;
+        } else if in_table && words.len() == 4 {
+            rows.push((words[0].into(), words[1].into(), words[2].into(), words[3].into()));
+        }
+    }
+    rows
+}
+
+/// rubric.yaml's changelog cites audit figures for each change; they are what `swfscore audit`
+/// computes under the rubric named, so the reasons given cannot drift from the data.
+#[test]
+fn the_rubric_changelog_quotes_the_audit() {
+    let rows = changelog_figures();
+    assert!(rows.len() >= 10, "the changelog's figure table is found: {rows:?}");
+    let text = std::fs::read_to_string(repo().join("rubric.yaml")).unwrap();
+    let default_id = text.lines().find_map(|l| l.strip_prefix("id: ")).unwrap();
+    let mut audits: std::collections::HashMap<String, Value> = Default::default();
+    for (rubric, id, figure, shown) in &rows {
+        let a = audits.entry(rubric.clone()).or_insert_with(|| {
+            let spec = if rubric == default_id { "rubric.yaml" } else { rubric.as_str() };
+            let r = swfscore(&repo(), &["audit", "--rubric", spec, "--format", "json"]);
+            assert_eq!(r.code, 0, "{rubric}: {}", r.stderr);
+            serde_json::from_str(&r.stdout).unwrap()
+        });
+        let found = ["categories", "items"]
+            .iter()
+            .flat_map(|k| a[k].as_array().unwrap().iter())
+            .find(|x| x["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("{rubric} has no category or item `{id}`"));
+        let (key, percent) = match figure.as_str() {
+            "weight" => ("weight_share", true),
+            "importance" => ("importance", true),
+            other => (other, false),
+        };
+        let v = found[key].as_f64().unwrap_or_else(|| panic!("{rubric} {id}: no {key}"));
+        let actual = if percent { format!("{:.1}%", v * 100.0) } else { format!("{v:.2}") };
+        assert_eq!(&actual, shown, "{rubric} {id} {figure}: the changelog says {shown}, the audit {actual}");
+    }
+}
+
+/// The previous rubric stays available, and `diff` and `compare-rubrics` show what the
+/// revision does to every fund: the diff's score moves are the two rubrics' scores.
+#[test]
+fn the_previous_rubric_is_kept_and_the_revision_shown_fund_by_fund() {
+    let scores = |rubric: &str| -> std::collections::BTreeMap<String, f64> {
+        let r = swfscore(&repo(), &["score", "--rubric", rubric, "--format", "json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["fund"].as_str().unwrap().to_string(), f["score"].as_f64().unwrap()))
+            .collect()
+    };
+    let (old, new) = (scores("swfscore-2026"), scores("rubric.yaml"));
+    let r = swfscore(&repo(), &["diff", "--base", "swfscore-2026", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(d["rubric_changed"], true);
+    assert_eq!(d["old_rubric"], "swfscore-2026 2026.1");
+    assert!(d["new_rubric"].as_str().unwrap().starts_with("swfscore-2027"), "{}", d["new_rubric"]);
+    let funds = d["funds"].as_array().unwrap();
+    let moved = old.iter().filter(|(f, s)| new[*f] != **s).count();
+    assert!(moved > old.len() / 2, "the revision moves most funds ({moved})");
+    assert!(funds.len() >= moved);
+    for f in funds {
+        let id = f["fund"].as_str().unwrap();
+        assert_eq!(f["old_score"].as_f64().unwrap(), old[id], "{id}");
+        assert_eq!(f["new_score"].as_f64().unwrap(), new[id], "{id}");
+        assert!(f["changes"].as_array().unwrap().is_empty(), "{id}: same data, only the rubric moved");
+        let effect = f["rubric_effect"].as_f64().unwrap();
+        assert!((effect - (new[id] - old[id])).abs() <= 0.1 + 1e-9, "{id}: {effect} against {} → {}", old[id], new[id]);
+    }
+    // The same through a file, and in the table.
+    let r = swfscore(&repo(), &["diff", "--base", "rubrics/swfscore-2026.yaml", "--format", "table"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("`swfscore-2026 2026.1` → `swfscore-2027"), "{}", r.stdout);
+    // One rubric alone is compared with the default.
+    let r = swfscore(&repo(), &["compare-rubrics", "--rubric", "swfscore-2026", "--format", "csv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let header = r.stdout.lines().next().unwrap();
+    assert!(header.contains("swfscore-2027") && header.contains("swfscore-2026"), "{header}");
+    // And every rubric offered is listed.
+    let r = swfscore(&repo(), &["rubrics"]);
+    assert!(r.stdout.contains("swfscore-2026"), "{}", r.stdout);
+}
+
+/// The report carries the audit, in both languages and both formats.
+#[test]
+fn the_report_has_the_audit_section() {
+    for (file, marker) in [
+        ("transparency.md", "## Statistical audit of the rubric"),
+        ("transparency.html", "<section id=\"audit\">"),
+        ("transparency.zh-Hant.html", "<section id=\"audit\">"),
+    ] {
+        let text = std::fs::read_to_string(repo().join("reports").join(file)).unwrap();
+        assert!(text.contains(marker), "{file}");
+        let after = &text[text.find(marker).unwrap()..];
+        assert!(after.contains("report_timeliness") && after.contains("santiago_self_assessment"), "{file}");
+    }
+}

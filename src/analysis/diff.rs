@@ -11,6 +11,9 @@ pub struct Diff {
     pub base: String,
     /// Whether the rubric itself changed (weights, items, credits).
     pub rubric_changed: bool,
+    /// The rubric of each side (`id version`).
+    pub old_rubric: String,
+    pub new_rubric: String,
     pub funds: Vec<FundDiff>,
     pub added: Vec<String>,
     pub removed: Vec<String>,
@@ -108,5 +111,17 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
     });
     let added = current.funds.iter().filter(|f| base.fund(&f.id).is_none()).map(|f| f.id.clone()).collect();
     let removed = base.funds.iter().filter(|f| current.fund(&f.id).is_none()).map(|f| f.id.clone()).collect();
-    Diff { base: base_name.to_string(), rubric_changed, funds, added, removed }
+    let named = |ds: &Dataset| match &ds.rubric.version {
+        Some(v) => format!("{} {v}", ds.rubric.id),
+        None => ds.rubric.id.clone(),
+    };
+    Diff {
+        base: base_name.to_string(),
+        rubric_changed,
+        old_rubric: named(base),
+        new_rubric: named(current),
+        funds,
+        added,
+        removed,
+    }
 }

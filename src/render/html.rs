@@ -33,6 +33,8 @@ pub struct Extras<'a> {
     pub gap: Option<&'a Gap>,
     /// Ranks under every rubric.
     pub rubrics: Option<&'a RubricComparison>,
+    /// The rubric's coherence: alphas, item-rest correlations, importance against weight.
+    pub audit: Option<&'a crate::analysis::audit::Audit>,
     /// Rank intervals under other reasonable modelling choices.
     pub robustness: Option<&'a Robustness>,
     /// The same page in other languages: (language, file name beside this one).
@@ -1057,6 +1059,12 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
     s.write_str(&focus_section(r, cx, extras))?;
     if let Some(c) = extras.rubrics {
         s.write_str(&rubrics_section(c, cx))?;
+    }
+    if let Some(a) = extras.audit {
+        let doc = crate::render::views::audit(a, cx);
+        writeln!(s, "<section id=\"audit\">\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()))?;
+        s.write_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }))?;
+        s.write_str("</section>\n")?;
     }
     if let Some(rb) = extras.robustness {
         s.write_str("<div id=\"robustness\">\n")?;

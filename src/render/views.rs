@@ -555,7 +555,7 @@ pub fn diff(d: &Diff, _cx: &Context) -> Doc {
         return doc;
     }
     if d.rubric_changed {
-        doc.para("The rubric changed (weights, items or credits).");
+        doc.para(format!("The rubric changed (weights, items or credits): `{}` → `{}`.", d.old_rubric, d.new_rubric));
     }
     for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
         if !list.is_empty() {
