@@ -322,9 +322,10 @@ pub enum Command {
         base: String,
         #[command(flatten)]
         inputs: Inputs,
-        /// Output format.
-        #[arg(long, short, value_enum, default_value_t = crate::render::Format::Markdown)]
-        format: crate::render::Format,
+        /// Output format [default: from the output file's extension (.md, .csv, .json, .html;
+        /// .txt or none: table), else markdown, for a pull request's comment].
+        #[arg(long, short, value_enum)]
+        format: Option<crate::render::Format>,
         /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,

@@ -60,6 +60,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             report(&Config::new(&inputs), out, check, &langs, settings)
         }
         Command::Diff { base, inputs, format, output } => {
+            let format = match (format, &output) {
+                (Some(f), _) => f,
+                (None, Some(p)) if p.as_os_str() != "-" => crate::config::format_of(p)?,
+                (None, _) => crate::render::Format::Markdown,
+            };
             let cfg = Config::new(&inputs).with_output(format, output, crate::cli::ColourChoice::Never);
             diff(&cfg, &base)
         }

@@ -99,7 +99,7 @@ impl Config {
 
 /// The format an output file's extension names (`.txt`, or none, the table); an unknown one is
 /// an error that lists the known, rather than a table under a misleading name.
-fn format_of(p: &std::path::Path) -> Result<Format, Error> {
+pub(crate) fn format_of(p: &std::path::Path) -> Result<Format, Error> {
     let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         // A name without an extension (a device such as /dev/stdout, a plain file name):

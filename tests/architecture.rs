@@ -167,9 +167,39 @@ fn whatif_refuses_a_disclosure_set_twice() {
         .run();
 }
 
+/// What a file in `format` must look like: CSV one header and rows of its width, JSON that
+/// parses, a whole HTML page, and text that is not empty.
+fn check_format(what: &str, format: &str, text: &str) {
+    assert!(!text.trim().is_empty(), "{what}: empty");
+    match format {
+        "csv" => {
+            let mut rd = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+            let header = rd.headers().unwrap_or_else(|e| panic!("{what}: {e}")).clone();
+            for (k, row) in rd.records().enumerate() {
+                let row = row.unwrap_or_else(|e| panic!("{what}: row {k}: {e}"));
+                assert_eq!(
+                    row.len(),
+                    header.len(),
+                    "{what}: row {k} has {} fields, the header {}",
+                    row.len(),
+                    header.len()
+                );
+                assert_ne!(row, header, "{what}: the header again at row {k}: one table per CSV");
+            }
+        }
+        "json" => {
+            serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{what}: JSON: {e}"));
+        }
+        "html" => assert!(text.starts_with("<!DOCTYPE html>") && text.ends_with("</html>\n"), "{what}"),
+        _ => {}
+    }
+}
+
+/// Every command that shows a result does so in every format, on stdout with `--format` and
+/// in a file named with `-o`, whose extension picks the format.
 #[test]
-fn every_view_works_in_every_format() {
-    let views: [&[&str]; 7] = [
+fn every_command_works_in_every_format_and_o_picks_it_by_extension() {
+    let views: &[&[&str]] = &[
         &["score"],
         &["explain", "alpha"],
         &["compare", "alpha", "beta"],
@@ -177,16 +207,37 @@ fn every_view_works_in_every_format() {
         &["gap", "alpha"],
         &["whatif", "alpha", "--set", "fund_size=full"],
         &["compare-rubrics", "--profile", "reporting_only"],
+        &["validate"],
+        &["funds"],
+        &["rubrics"],
+        &["diff", "--base", "."],
+        &["trend", "--from", "2015"],
+        &["audit", "--bootstrap", "20"],
+        &["robustness", "--samples", "100"],
+        &["backtest", "--runs", "1"],
     ];
+    let t = mini();
     for v in views {
-        for f in ["table", "markdown", "csv", "json", "html"] {
-            let (r, _) = Test::mini().args(v).args(&["--format", f]).status(0).run();
-            assert!(!r.stdout.trim().is_empty(), "{v:?} {f}: empty");
-            match f {
-                "json" => assert!(serde_json::from_str::<serde_json::Value>(&r.stdout).is_ok(), "{v:?}: JSON"),
-                "html" => assert!(r.stdout.starts_with("<!DOCTYPE html>") && r.stdout.ends_with("</html>\n"), "{v:?}"),
-                _ => {}
+        for (f, ext) in [("table", "txt"), ("markdown", "md"), ("csv", "csv"), ("json", "json"), ("html", "html")] {
+            let mut args = v.to_vec();
+            args.extend(["--format", f]);
+            let r = swfscore(t.path(), &args);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            check_format(&format!("{args:?}"), f, &r.stdout);
+            let out = t.path().join(format!("out.{ext}"));
+            let mut args = v.to_vec();
+            args.extend(["-o", out.to_str().unwrap()]);
+            let r = swfscore(t.path(), &args);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            let written = std::fs::read_to_string(&out).unwrap();
+            check_format(&format!("{args:?}"), f, &written);
+            if f != "table" {
+                // The same bytes as --format gives (the table may differ only in colour).
+                let mut args = v.to_vec();
+                args.extend(["--format", f]);
+                assert_eq!(written, swfscore(t.path(), &args).stdout, "{v:?} -o out.{ext}");
             }
+            std::fs::remove_file(&out).unwrap();
         }
     }
 }
