@@ -9,11 +9,11 @@ use crate::error::Error;
 use crate::load::{self, Loaded, Sources};
 use crate::locale::Lang;
 use crate::model::{Dataset, LevelChange, When};
+use crate::output::{emit, shown, write_files, write_stdout};
 use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
 use crate::render::{Context, Format, View};
 use crate::report;
 use crate::score::{self, FundResult, Options, Results};
-use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -636,38 +636,9 @@ fn report(
     if check {
         return check_reports(&dir, &rep, &names);
     }
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Write { path: dir.clone(), source: e })?;
-    remove_stale_staging(&dir);
-    // The files are rendered on every core, each streamed to a temporary file (none is held
-    // whole in memory); once all are written they are renamed into place, or all removed.
-    let staged: Vec<Result<Option<(tempfile::TempPath, PathBuf)>, Error>> = names
-        .par_iter()
-        .map(|name| {
-            stage_file(&dir.join(name), |file| {
-                let mut w = FmtIo { w: std::io::BufWriter::with_capacity(1 << 16, file), error: None };
-                let written = rep.render_to(name, &mut w);
-                match (written, w.error.take()) {
-                    (_, Some(e)) => Err(e),
-                    (Err(_), None) => Err(std::io::Error::other("the report could not be rendered")),
-                    (Ok(()), None) => w.w.flush(),
-                }
-            })
-        })
-        .collect();
-    let mut staging = Staging::default();
-    let mut failed = None;
-    for s in staged {
-        match s {
-            Ok(s) => staging.staged.extend(s),
-            Err(e) => {
-                failed.get_or_insert(e);
-            }
-        }
-    }
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    staging.commit()?;
+    // Rendered on every core, each file streamed to disk (none is held whole in memory), and
+    // the set switched into place at once.
+    crate::output::write_set(&dir, &names, |name, out| rep.render_to(name, out))?;
     note(&format!("wrote {} files to {}", names.len(), load::display(&dir)));
     // Like the funds (see `dataset`), the computed report is left for the process's exit to
     // free rather than freed piece by piece on one core.
@@ -1042,213 +1013,5 @@ pub fn print_diagnostics(d: &Diagnostics) {
     let mut err = std::io::stderr().lock();
     for p in d.sorted() {
         let _ = writeln!(err, "{}", crate::diag::visible(&p.to_string(), false));
-    }
-}
-
-/// Writes `text` to the configured target: stdout, or a file written whole.
-pub fn emit(cfg: &Config, text: &str) -> Result<(), Error> {
-    let text = shown(cfg, text);
-    let text = text.as_ref();
-    match &cfg.target {
-        Target::Stdout => write_stdout(text),
-        Target::File(p) => write_files(&[(p.clone(), text.as_bytes())]),
-    }
-}
-
-/// The text as written: text and Markdown are read in a terminal, so control characters from
-/// the data are written out (the renderer's colour codes kept); CSV, JSON and HTML carry the
-/// data as it is.
-fn shown<'a>(cfg: &Config, text: &'a str) -> std::borrow::Cow<'a, str> {
-    match cfg.format {
-        Format::Table | Format::Markdown => crate::diag::visible(text, cfg.colour),
-        _ => std::borrow::Cow::Borrowed(text),
-    }
-}
-
-fn write_stdout(text: &str) -> Result<(), Error> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::Write { path: PathBuf::from("<stdout>"), source: e }),
-    }
-}
-
-/// Writes files all or nothing: each is staged beside its target under a name unique to
-/// this run, and only when every one is staged are they renamed into place. Anything that
-/// is not a regular file (a device, a FIFO) is written through; symlinks are followed.
-pub fn write_files(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
-    // A killed run's leftovers are cleared once per folder written to.
-    let mut dirs: Vec<PathBuf> = files.iter().map(|(p, _)| staging_dir(&write_target(p))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        remove_stale_staging(d);
-    }
-    let mut staging = Staging::default();
-    for (path, bytes) in files {
-        staging.stage(path, bytes)?;
-    }
-    staging.commit()
-}
-
-/// The start of a temporary file's name: `.swfscore-PID-` then random characters and
-/// `.tmp`, about 25 characters whatever the target's name (a name the file system accepts
-/// always leaves room for it), with the process id so a later run can tell a killed run's
-/// leftovers from a running one's.
-fn staging_prefix() -> String {
-    format!(".swfscore-{}-", std::process::id())
-}
-
-/// Removes temporary files that a killed run left in `dir` (their process is gone), in this
-/// version's form and the earlier `.NAME.PID.swfscore-tmp`.
-fn remove_stale_staging(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let pid = if let Some(rest) = name.strip_prefix(".swfscore-").filter(|_| name.ends_with(".tmp")) {
-            rest.split('-').next().and_then(|p| p.parse::<u32>().ok())
-        } else if let Some(rest) = name.strip_suffix(".swfscore-tmp") {
-            rest.rsplit('.').next().and_then(|p| p.parse::<u32>().ok())
-        } else {
-            continue;
-        };
-        let alive = pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
-        // Only files: never follow or remove anything else that happens to match.
-        if !alive && e.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-/// Files staged for an all-or-nothing write; dropping it without `commit` removes them.
-#[derive(Debug, Default)]
-struct Staging {
-    /// (temporary file, target), in the order staged; a temporary file not yet renamed is
-    /// removed when dropped.
-    staged: Vec<(tempfile::TempPath, PathBuf)>,
-}
-
-impl Staging {
-    /// Writes `bytes` to a temporary file beside `path` (or straight through, when `path` is
-    /// not a regular file).
-    fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-        self.staged.extend(stage_file(path, |f| f.write_all(bytes))?);
-        Ok(())
-    }
-
-    /// Renames every staged file into place.
-    fn commit(mut self) -> Result<(), Error> {
-        let staged = std::mem::take(&mut self.staged);
-        let mut rest = staged.into_iter();
-        while let Some((tmp, target)) = rest.next() {
-            if let Err(e) = tmp.persist(&target) {
-                // The unrenamed files (this one included) are removed as they drop.
-                drop(e.path);
-                drop(rest);
-                return Err(Error::Write { path: target, source: e.error });
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Where writing `path` lands: a symlink's destination (even one that does not exist yet),
-/// else `path` itself.
-fn write_target(path: &Path) -> PathBuf {
-    if let Ok(real) = std::fs::canonicalize(path) {
-        return real;
-    }
-    // A dangling symlink: the file it names is created, the link kept.
-    match std::fs::read_link(path) {
-        Ok(to) => path.parent().map_or(to.clone(), |dir| dir.join(&to)),
-        Err(_) => path.to_path_buf(),
-    }
-}
-
-/// Writes a file with `write`: to a fresh temporary file beside `path` (created exclusively,
-/// under a random name, so no link planted there can redirect it), returned with the target
-/// for [`Staging`] to rename or remove (callers first clear stale ones with
-/// [`remove_stale_staging`]). Replacing a file keeps its permissions, and a
-/// read-only file is refused. Written straight through, not renamed: a target that exists and
-/// is not a regular file (a FIFO, /dev/stdout), and a file with several hard links (every name
-/// keeps seeing it; that write is not atomic). A symlink's destination is written, the link
-/// kept. A failed write removes its temporary file.
-fn stage_file(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<Option<(tempfile::TempPath, PathBuf)>, Error> {
-    let failed = |e| Error::Write { path: path.to_path_buf(), source: e };
-    let target = write_target(path);
-    let existing = std::fs::metadata(&target).ok();
-    if let Some(m) = &existing {
-        if m.is_file() && m.permissions().readonly() {
-            return Err(failed(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                "the file is read-only; nothing was written (make it writable to replace it)",
-            )));
-        }
-        if !m.is_file() || hard_links(m) > 1 {
-            let mut open = std::fs::OpenOptions::new();
-            open.write(true).truncate(m.is_file());
-            return open.open(&target).and_then(|mut f| write(&mut f)).map(|()| None).map_err(failed);
-        }
-    }
-    let dir = staging_dir(&target);
-    let prefix = staging_prefix();
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // A new file gets the mode `File::create` would give (0666 less the umask); a replaced
-    // one keeps its own.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut tmp = builder.tempfile_in(&dir).map_err(failed)?;
-    let written = write(tmp.as_file_mut()).and_then(|()| match &existing {
-        Some(m) => tmp.as_file().set_permissions(m.permissions()),
-        None => Ok(()),
-    });
-    match written {
-        Ok(()) => Ok(Some((tmp.into_temp_path(), target))),
-        Err(e) => Err(failed(e)),
-    }
-}
-
-/// The folder a target's temporary file is made in: the target's own.
-fn staging_dir(target: &Path) -> PathBuf {
-    match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// How many names a file has (1 where the platform does not say).
-fn hard_links(m: &std::fs::Metadata) -> u64 {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        m.nlink()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = m;
-        1
-    }
-}
-
-/// A [`std::fmt::Write`] over an [`std::io::Write`] that keeps the I/O error `fmt` cannot carry.
-struct FmtIo<W: Write> {
-    w: W,
-    error: Option<std::io::Error>,
-}
-
-impl<W: Write> std::fmt::Write for FmtIo<W> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.w.write_all(s.as_bytes()).map_err(|e| {
-            self.error.get_or_insert(e);
-            std::fmt::Error
-        })
     }
 }

@@ -16,6 +16,7 @@ pub mod fuzzing;
 pub mod load;
 pub mod locale;
 pub mod model;
+mod output;
 pub mod panel;
 pub mod raw;
 pub mod render;

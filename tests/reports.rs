@@ -313,3 +313,84 @@ fn report_samples_and_backtest_runs_set_the_robustness_run_and_the_backtest() {
     );
     assert_eq!(swfscore(t.path(), &["report", "--samples", "0"]).code, 2);
 }
+
+/// The report's files switch as one set: a run killed at any moment (here at 24 points spread
+/// over a run) leaves the whole old set or the whole new one, never files of two runs; the
+/// next run clears what a killed one left beside the folder; files that are not the report's
+/// stay.
+#[test]
+fn a_report_run_killed_at_any_moment_leaves_one_whole_set() {
+    let t = mini();
+    let dir = t.path();
+    let rubric = std::fs::read_to_string(dir.join("rubric.yaml")).unwrap();
+    std::fs::write(dir.join("other.yaml"), rubric.replacen("weight: 3", "weight: 1", 1)).unwrap();
+    let out = dir.join("reports");
+    let set = |p: &Path| -> std::collections::BTreeMap<String, Vec<u8>> {
+        [
+            "scores.csv",
+            "scores.json",
+            "transparency.md",
+            "transparency.html",
+            "transparency.zh-Hant.md",
+            "transparency.zh-Hant.html",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(p.join(n)).unwrap_or_default()))
+        .collect()
+    };
+    let report = |rubric: &str| -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_swfscore"));
+        c.args(["report", "--rubric", rubric, "--samples", "2000"]).current_dir(dir);
+        c.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        c
+    };
+    assert!(report("other.yaml").status().unwrap().success());
+    let new = set(&out);
+    let started = std::time::Instant::now();
+    assert!(report("rubric.yaml").status().unwrap().success());
+    let run = started.elapsed();
+    let old = set(&out);
+    assert_ne!(old, new, "the two rubrics give different reports");
+    std::fs::write(out.join("notes.txt"), "kept").unwrap();
+    let (mut olds, mut news) = (0, 0);
+    for k in 0..24u32 {
+        assert!(report("rubric.yaml").status().unwrap().success());
+        let mut child = report("other.yaml").spawn().unwrap();
+        std::thread::sleep(run * k / 20);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = set(&out);
+        if now == old {
+            olds += 1;
+        } else if now == new {
+            news += 1;
+        } else {
+            let mixed: Vec<String> = now
+                .iter()
+                .map(|(n, b)| {
+                    format!(
+                        "{n}: {}",
+                        if *b == old[n] {
+                            "old"
+                        } else if *b == new[n] {
+                            "new"
+                        } else {
+                            "neither"
+                        }
+                    )
+                })
+                .collect();
+            panic!("killed after {:?}: the set mixes runs: {mixed:?}", run * k / 20);
+        }
+        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "kept");
+    }
+    assert!(olds > 0 && news > 0, "kills landed before and after the switch ({olds} old, {news} new)");
+    assert!(report("rubric.yaml").status().unwrap().success());
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("swfscore"))
+        .collect();
+    assert!(left.is_empty(), "a killed run's folder is cleared by the next run: {left:?}");
+}
