@@ -92,6 +92,10 @@ pub struct Output {
     /// Colour in the table format.
     #[arg(long, value_enum, default_value_t = ColourChoice::Auto)]
     pub color: ColourChoice,
+    /// The language of the headings, labels and explanations (fund and rubric names where the
+    /// data has them in that language).
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::locale::Lang>,
 }
 
 /// When to use terminal colours.
@@ -190,9 +194,6 @@ pub enum Command {
         /// than five years older than the assessment: a research queue (the levels stand).
         #[arg(long)]
         review: bool,
-        /// Also warn about entries the report in this language would show untranslated.
-        #[arg(long, value_enum, value_name = "LANG")]
-        lang: Option<crate::locale::Lang>,
         #[command(flatten)]
         out: Output,
     },
@@ -230,9 +231,6 @@ pub enum Command {
     Funds {
         #[command(flatten)]
         data: Data,
-        /// The language of the names and headings.
-        #[arg(long, value_enum, value_name = "LANG")]
-        lang: Option<crate::locale::Lang>,
         #[command(flatten)]
         out: Output,
     },
@@ -329,6 +327,9 @@ pub enum Command {
         /// Write to this file instead of stdout (`-` = stdout). Nothing is written on error.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
+        /// The language of the headings, labels and explanations.
+        #[arg(long, value_enum, value_name = "LANG")]
+        lang: Option<crate::locale::Lang>,
     },
     /// How robust the ranking is: rank intervals over other reasonable modelling choices, and
     /// (with --sobol) which choice drives the ranking most.
@@ -446,9 +447,6 @@ pub enum Command {
         /// Include the credit matrix (observation × item) in the JSON, for a peer to recompute from.
         #[arg(long)]
         credits: bool,
-        /// The language of the headings and explanations.
-        #[arg(long, value_enum, value_name = "LANG")]
-        lang: Option<crate::locale::Lang>,
     },
     /// Write one SQL query that scores a panel table in another engine, as `batch --panel` does.
     ///

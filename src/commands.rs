@@ -29,8 +29,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare { funds, inputs, out, as_of, at_age } => {
             compare(&Config::with_out(&inputs, &out)?, &funds, as_of, at_age)
         }
-        Command::Validate { inputs, strict, coverage, review, lang, out } => {
-            validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, lang)
+        Command::Validate { inputs, strict, coverage, review, out } => {
+            validate(&Config::with_out(&inputs, &out)?, strict, coverage, review, out.lang)
         }
         Command::New { id, name, jurisdiction, established, data, output } => {
             new_fund(&Config::for_data(&data), &id, name, jurisdiction, established, output)
@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 Config { target: output.map_or(Target::Stdout, Target::File), ..Config::for_data(&default_data()) };
             emit(&cfg, &(schema(kind) + "\n"))
         }
-        Command::Funds { data, lang, out } => funds(&Config::for_data(&data).output(&out)?, lang.unwrap_or_default()),
+        Command::Funds { data, out } => funds(&Config::for_data(&data).output(&out)?),
         Command::Rubrics { data, out } => rubrics(&Config::for_data(&data).output(&out)?),
         Command::History { funds, from, by_age, inputs, out } => {
             history(&Config::with_out(&inputs, &out)?, &funds, from, by_age)
@@ -59,13 +59,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             };
             report(&Config::new(&inputs), out, check, &langs, settings)
         }
-        Command::Diff { base, inputs, format, output } => {
+        Command::Diff { base, inputs, format, output, lang } => {
             let format = match (format, &output) {
                 (Some(f), _) => f,
                 (None, Some(p)) if p.as_os_str() != "-" => crate::config::format_of(p)?,
                 (None, _) => crate::render::Format::Markdown,
             };
-            let cfg = Config::new(&inputs).with_output(format, output, crate::cli::ColourChoice::Never);
+            let mut cfg = Config::new(&inputs).with_output(format, output, crate::cli::ColourChoice::Never);
+            cfg.lang = lang.unwrap_or_default();
             diff(&cfg, &base)
         }
         Command::Robustness {
@@ -102,17 +103,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Panel { data, from, to, output } => panel(&Config::for_data(&data), from, to, &output),
         Command::Sql { inputs, dialect, table, output } => sql(&inputs, dialect, &table, output.as_deref()),
-        Command::Audit { inputs, out, panel_years, bootstrap, seed, credits, lang } => {
+        Command::Audit { inputs, out, panel_years, bootstrap, seed, credits } => {
             let cfg = Config::with_out(&inputs, &out)?;
+            // The profile is applied once, by `dataset`.
             let ds = dataset(&cfg)?;
-            let ds = match &cfg.profile {
-                Some(p) => profiled(&ds, p)?,
-                None => ds,
-            };
             let settings = analysis::audit::Settings { panel_years, bootstrap: bootstrap as usize, seed, credits };
             let a = analysis::audit::audit(&ds, cfg.profile.clone(), &settings);
-            let cx = Context { lang: lang.unwrap_or_default(), ..context(&ds, &cfg) };
-            emit(&cfg, &cfg.format.renderer().view(&a, &cx))
+            emit_view(&cfg, &ds, &a)
         }
         Command::Trend { from, to, funds, inputs, out } => trend(&Config::with_out(&inputs, &out)?, from, to, &funds),
         Command::CompareRubrics { data, rubrics, profiles, out } => {
@@ -777,13 +774,17 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
             text.push_str(&cfg.format.renderer().view(&crate::validate::review_queue(shown), &cx));
         }
         if errors == 0 {
-            text.push_str(&format!(
-                "ok: {} funds, {} disclosures, rubric `{}` ({} items); {warnings} warning(s)\n",
-                ds.funds.len(),
-                ds.catalogue.disclosures.len(),
-                ds.rubric.id,
-                ds.rubric.items().count()
+            text.push_str(&cx.loc().f(
+                "validate.ok",
+                &[
+                    ("funds", &ds.funds.len()),
+                    ("disclosures", &ds.catalogue.disclosures.len()),
+                    ("rubric", &ds.rubric.id),
+                    ("items", &ds.rubric.items().count()),
+                    ("warnings", &warnings),
+                ],
             ));
+            text.push('\n');
             return emit(cfg, &text);
         }
     }
@@ -791,10 +792,10 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
     Err(failed())
 }
 
-fn funds(cfg: &Config, lang: Lang) -> Result<(), Error> {
+fn funds(cfg: &Config) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let list = crate::render::views::FundList::of(&ds);
-    emit(cfg, &cfg.format.renderer().view(&list, &Context { lang, ..context(&ds, cfg) }))
+    emit(cfg, &cfg.format.renderer().view(&list, &context(&ds, cfg)))
 }
 
 fn rubrics(cfg: &Config) -> Result<(), Error> {
@@ -997,7 +998,7 @@ fn pick<'a>(r: &'a Results, id: &str) -> Result<&'a FundResult, Error> {
 }
 
 fn context<'a>(ds: &'a Dataset, cfg: &Config) -> Context<'a> {
-    Context { colour: cfg.colour, ..Context::new(ds) }
+    Context { colour: cfg.colour, lang: cfg.lang, ..Context::new(ds) }
 }
 
 fn emit_view(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<(), Error> {

@@ -31,6 +31,8 @@ pub struct Config {
     pub target: Target,
     /// Terminal colours: only in the table format, only to a terminal, never into a file.
     pub colour: bool,
+    /// The language of the output's words.
+    pub lang: crate::locale::Lang,
 }
 
 impl Config {
@@ -55,7 +57,9 @@ impl Config {
             (None, Some(p)) if p.as_os_str() != "-" => format_of(p)?,
             _ => Format::Table,
         };
-        Ok(self.with_output(format, out.output.clone(), out.color))
+        let mut c = self.with_output(format, out.output.clone(), out.color);
+        c.lang = out.lang.unwrap_or_default();
+        Ok(c)
     }
 
     /// The data flags alone (the default rubric, no profile, table to stdout).
@@ -74,6 +78,7 @@ impl Config {
             format: Format::Table,
             target: Target::Stdout,
             colour: false,
+            lang: crate::locale::Lang::En,
         }
     }
 

@@ -258,3 +258,17 @@ fn the_report_has_the_audit_section() {
         assert!(after.contains("report_timeliness") && after.contains("santiago_self_assessment"), "{file}");
     }
 }
+
+/// A profile is applied once: under `confidentiality_aware` (commercially sensitive items at a
+/// quarter of their weight) the complete holdings list weighs a quarter of the asset
+/// allocation, which has the same weight in the rubric and is not sensitive.
+#[test]
+fn the_audit_applies_a_profile_once() {
+    let r = swfscore(&repo(), &["audit", "--profile", "confidentiality_aware", "--format", "json", "--bootstrap", "0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let a: Value = serde_json::from_str(&r.stdout).unwrap();
+    let share = |id: &str| {
+        a["items"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap()["weight_share"].as_f64().unwrap()
+    };
+    assert!((share("holdings_list") / share("asset_allocation") - 0.25).abs() < 1e-12);
+}

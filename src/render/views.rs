@@ -378,20 +378,26 @@ pub fn gap_records(g: &Gap) -> Records {
 }
 
 /// `whatif`: the changes, then old and new scores and ranks.
-pub fn whatif(w: &WhatIf, _cx: &Context) -> Doc {
-    let mut doc = Doc::titled("What if");
+pub fn whatif(w: &WhatIf, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("whatif.title"));
     let mut head = String::new();
     if let Some(t) = &w.title {
         head.push_str(&format!("{t}\n"));
     }
-    head.push_str(&format!("Under {}", rubric_name(_cx, &w.rubric, &w.profile)));
+    head.push_str(&loc.f("whatif.under", &[("rubric", &rubric_name(cx, &w.rubric, &w.profile))]));
     doc.para(head);
-    let items = w.changes.iter().map(|c| format!("{} {}: {} → {}", c.fund, c.disclosure, c.from, c.to)).collect();
-    doc.list("Changes:", items);
-    let cats: Vec<&str> = w.categories.iter().map(|c| c.as_str()).collect();
-    let mut headers: Vec<(&str, Align)> = vec![("Fund", Align::Left), ("Score", Align::Right), ("Rank", Align::Right)];
+    let items = w
+        .changes
+        .iter()
+        .map(|c| format!("{} {}: {} → {}", c.fund, c.disclosure, cx.level(Some(c.from)), cx.level(Some(c.to))))
+        .collect();
+    doc.list(loc.t("whatif.changes"), items);
+    let cats: Vec<&str> = w.categories.iter().map(|c| cx.category(c, c)).collect();
+    let mut headers: Vec<(&str, Align)> =
+        vec![(loc.t("col.fund"), Align::Left), (loc.t("col.score"), Align::Right), (loc.t("col.rank"), Align::Right)];
     headers.extend(cats.iter().map(|c| (*c, Align::Right)));
-    let mut t = Table::new(&headers);
+    let mut t = Table::new(&headers).keyed(0);
     for m in &w.funds {
         let tone = if m.new_score > m.old_score {
             Tone::Good
@@ -401,11 +407,11 @@ pub fn whatif(w: &WhatIf, _cx: &Context) -> Doc {
             Tone::Plain
         };
         let mut row = vec![
-            Cell::new(m.label.clone(), Tone::Bold),
+            Cell::new(cx.label(&m.fund, &m.label), Tone::Bold),
             Cell::new(format!("{} → {}", fmt_score(m.old_score), fmt_score(m.new_score)), tone),
             Cell::plain(format!("{} → {}", opt_rank(m.old_rank), opt_rank(m.new_rank))),
         ];
-        for c in &cats {
+        for c in &w.categories {
             let of = |v: &[(String, Option<f64>)]| v.iter().find(|(k, _)| k == c).and_then(|(_, s)| *s);
             let (a, b) = (of(&m.old_categories), of(&m.new_categories));
             row.push(if a == b {
@@ -419,9 +425,9 @@ pub fn whatif(w: &WhatIf, _cx: &Context) -> Doc {
     doc.table(t);
     let others = w.funds.iter().filter(|m| !m.changed).count();
     doc.para(if others == 0 {
-        "No other fund's rank moved.".to_string()
+        loc.t("whatif.none_moved").to_string()
     } else {
-        format!("{others} other fund(s) changed rank.")
+        loc.f("whatif.others_moved", &[("n", &others)])
     });
     doc
 }
@@ -532,56 +538,56 @@ pub fn rubrics_records(c: &RubricComparison) -> Records {
 }
 
 /// The causes of one fund's move in a diff, in words.
-fn causes(f: &crate::analysis::diff::FundDiff) -> Vec<String> {
+fn causes(f: &crate::analysis::diff::FundDiff, loc: &crate::locale::Locale) -> Vec<String> {
     let mut causes: Vec<String> =
         f.changes.iter().map(|c| format!("`{}` {} → {} ({:+.2})", c.disclosure, c.old, c.new, c.effect)).collect();
     if f.rubric_effect.abs() >= 0.00005 {
-        causes.push(format!("rubric change ({:+.2})", f.rubric_effect));
+        causes.push(loc.f("diff.rubric_effect", &[("points", &format!("{:+.2}", f.rubric_effect))]));
     }
     if f.interaction.abs() >= 0.00005 {
-        causes.push(format!("interaction ({:+.2})", f.interaction));
+        causes.push(loc.f("diff.interaction", &[("points", &format!("{:+.2}", f.interaction))]));
     }
     if causes.is_empty() {
-        causes.push("other funds' moves".into());
+        causes.push(loc.t("diff.others").to_string());
     }
     causes
 }
 
 /// `diff`: what changed since the base, and why.
-pub fn diff(d: &Diff, _cx: &Context) -> Doc {
-    let mut doc = Doc::titled(format!("swfscore: changes since `{}`", d.base));
+pub fn diff(d: &Diff, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.f("diff.title", &[("base", &d.base)]));
     if d.funds.is_empty() && d.added.is_empty() && d.removed.is_empty() && !d.rubric_changed {
-        doc.para("No score, rank or level changed.");
+        doc.para(loc.t("diff.nothing"));
         return doc;
     }
     if d.rubric_changed {
-        doc.para(format!("The rubric changed (weights, items or credits): `{}` → `{}`.", d.old_rubric, d.new_rubric));
+        doc.para(loc.f("diff.rubric_changed", &[("old", &d.old_rubric), ("new", &d.new_rubric)]));
     }
-    for (what, list) in [("Added", &d.added), ("Removed", &d.removed)] {
+    for (key, list) in [("diff.added", &d.added), ("diff.removed", &d.removed)] {
         if !list.is_empty() {
-            doc.para(format!(
-                "{what} funds: {}.",
-                list.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
-            ));
+            let funds = list.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(loc.t("list.separator"));
+            doc.para(loc.f(key, &[("funds", &funds)]));
         }
     }
     if !d.funds.is_empty() {
         let mut t = Table::new(&[
-            ("Fund", Align::Left),
-            ("Score", Align::Right),
-            ("Rank", Align::Right),
-            ("Caused by", Align::Left),
-        ]);
+            (loc.t("col.fund"), Align::Left),
+            (loc.t("col.score"), Align::Right),
+            (loc.t("col.rank"), Align::Right),
+            (loc.t("diff.col.causes"), Align::Left),
+        ])
+        .keyed(0);
         for f in &d.funds {
             t.row(vec![
-                Cell::plain(f.label.clone()),
+                Cell::plain(cx.label(&f.fund, &f.label)),
                 Cell::plain(format!("{} → {}", fmt_score(f.old_score), fmt_score(f.new_score))),
                 Cell::plain(format!("{} → {}", opt_rank(f.old_rank), opt_rank(f.new_rank))),
-                Cell::plain(causes(f).join("; ")),
+                Cell::plain(causes(f, loc).join(loc.t("diff.cause_separator"))),
             ]);
         }
         doc.table(t);
-        doc.para("Each cause's points are that change alone, applied to the old data under the new rubric.");
+        doc.para(loc.t("diff.lead"));
     }
     doc
 }
@@ -606,26 +612,28 @@ pub fn diff_records(d: &Diff) -> Records {
             opt_rank(f.new_rank),
             format!("{:.4}", f.rubric_effect),
             format!("{:.4}", f.interaction),
-            causes(f).join("; "),
+            causes(f, crate::locale::Locale::of(crate::locale::Lang::En)).join("; "),
         ]);
     }
     rows
 }
 
 /// `validate --coverage`: per fund, what is assessed.
-pub fn coverage(c: &Coverage, _cx: &Context) -> Doc {
-    let mut doc = Doc::titled("Coverage");
+pub fn coverage(c: &Coverage, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("coverage.title"));
     let mut t = Table::new(&[
-        ("Fund", Align::Left),
-        ("Assessed", Align::Right),
-        ("full", Align::Right),
-        ("partial", Align::Right),
-        ("none", Align::Right),
-        ("Unknown", Align::Right),
-        ("N/A", Align::Right),
-        ("Newest evidence", Align::Left),
-        ("Reviewed", Align::Left),
-    ]);
+        (loc.t("col.fund"), Align::Left),
+        (loc.t("coverage.col.assessed"), Align::Right),
+        (loc.t("level.full"), Align::Right),
+        (loc.t("level.partial"), Align::Right),
+        (loc.t("level.none"), Align::Right),
+        (loc.t("coverage.col.unknown"), Align::Right),
+        (loc.t("coverage.col.not_applicable"), Align::Right),
+        (loc.t("coverage.col.newest"), Align::Left),
+        (loc.t("coverage.col.reviewed"), Align::Left),
+    ])
+    .keyed(0);
     for r in &c.funds {
         t.row(vec![
             Cell::plain(r.fund.clone()),
@@ -807,6 +815,8 @@ pub struct ListedRubric {
     pub usage: String,
     pub id: Option<String>,
     pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_zh: Option<String>,
     pub items: usize,
     pub scale: Option<f64>,
     pub profiles: Vec<String>,
@@ -823,6 +833,7 @@ impl From<Vec<crate::load::Listed>> for RubricList {
                     usage: l.usage,
                     id: Some(r.id.clone()),
                     title: Some(r.title.clone()),
+                    title_zh: r.title_zh.clone(),
                     items: r.items().count(),
                     scale: Some(r.scale),
                     profiles: r.profiles.iter().map(|p| p.id.clone()).collect(),
@@ -832,6 +843,7 @@ impl From<Vec<crate::load::Listed>> for RubricList {
                     usage: l.usage,
                     id: None,
                     title: None,
+                    title_zh: None,
                     items: 0,
                     scale: None,
                     profiles: vec![],
@@ -989,24 +1001,36 @@ pub fn fund_list_records(l: &FundList) -> Records {
 }
 
 /// `rubrics`: one row per rubric.
-pub fn rubric_list(l: &RubricList, _cx: &Context) -> Doc {
-    let mut doc = Doc::titled("Rubrics");
+pub fn rubric_list(l: &RubricList, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("rubriclist.title"));
     let mut t = Table::new(&[
-        ("Rubric", Align::Left),
-        ("Title", Align::Left),
-        ("Items", Align::Right),
-        ("Scale", Align::Right),
-        ("Profiles", Align::Left),
-        ("Use", Align::Left),
-    ]);
+        (loc.t("rubriclist.col.rubric"), Align::Left),
+        (loc.t("rubriclist.col.title"), Align::Left),
+        (loc.t("col.items"), Align::Right),
+        (loc.t("rubriclist.col.scale"), Align::Right),
+        (loc.t("rubriclist.col.profiles"), Align::Left),
+        (loc.t("rubriclist.col.use"), Align::Left),
+    ])
+    .keyed(0);
     for r in &l.rubrics {
+        let title = match cx.lang {
+            crate::locale::Lang::ZhHant => r.title_zh.clone().or_else(|| r.title.clone()),
+            crate::locale::Lang::En => r.title.clone(),
+        };
         t.row(vec![
-            Cell::plain(r.id.clone().unwrap_or_else(|| "(invalid)".into())),
-            Cell::plain(r.title.clone().unwrap_or_else(|| r.errors.first().cloned().unwrap_or_default())),
+            Cell::plain(r.id.clone().unwrap_or_else(|| loc.t("rubriclist.invalid").to_string())),
+            Cell::plain(title.unwrap_or_else(|| r.errors.first().cloned().unwrap_or_default())),
             Cell::plain(if r.errors.is_empty() { r.items.to_string() } else { String::new() }),
             Cell::plain(r.scale.map(fmt_num).unwrap_or_default()),
             Cell::plain(if r.profiles.is_empty() { "-".into() } else { r.profiles.join(", ") }),
-            Cell::plain(r.usage.clone()),
+            Cell::plain(match r.usage.as_str() {
+                "(default)" => loc.t("rubriclist.default").to_string(),
+                "(default, built-in)" => loc.t("rubriclist.default_builtin").to_string(),
+                u => u
+                    .strip_suffix("  (built-in)")
+                    .map_or(u.to_string(), |c| format!("{c}  {}", loc.t("rubriclist.builtin"))),
+            }),
         ]);
     }
     doc.table(t);
@@ -1183,61 +1207,63 @@ pub fn robustness_records(r: &crate::analysis::robustness::Robustness) -> Record
 
 /// `trend`: funds ranked by their change between two years, then what moved each.
 pub fn trend(t: &Trend, cx: &Context) -> Doc {
-    let mut doc = Doc::titled(format!("Change from {} to {}", t.from, t.to));
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.f("trend.title", &[("from", &t.from), ("to", &t.to)]));
     doc.para(rubric_name(cx, &t.rubric, &t.profile));
-    doc.para(
-        "Funds ranked by the change in score; a move's effect is the later score minus the later score with that one disclosure back at its earlier level. \"First confirmed\": unknown in the earlier year (no source then), so the change may be in the record rather than in the fund; the earlier range shows how much was open.",
-    );
+    doc.para(loc.t("trend.lead"));
     let (from, to) = (t.from.to_string(), t.to.to_string());
     let mut table = Table::new(&[
-        ("Rank", Align::Right),
-        ("Fund", Align::Left),
+        (loc.t("col.rank"), Align::Right),
+        (loc.t("col.fund"), Align::Left),
         (from.as_str(), Align::Right),
-        ("Range", Align::Right),
+        (loc.t("col.range"), Align::Right),
         (to.as_str(), Align::Right),
-        ("Change", Align::Right),
-        ("Moved", Align::Left),
-    ]);
+        (loc.t("trend.col.change"), Align::Right),
+        (loc.t("trend.col.moved"), Align::Left),
+    ])
+    .keyed(1);
     for f in &t.funds {
         let confirmed = f.moved.iter().filter(|m| m.kind == MoveKind::Confirmed).count();
         table.row(vec![
             Cell::plain(f.rank.to_string()),
-            Cell::plain(f.label.clone()),
+            Cell::plain(cx.label(&f.fund, &f.label)),
             Cell::plain(format!("{:.1}", f.before)),
             Cell::new(format!("{:.1}–{:.1}", f.before_bounds.low, f.before_bounds.high), Tone::Dim),
             Cell::plain(format!("{:.1}", f.after)),
             Cell::new(format!("{:+.1}", f.change), Tone::of_sign(f.change)),
-            Cell::plain(format!("{} changed, {confirmed} first confirmed", f.moved.len() - confirmed)),
+            Cell::plain(loc.f("trend.moved", &[("changed", &(f.moved.len() - confirmed)), ("confirmed", &confirmed)])),
         ]);
     }
     doc.table(table);
     let mut moves = Table::new(&[
-        ("Fund", Align::Left),
-        ("Disclosure", Align::Left),
-        ("Level", Align::Left),
-        ("Kind", Align::Left),
-        ("Effect", Align::Right),
-    ]);
+        (loc.t("col.fund"), Align::Left),
+        (loc.t("col.disclosure"), Align::Left),
+        (loc.t("trend.col.level"), Align::Left),
+        (loc.t("trend.col.kind"), Align::Left),
+        (loc.t("trend.col.effect"), Align::Right),
+    ])
+    .keyed(0);
     for f in &t.funds {
         for m in &f.moved {
             moves.row(vec![
-                Cell::plain(f.label.clone()),
+                Cell::plain(cx.label(&f.fund, &f.label)),
                 Cell::plain(m.disclosure.clone()),
-                Cell::plain(format!("{} → {}", m.from, m.to)),
+                Cell::plain(format!("{} → {}", cx.level(Some(m.from)), cx.level(Some(m.to)))),
                 Cell::plain(match m.kind {
-                    MoveKind::Changed => "changed",
-                    MoveKind::Confirmed => "first confirmed",
+                    MoveKind::Changed => loc.t("trend.kind.changed"),
+                    MoveKind::Confirmed => loc.t("trend.kind.confirmed"),
                 }),
                 Cell::new(format!("{:+.2}", m.effect), Tone::of_sign(m.effect)),
             ]);
         }
     }
     if !moves.rows.is_empty() {
-        doc.para("What moved, by fund (largest effect first):");
+        doc.para(loc.t("trend.moves"));
         doc.table(moves);
     }
     if !t.not_established.is_empty() {
-        doc.para(format!("Not established in {}: {}.", t.from, t.not_established.join(", ")));
+        let funds = t.not_established.join(loc.t("list.separator"));
+        doc.para(loc.f("trend.not_established", &[("year", &t.from), ("funds", &funds)]));
     }
     doc
 }
@@ -1331,27 +1357,35 @@ pub fn batch_summary_records(s: &Summary) -> Records {
 }
 
 /// `swfscore backtest`: the estimate against the two rules on hidden known cells.
-pub fn backtest(b: &Backtest, _cx: &Context) -> Doc {
-    let mut doc = Doc::titled("Backtest of the estimate");
+pub fn backtest(b: &Backtest, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("backtest.title"));
     doc.para(format!(
-        "Rubric `{}`; {} runs per masking, {:.0}% hidden per run, seed {}; spread {}, {} draws per fund-year.\nEach run hides known cells, re-fits the model on the rest and scores every fund-year with a hidden cell; cells the record leaves unknown are left out of every score.",
-        b.rubric,
-        b.runs,
-        b.share * 100.0,
-        b.seed,
-        fmt_num(b.spread),
-        b.draws
+        "{}\n{}",
+        loc.f(
+            "backtest.settings",
+            &[
+                ("rubric", &b.rubric),
+                ("runs", &b.runs),
+                ("share", &format!("{:.0}", b.share * 100.0)),
+                ("seed", &b.seed),
+                ("spread", &fmt_num(b.spread)),
+                ("draws", &b.draws),
+            ],
+        ),
+        loc.t("backtest.lead")
     ));
     let mut t = Table::new(&[
-        ("Masking", Align::Left),
-        ("Fund-years", Align::Right),
-        ("Hidden cells", Align::Right),
-        ("MAE estimate", Align::Right),
-        ("MAE as none", Align::Right),
-        ("MAE excluded", Align::Right),
-        ("90% coverage", Align::Right),
-        ("Mean width", Align::Right),
-    ]);
+        (loc.t("backtest.col.masking"), Align::Left),
+        (loc.t("backtest.col.fund_years"), Align::Right),
+        (loc.t("backtest.col.cells"), Align::Right),
+        (loc.t("backtest.col.mae_estimate"), Align::Right),
+        (loc.t("backtest.col.mae_none"), Align::Right),
+        (loc.t("backtest.col.mae_exclude"), Align::Right),
+        (loc.t("backtest.col.coverage"), Align::Right),
+        (loc.t("backtest.col.width"), Align::Right),
+    ])
+    .keyed(0);
     for m in &b.maskings {
         t.row(vec![
             Cell::plain(m.masking.as_str()),
@@ -1365,7 +1399,7 @@ pub fn backtest(b: &Backtest, _cx: &Context) -> Doc {
         ]);
     }
     doc.table(t);
-    doc.para("late_source: the first years of documented series hidden, as if the earliest source found were later. past_cells: scattered known past cells hidden. MAE in score points; coverage: the share of fund-years whose true score lies in the 90% interval.");
+    doc.para(loc.t("backtest.legend"));
     doc
 }
 
@@ -1451,17 +1485,20 @@ impl From<&crate::diag::Diagnostic> for Problem {
 }
 
 pub fn validation(v: &Validation, cx: &Context) -> Doc {
-    let mut doc = Doc::titled("Validation");
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.t("validate.title"));
     doc.para(format!(
-        "{}: {} error(s), {} warning(s){}{}.",
-        if v.ok { "ok" } else { "failed" },
-        v.errors,
-        v.warnings,
-        if v.strict { " (warnings count as errors with --strict)" } else { "" },
+        "{}{}{}{}",
+        loc.f(
+            if v.ok { "validate.summary_ok" } else { "validate.summary_failed" },
+            &[("errors", &v.errors), ("warnings", &v.warnings)]
+        ),
+        if v.strict { loc.t("validate.strict") } else { "" },
         match (&v.funds, &v.disclosures, &v.rubric) {
-            (Some(f), Some(d), Some(r)) => format!("; {f} funds, {d} disclosures, rubric `{r}`"),
+            (Some(f), Some(d), Some(r)) => loc.f("validate.inputs", &[("funds", f), ("disclosures", d), ("rubric", r)]),
             _ => String::new(),
-        }
+        },
+        loc.t("validate.end")
     ));
     if !v.problems.is_empty() {
         let mut t = Table::new(&[
