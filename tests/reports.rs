@@ -393,4 +393,6 @@ fn a_report_run_killed_at_any_moment_leaves_one_whole_set() {
         .filter(|n| n.contains("swfscore"))
         .collect();
     assert!(left.is_empty(), "a killed run's folder is cleared by the next run: {left:?}");
+    let check = report("rubric.yaml").arg("--check").status().unwrap();
+    assert!(check.success(), "the set the last run left passes --check");
 }

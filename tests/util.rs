@@ -108,6 +108,7 @@ pub fn replace_block(file: &Path, id: &str, body: &str) {
 /// One run of the binary, set up and checked step by step:
 /// `Test::mini().arg("score").stdout_has("Alpha").status(0).run()`.
 #[derive(Debug)]
+#[must_use = "a Test runs nothing until `.run()`"]
 pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
