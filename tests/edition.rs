@@ -110,18 +110,39 @@ fn probed(page: &Path) -> std::path::PathBuf {
     copy
 }
 
-/// Loads `page` (with `fragment`) `width` px wide and returns the probe's measurements.
-fn measure(browser: &str, page: &Path, fragment: &str, width: u32) -> serde_json::Value {
-    let url = format!("file://{}", frame(page, fragment, width).display());
+/// Loads each `(page, fragment, width)` in a frame of that width, all in one Chromium run (a
+/// launch costs seconds), and returns each frame's measurements in order.
+fn measure_all(browser: &str, pages: &[(&Path, &str, u32)]) -> Vec<serde_json::Value> {
+    let dir = pages[0].0.parent().unwrap();
+    let frames: String = pages
+        .iter()
+        .map(|(page, fragment, width)| {
+            let name = page.file_name().unwrap().to_string_lossy();
+            format!("<iframe src=\"{name}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;display:block\"></iframe>")
+        })
+        .collect();
+    // Each frame's probe posts its measurements; they are written out by the frame's index.
+    let html = format!(
+        "<!DOCTYPE html><html><body style=\"margin:0\">{frames}<script>window.addEventListener('message', function (e) {{ var f = Array.prototype.indexOf.call(document.querySelectorAll('iframe'), Array.prototype.find.call(document.querySelectorAll('iframe'), function (x) {{ return x.contentWindow === e.source; }})); var p = document.createElement('pre'); p.id = 'probe-' + f; p.textContent = e.data; document.body.appendChild(p); }});</script></body></html>"
+    );
+    let wrapper = dir.join(format!("frames-{}.html", pages.len()));
+    std::fs::write(&wrapper, html).unwrap();
+    let widest = pages.iter().map(|p| p.2).max().unwrap().max(500);
     let dom = headless(
         browser,
-        &url,
-        &[format!("--window-size={},900", width.max(500)), "--virtual-time-budget=5000".into(), "--dump-dom".into()],
+        &format!("file://{}", wrapper.display()),
+        &[format!("--window-size={widest},900"), "--virtual-time-budget=8000".into(), "--dump-dom".into()],
     );
-    let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + "<pre id=\"probe\">".len();
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let json = dom[start..end].replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
-    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+    (0..pages.len())
+        .map(|k| {
+            let open = format!("<pre id=\"probe-{k}\">");
+            let start = dom.find(&open).unwrap_or_else(|| panic!("the probe of {:?} ran", pages[k])) + open.len();
+            let end = start + dom[start..].find("</pre>").unwrap();
+            let json =
+                dom[start..end].replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+        })
+        .collect()
 }
 
 /// Width and height from a PNG's header.
@@ -202,13 +223,32 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
     let t = reports();
     let shots = repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    for page in ["transparency.html", "transparency.zh-Hant.html"] {
+    let weights =
+        [("reporting", 5), ("performance", 40), ("portfolio", 3), ("mandate", 30), ("governance", 1), ("policy", 21)];
+    let fragment = format!("#w={}", weights.map(|(c, w)| format!("{c}:{w}")).join(","));
+    let (english, chinese) =
+        (probed(&t.path().join("out/transparency.html")), probed(&t.path().join("out/transparency.zh-Hant.html")));
+    // Every measurement in one Chromium run.
+    let m = measure_all(
+        browser,
+        &[
+            (&english, "", 400),
+            (&english, "", 1400),
+            (&chinese, "", 400),
+            (&chinese, "", 1400),
+            (&english, "", 768),
+            (&english, &fragment, 1400),
+            (&english, "#p=accountability", 1400),
+            (&english, "#slide", 1400),
+            (&english, "#slide", 400),
+        ],
+    );
+    for (k, page) in ["transparency.html", "transparency.zh-Hant.html"].into_iter().enumerate() {
         let path = t.path().join("out").join(page);
-        let probe = probed(&path);
-        for width in [400, 1400] {
-            let m = measure(browser, &probe, "", width);
+        for (j, width) in [400, 1400].into_iter().enumerate() {
+            let m = &m[2 * k + j];
             assert_eq!(m["innerWidth"].as_f64(), Some(f64::from(width)), "{page}: the page is {width} px wide");
-            assert_fits(&m, &format!("{page} at {width} px"));
+            assert_fits(m, &format!("{page} at {width} px"));
             let shot = shots.join(format!("{}-{width}.png", page.trim_end_matches(".html")));
             headless(
                 browser,
@@ -227,31 +267,26 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
     }
 
     // A tablet: tables and the heatmap fit there too.
-    let english = probed(&t.path().join("out/transparency.html"));
-    assert_fits(&measure(browser, &english, "", 768), "transparency.html at 768 px");
+    assert_fits(&m[4], "transparency.html at 768 px");
 
     // The ranking the page shows under weights given in the address equals `swfscore score`
     // under a rubric with those weights.
-    let weights =
-        [("reporting", 5), ("performance", 40), ("portfolio", 3), ("mandate", 30), ("governance", 1), ("policy", 21)];
-    let fragment = format!("#w={}", weights.map(|(c, w)| format!("{c}:{w}")).join(","));
-    let probe = probed(&t.path().join("out/transparency.html"));
-    let shown = measure(browser, &probe, &fragment, 1400);
-    assert_fits(&shown, "transparency.html with weights");
-    let page = shown_ranking(&shown);
+    let shown = &m[5];
+    assert_fits(shown, "transparency.html with weights");
+    let page = shown_ranking(shown);
     write_weighted_rubric(&t.path().join("rubric.yaml"), &t.path().join("weighted.yaml"), &weights);
     assert_eq!(page, engine(t.path(), &["--rubric", "weighted.yaml"]), "the page's ranking under {fragment}");
     assert_ne!(page, engine(t.path(), &[]), "the weights change the ranking (else this test proves nothing)");
 
     // A profile chosen as a preset (its category and item weights) ranks as `--profile` does.
-    let preset = shown_ranking(&measure(browser, &probe, "#p=accountability", 1400));
+    let preset = shown_ranking(&m[6]);
     let profiled = engine(t.path(), &["--profile", "accountability"]);
     assert_eq!(preset, profiled, "the page's ranking under the accountability preset");
     assert_ne!(preset, page);
 
     // Moving a slider writes the weights into the address, marks how far each fund moved, and
     // names the funds that moved under the sliders.
-    let slid = measure(browser, &probe, "#slide", 1400);
+    let slid = &m[7];
     let after = slid["after"].as_str().unwrap_or_default();
     assert!(after.starts_with("#w=reporting:7,performance:20,"), "the address after moving a slider: {after}");
     let slid_weights: Vec<(String, u32)> = after
@@ -278,7 +313,7 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
 
     // On a phone, once a weight moves the panel docks at the foot of the screen with the chart
     // in view above it.
-    let phone = measure(browser, &probe, "#slide", 400);
+    let phone = &m[8];
     let d = &phone["docked"];
     let f = |k: &str| d[k].as_f64().unwrap();
     assert!(
