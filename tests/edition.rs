@@ -778,4 +778,25 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         }
     }
     assert!(found.is_empty(), "English in the Chinese output:\n{}", found.join("\n"));
+    // `explain` carries the assessors' English notes and source titles, so its own words are
+    // checked one by one.
+    for format in ["table", "markdown"] {
+        let r = swfscore(&repo(), &["explain", "hkic", "--lang", "zh-Hant", "--format", format]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("香港投資管理有限公司") && r.stdout.contains("失分"), "{format}");
+        for english in [
+            "Score ",
+            "Items sorted",
+            "unknown disclosure",
+            "est. ",
+            "Lost",
+            "Range ",
+            " source: ",
+            "- Source: ",
+            "[reporting]",
+            ": partial",
+        ] {
+            assert!(!r.stdout.contains(english), "explain {format} in zh-Hant shows {english:?}");
+        }
+    }
 }

@@ -27,15 +27,15 @@ pub fn link(text: &str, url: Option<&str>) -> String {
 }
 
 /// The standing (level, note, evidence) of a disclosure as a Markdown list.
-pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, year: Option<i32>) {
+pub fn evidence_list(out: &mut String, fund: Option<&Fund>, disclosure: &str, year: Option<i32>, loc: &Locale) {
     let Some(fund) = fund else { return };
     let st = fund.standing(disclosure, year);
     if let Some(n) = st.note {
-        out.push_str(&format!("  - Note: {}\n", one_line(n)));
+        out.push_str(&format!("  - {}{}\n", loc.t("md.explain.note"), one_line(n)));
     }
     for e in st.evidence {
         let date = e.date.map(|d| format!(", {d}")).unwrap_or_default();
-        out.push_str(&format!("  - Source: {}{date}\n", link(&e.source, e.url.as_deref())));
+        out.push_str(&format!("  - {}{}{date}\n", loc.t("md.explain.source"), link(&e.source, e.url.as_deref())));
     }
 }
 
@@ -52,34 +52,51 @@ impl Renderer for Markdown {
         compare_titled(r, funds, cx, cx.loc().t("compare.title"))
     }
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
+        let loc = cx.loc();
         let fund = fund_of(cx, f);
-        let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(&f.name), f.fund, rubric_line(r, cx));
+        let mut out = format!("## {} (`{}`)\n\n{}\n\n", cell(cx.name(&f.fund, &f.name)), f.fund, rubric_line(r, cx));
         let (Some(_), Some(k)) = (f.score, f.rank) else {
-            out.push_str(&format!("Not scored: {}.\n", cx.status(f)));
+            out.push_str(&loc.f("md.explain.not_scored", &[("status", &cx.status(f))]));
+            out.push('\n');
             return out;
         };
         let n = r.results.iter().filter(|x| x.rank.is_some()).count();
         if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
-            out.push_str(&format!(
-                "**Estimate {:.1}** of {} (90% interval {:.1}–{:.1}); most of the weight is unknown, so the score is a floor.\n\n",
-                e.score, r.rubric.scale, e.low, e.high
+            out.push_str(&loc.f(
+                "md.explain.estimate_leads",
+                &[
+                    ("estimate", &format!("{:.1}", e.score)),
+                    ("scale", &r.rubric.scale),
+                    ("low", &format!("{:.1}", e.low)),
+                    ("high", &format!("{:.1}", e.high)),
+                ],
             ));
+            out.push_str("\n\n");
         }
-        out.push_str(&format!(
-            "**Score {}** of {}, rank {k} of {n}. Items sorted by points lost.\n\n",
-            fmt_ranked_score(f, r),
-            r.rubric.scale
+        out.push_str(&loc.f(
+            "md.explain.score",
+            &[("score", &fmt_ranked_score(f, r)), ("scale", &r.rubric.scale), ("rank", &k), ("of", &n)],
         ));
+        out.push_str("\n\n");
         if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
             if let Some(e) = f.estimate {
-                out.push_str(&format!(
-                    "**Estimate {:.1}** (90% interval {:.1}–{:.1}), with each unknown disclosure below estimated from the level confirmed later, the fund's other levels that year and other funds at the same age.\n\n",
-                    e.score, e.low, e.high
+                out.push_str(&loc.f(
+                    "md.explain.estimate",
+                    &[
+                        ("estimate", &format!("{:.1}", e.score)),
+                        ("low", &format!("{:.1}", e.low)),
+                        ("high", &format!("{:.1}", e.high)),
+                    ],
                 ));
+                out.push_str("\n\n");
             }
+            out.push_str(&loc.f("md.explain.range", &[("range", &fmt_bounds(Some(b)))]));
             out.push_str(&format!(
-                "Range {}. Unknown disclosures, each with the score if it alone were none or full, and how the estimate reads it:\n\n| If none | If full | Disclosure | Estimate |\n|---:|---:|---|---|\n",
-                fmt_bounds(Some(b))
+                "\n\n| {} | {} | {} | {} |\n|---:|---:|---|---|\n",
+                loc.t("md.explain.col.if_none"),
+                loc.t("md.explain.col.if_full"),
+                loc.t("col.disclosure"),
+                loc.t("md.explain.col.estimate")
             ));
             for u in &f.unknowns {
                 out.push_str(&format!(
@@ -88,14 +105,21 @@ impl Renderer for Markdown {
                     u.high,
                     cell(disclosure_title(cx, &u.disclosure)),
                     u.disclosure,
-                    cell(&guess_text(u))
+                    cell(&guess_text(u, loc))
                 ));
             }
             out.push('\n');
         }
-        out.push_str(
-            "| Lost | Points | Max | Credit | Item | Category | Levels |\n|---:|---:|---:|---:|---|---|---|\n",
-        );
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n|---:|---:|---:|---:|---|---|---|\n",
+            loc.t("explain.col.lost"),
+            loc.t("explain.col.points"),
+            loc.t("explain.col.max"),
+            loc.t("explain.col.credit"),
+            loc.t("explain.col.item"),
+            loc.t("col.category"),
+            loc.t("md.explain.col.levels")
+        ));
         let items = by_points_lost(f);
         for i in &items {
             let credit = i.credit.map_or_else(
@@ -104,26 +128,27 @@ impl Renderer for Markdown {
                 },
                 |c| format!("{c:.2}"),
             );
-            let levels: Vec<String> = i.levels.iter().map(|(d, l)| format!("{d}: {l}")).collect();
+            let levels: Vec<String> = i.levels.iter().map(|(d, l)| format!("{d}: {}", cx.level(Some(*l)))).collect();
             out.push_str(&format!(
                 "| {:.2} | {:.2} | {:.2} | {credit} | {} | {} | {} |\n",
                 i.lost,
                 i.points,
                 i.max_points,
                 cell(item_title(cx, &i.item)),
-                i.category,
-                levels.join(", ")
+                cell(cx.category(&i.category, &i.category)),
+                levels.join(loc.t("list.separator"))
             ));
         }
-        out.push_str("\n### Evidence\n\n");
+        out.push_str(&format!("\n### {}\n\n", loc.t("md.explain.evidence")));
         for i in &items {
             for (d, l) in &i.levels {
                 out.push_str(&format!(
-                    "- **{}** (`{d}`): {l}{}\n",
+                    "- **{}** (`{d}`): {}{}\n",
                     cell(disclosure_title(cx, d)),
-                    since_text(fund, d, f.year)
+                    cx.level(Some(*l)),
+                    since_text(fund, d, f.year, loc)
                 ));
-                evidence_list(&mut out, fund, d, f.year);
+                evidence_list(&mut out, fund, d, f.year, loc);
             }
         }
         out

@@ -182,16 +182,16 @@ pub fn fmt_estimate(f: &FundResult) -> String {
 }
 
 /// How the estimate reads one unknown disclosure: "est. 62% disclosed (full confirmed 2010)".
-pub fn guess_text(u: &crate::score::UnknownEffect) -> String {
+pub fn guess_text(u: &crate::score::UnknownEffect, loc: &Locale) -> String {
     let Some(g) = u.guess else { return String::new() };
     if g.not_applicable {
-        return "est. not applicable (confirmed later)".into();
+        return loc.t("guess.not_applicable").into();
     }
     let basis = match g.later {
-        Some(l) => format!("{} confirmed {}", l.level, l.year),
-        None => "no later record; from the fund's other levels and other funds".into(),
+        Some(l) => loc.f("guess.later", &[("level", &loc.t(level_key(Some(l.level)))), ("year", &l.year)]),
+        None => loc.t("guess.no_later").into(),
     };
-    format!("est. {:.0}% disclosed ({basis})", g.disclosed * 100.0)
+    loc.f("guess.text", &[("share", &format!("{:.0}", g.disclosed * 100.0)), ("basis", &basis)])
 }
 
 /// True when more than a third of the weight is unknown: the score then counts most of what
@@ -324,9 +324,10 @@ pub fn one_line(s: &str) -> String {
 }
 
 /// " since 2010" or " known since 2010": when the level in force in `year` began.
-pub fn since_text(fund: Option<&Fund>, disclosure: &str, year: Option<i32>) -> String {
+pub fn since_text(fund: Option<&Fund>, disclosure: &str, year: Option<i32>, loc: &Locale) -> String {
     match fund.and_then(|f| f.standing(disclosure, year).start) {
-        Some(s @ (crate::model::Start::Since(_) | crate::model::Start::KnownSince(_))) => format!(" {s}"),
+        Some(crate::model::Start::Since(y)) => format!(" {}", loc.f("start.since", &[("year", &y)])),
+        Some(crate::model::Start::KnownSince(y)) => format!(" {}", loc.f("start.known_since", &[("year", &y)])),
         _ => String::new(),
     }
 }

@@ -12,16 +12,17 @@ fn score_tone(s: Option<f64>, scale: f64) -> Tone {
     s.map_or(Tone::Dim, |s| Tone::of_share(s / scale))
 }
 
-fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year: Option<i32>, colour: bool) {
+fn evidence_lines(out: &mut String, fund: Option<&Fund>, disclosure: &str, year: Option<i32>, cx: &Context) {
+    let colour = cx.colour;
     let Some(fund) = fund else { return };
     let st = fund.standing(disclosure, year);
     if let Some(n) = st.note {
-        out.push_str(&format!("      note: {}\n", one_line(n)));
+        out.push_str(&format!("      {}{}\n", cx.loc().t("explain.note"), one_line(n)));
     }
     for e in st.evidence {
         let date = e.date.map(|d| format!(" ({d})")).unwrap_or_default();
         let url = e.url.as_deref().map(|u| format!(" {}", paint(u, Tone::Dim, colour))).unwrap_or_default();
-        out.push_str(&format!("      source: {}{date}{url}\n", one_line(&e.source)));
+        out.push_str(&format!("      {}{}{date}{url}\n", cx.loc().t("explain.source"), one_line(&e.source)));
     }
 }
 
@@ -35,41 +36,55 @@ impl Renderer for Table {
     }
 
     fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
+        let loc = cx.loc();
         let fund = fund_of(cx, f);
-        let mut out = format!("{} ({})\n{}\n", f.name, f.fund, rubric_line(r, cx));
+        let mut out = format!("{} ({})\n{}\n", cx.name(&f.fund, &f.name), f.fund, rubric_line(r, cx));
         match (f.score, f.rank) {
             (Some(_), Some(k)) => {
                 // Where most of the weight is unknown the estimate leads; the score is a floor.
                 if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
-                    out.push_str(&format!(
-                        "Estimate {:.1} of {} (90% interval {:.1}–{:.1}); most of the weight is unknown, so the score is a floor:\n",
-                        e.score, r.rubric.scale, e.low, e.high
+                    out.push_str(&loc.f(
+                        "explain.estimate_leads",
+                        &[
+                            ("estimate", &format!("{:.1}", e.score)),
+                            ("scale", &r.rubric.scale),
+                            ("low", &format!("{:.1}", e.low)),
+                            ("high", &format!("{:.1}", e.high)),
+                        ],
                     ));
+                    out.push('\n');
                 }
-                out.push_str(&format!(
-                    "Score {} of {} (rank {k} of {})\n\n",
-                    paint(&fmt_ranked_score(f, r), score_tone(f.score, r.rubric.scale), cx.colour),
-                    r.rubric.scale,
-                    r.results.iter().filter(|x| x.rank.is_some()).count()
-                ))
+                out.push_str(&loc.f(
+                    "explain.score",
+                    &[
+                        ("score", &paint(&fmt_ranked_score(f, r), score_tone(f.score, r.rubric.scale), cx.colour)),
+                        ("scale", &r.rubric.scale),
+                        ("rank", &k),
+                        ("of", &r.results.iter().filter(|x| x.rank.is_some()).count()),
+                    ],
+                ));
+                out.push_str("\n\n");
             }
             _ => {
-                out.push_str(&format!("Not scored: {}\n", cx.status(f)));
+                out.push_str(&loc.f("explain.not_scored", &[("status", &cx.status(f))]));
+                out.push('\n');
                 return out;
             }
         }
         if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
             if let Some(e) = f.estimate {
-                out.push_str(&format!(
-                    "Estimate {:.1} (90% interval {:.1}–{:.1}): each unknown disclosure below estimated from the level confirmed later, the fund's other levels that year and other funds at the same age (swfscore backtest checks it).\n",
-                    e.score, e.low, e.high
+                out.push_str(&loc.f(
+                    "explain.estimate",
+                    &[
+                        ("estimate", &format!("{:.1}", e.score)),
+                        ("low", &format!("{:.1}", e.low)),
+                        ("high", &format!("{:.1}", e.high)),
+                    ],
                 ));
+                out.push('\n');
             }
-            out.push_str(&format!(
-                "Range {}: {} unknown disclosure(s), each with the score if it alone were none or full:\n",
-                fmt_bounds(Some(b)),
-                f.unknowns.len()
-            ));
+            out.push_str(&loc.f("explain.range", &[("range", &fmt_bounds(Some(b))), ("n", &f.unknowns.len())]));
+            out.push('\n');
             for u in &f.unknowns {
                 out.push_str(&format!(
                     "  {:>5.1} – {:>5.1}  {} ({})\n",
@@ -79,18 +94,19 @@ impl Renderer for Table {
                     u.disclosure
                 ));
                 if u.guess.is_some() {
-                    out.push_str(&format!("                 {}\n", guess_text(u)));
+                    out.push_str(&format!("                 {}\n", guess_text(u, loc)));
                 }
             }
             out.push('\n');
         }
-        out.push_str("Items sorted by points lost. Max = the points the item is worth for this fund.\n\n");
+        out.push_str(loc.t("explain.sorted"));
+        out.push_str("\n\n");
         let mut grid = Grid::new(&[
-            ("Lost", Align::Right),
-            ("Points", Align::Right),
-            ("Max", Align::Right),
-            ("Credit", Align::Right),
-            ("Item", Align::Left),
+            (loc.t("explain.col.lost"), Align::Right),
+            (loc.t("explain.col.points"), Align::Right),
+            (loc.t("explain.col.max"), Align::Right),
+            (loc.t("explain.col.credit"), Align::Right),
+            (loc.t("explain.col.item"), Align::Left),
         ]);
         for i in by_points_lost(f) {
             let credit = i.credit.map_or_else(
@@ -105,7 +121,7 @@ impl Renderer for Table {
                 (format!("{:.2}", i.points), Tone::Plain),
                 (format!("{:.2}", i.max_points), Tone::Dim),
                 (credit, Tone::Plain),
-                (format!("{} [{}]", item_title(cx, &i.item), i.category), Tone::Bold),
+                (format!("{} [{}]", item_title(cx, &i.item), cx.category(&i.category, &i.category)), Tone::Bold),
             ]);
         }
         // Interleave each item's evidence under its row.
@@ -119,9 +135,12 @@ impl Renderer for Table {
             out.push_str(line);
             out.push('\n');
             for (d, l) in &i.levels {
-                let since = since_text(fund, d, f.year);
-                out.push_str(&format!("    {d}: {}{since}\n", paint(l.as_str(), Tone::of_level(*l), cx.colour)));
-                evidence_lines(&mut out, fund, d, f.year, cx.colour);
+                let since = since_text(fund, d, f.year, loc);
+                out.push_str(&format!(
+                    "    {d}: {}{since}\n",
+                    paint(cx.level(Some(*l)), Tone::of_level(*l), cx.colour)
+                ));
+                evidence_lines(&mut out, fund, d, f.year, cx);
             }
         }
         out
