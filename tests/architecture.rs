@@ -93,21 +93,14 @@ fn a_closed_pipe_is_not_an_error() {
         "score --format html",
         "history nbim temasek gic adia hkic gpif kic cic apfc nzsf --format json",
     ] {
+        let piped = |into: &str| {
+            let line = format!("set -o pipefail; {} {cmd} | {into}", env!("CARGO_BIN_EXE_swfscore"));
+            Command::new("bash").arg("-c").arg(line).current_dir(repo()).output().unwrap()
+        };
         // Far more than a pipe holds (64 KiB), so the reader closes it while the command writes.
-        let whole = Command::new("bash")
-            .arg("-c")
-            .arg(format!("{} {cmd} | wc -c", env!("CARGO_BIN_EXE_swfscore")))
-            .current_dir(repo())
-            .output()
-            .unwrap();
-        let bytes: usize = String::from_utf8_lossy(&whole.stdout).trim().parse().unwrap();
+        let bytes: usize = String::from_utf8_lossy(&piped("wc -c").stdout).trim().parse().unwrap();
         assert!(bytes > 100_000, "{cmd}: {bytes} bytes is too little to outlast the pipe");
-        let out = Command::new("bash")
-            .arg("-c")
-            .arg(format!("set -o pipefail; {} {cmd} | head -c 1 >/dev/null", env!("CARGO_BIN_EXE_swfscore")))
-            .current_dir(repo())
-            .output()
-            .unwrap();
+        let out = piped("head -c 1 >/dev/null");
         let code = out.status.code();
         assert!(matches!(code, Some(0) | Some(1)), "{cmd}: exit {code:?}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{cmd}");
