@@ -93,12 +93,30 @@ fn frame(page: &Path, fragment: &str, width: u32) -> std::path::PathBuf {
 }
 
 /// The report written from a copy of the data, in both languages.
-fn reports() -> tempfile::TempDir {
-    let t = data_copy();
-    // Lighter than the published run (the layout and words are tested, not the figures).
-    let r = swfscore(t.path(), &["report", "--out", "out", "--samples", "2000", "--backtest-runs", "1"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    t
+/// Written once per test run and shared by the tests that read it (each writes only files of
+/// its own beside it), in the build's scratch folder.
+fn reports() -> &'static Shared {
+    static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("edition-reports");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        copy_data(&dir);
+        // Lighter than the published run (the layout and words are tested, not the figures).
+        let r = swfscore(&dir, &["report", "--out", "out", "--samples", "2000", "--backtest-runs", "1"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        Shared(dir)
+    })
+}
+
+/// The folder [`reports`] wrote.
+#[derive(Debug)]
+struct Shared(std::path::PathBuf);
+
+impl Shared {
+    fn path(&self) -> &Path {
+        &self.0
+    }
 }
 
 /// A copy of `page` with the probe, beside it (so relative links still resolve).

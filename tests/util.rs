@@ -56,12 +56,17 @@ pub fn mini() -> tempfile::TempDir {
 /// A temporary copy of the repository's data.
 pub fn data_copy() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
-    for f in ["disclosures.yaml", "rubric.yaml"] {
-        std::fs::copy(repo().join(f), t.path().join(f)).unwrap();
-    }
-    copy_dir(&repo().join("funds"), &t.path().join("funds"));
-    copy_dir(&repo().join("rubrics"), &t.path().join("rubrics"));
+    copy_data(t.path());
     t
+}
+
+/// Copies the repository's data (catalogue, rubrics, funds) into `dir`.
+pub fn copy_data(dir: &Path) {
+    for f in ["disclosures.yaml", "rubric.yaml"] {
+        std::fs::copy(repo().join(f), dir.join(f)).unwrap();
+    }
+    copy_dir(&repo().join("funds"), &dir.join("funds"));
+    copy_dir(&repo().join("rubrics"), &dir.join("rubrics"));
 }
 
 /// Replaces the one occurrence of `from` in `file` (panics if it is not there exactly once).
