@@ -175,6 +175,7 @@ fn the_rubric_changelog_quotes_the_audit() {
     let mut audits: std::collections::HashMap<String, Value> = Default::default();
     for (rubric, id, figure, shown) in &rows {
         let a = audits.entry(rubric.clone()).or_insert_with(|| {
+            // A rubric by id (the default, or one in rubrics/), or a variant file by its path.
             let spec = if rubric == default_id { "rubric.yaml" } else { rubric.as_str() };
             let r = swfscore(&repo(), &["audit", "--rubric", spec, "--format", "json"]);
             assert_eq!(r.code, 0, "{rubric}: {}", r.stderr);
