@@ -60,11 +60,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             report(&Config::new(&inputs), out, check, &langs, settings)
         }
         Command::Diff { base, inputs, format, output, lang } => {
-            let format = match (format, &output) {
-                (Some(f), _) => f,
-                (None, Some(p)) if p.as_os_str() != "-" => crate::config::format_of(p)?,
-                (None, _) => crate::render::Format::Markdown,
-            };
+            // Markdown by default, for a pull request's comment.
+            let format = crate::config::resolve_format(format, output.as_deref(), Format::Markdown)?;
             let mut cfg = Config::new(&inputs).with_output(format, output, crate::cli::ColourChoice::Never);
             cfg.lang = lang.unwrap_or_default();
             diff(&cfg, &base)

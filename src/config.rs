@@ -52,11 +52,7 @@ impl Config {
     /// Sets the output from its flags: `--format`, else the output file's extension, else
     /// the table.
     pub fn output(self, out: &Output) -> Result<Config, Error> {
-        let format = match (out.format, &out.output) {
-            (Some(f), _) => f,
-            (None, Some(p)) if p.as_os_str() != "-" => format_of(p)?,
-            _ => Format::Table,
-        };
+        let format = resolve_format(out.format, out.output.as_deref(), Format::Table)?;
         let mut c = self.with_output(format, out.output.clone(), out.color);
         c.lang = out.lang.unwrap_or_default();
         Ok(c)
@@ -102,9 +98,22 @@ impl Config {
     }
 }
 
+/// The output format: `--format`, else the output file's extension, else `default`.
+pub(crate) fn resolve_format(
+    format: Option<Format>,
+    output: Option<&std::path::Path>,
+    default: Format,
+) -> Result<Format, Error> {
+    match (format, output) {
+        (Some(f), _) => Ok(f),
+        (None, Some(p)) if p.as_os_str() != "-" => format_of(p),
+        _ => Ok(default),
+    }
+}
+
 /// The format an output file's extension names (`.txt`, or none, the table); an unknown one is
 /// an error that lists the known, rather than a table under a misleading name.
-pub(crate) fn format_of(p: &std::path::Path) -> Result<Format, Error> {
+fn format_of(p: &std::path::Path) -> Result<Format, Error> {
     let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     match ext.as_deref() {
         // A name without an extension (a device such as /dev/stdout, a plain file name):
