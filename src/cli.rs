@@ -165,9 +165,12 @@ pub enum Command {
     },
     /// Compare funds side by side: scores, categories and levels, differences marked.
     Compare {
-        /// Two or more fund ids.
-        #[arg(id = "compare_funds", value_name = "FUND", num_args = 2.., required = true)]
+        /// Two or more funds (ids or names).
+        #[arg(id = "compare_funds", value_name = "FUND", num_args = 1.., required_unless_present = "compare_fund")]
         funds: Vec<String>,
+        /// A fund, as `score` takes it (repeatable; with or instead of the FUND arguments).
+        #[arg(long = "fund", id = "compare_fund", value_name = "ID")]
+        fund: Vec<String>,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
@@ -243,9 +246,12 @@ pub enum Command {
     },
     /// Each fund's score year by year, from its establishment to its latest assessment.
     History {
-        /// One or more fund ids.
-        #[arg(id = "history_funds", value_name = "FUND", num_args = 1.., required = true)]
+        /// One or more funds (ids or names).
+        #[arg(id = "history_funds", value_name = "FUND", num_args = 1.., required_unless_present = "history_fund")]
         funds: Vec<String>,
+        /// A fund, as `score` takes it (repeatable; with or instead of the FUND arguments).
+        #[arg(long = "fund", id = "history_fund", value_name = "ID")]
+        fund: Vec<String>,
         /// Start in this year instead of at establishment.
         #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         from: Option<i32>,

@@ -26,7 +26,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Explain { fund, inputs, out, as_of, at_age } => {
             explain(&Config::with_out(&inputs, &out)?, &fund, as_of, at_age)
         }
-        Command::Compare { funds, inputs, out, as_of, at_age } => {
+        Command::Compare { mut funds, fund, inputs, out, as_of, at_age } => {
+            funds.extend(fund);
+            if funds.len() < 2 {
+                return Err(Error::Usage("compare needs two or more funds (FUND arguments or --fund)".into()));
+            }
             compare(&Config::with_out(&inputs, &out)?, &funds, as_of, at_age)
         }
         Command::Validate { inputs, strict, coverage, review, out } => {
@@ -42,7 +46,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Funds { data, out } => funds(&Config::for_data(&data).output(&out)?),
         Command::Rubrics { data, out } => rubrics(&Config::for_data(&data).output(&out)?),
-        Command::History { funds, from, by_age, inputs, out } => {
+        Command::History { mut funds, fund, from, by_age, inputs, out } => {
+            funds.extend(fund);
             history(&Config::with_out(&inputs, &out)?, &funds, from, by_age)
         }
         Command::Gap { fund, target, at_age, inputs, out } => {

@@ -599,3 +599,22 @@ fn new_in_an_empty_folder_and_trend_with_nothing_to_compare() {
     assert!(trend.stdout.is_empty(), "no empty table: {}", trend.stdout);
     assert!(trend.stderr.contains("give --from 2022 or later"), "{}", trend.stderr);
 }
+
+/// Funds are given the same way on every command that takes several: `--fund` (as on `score`
+/// and `trend`) works on `history` and `compare` too, beside the FUND arguments.
+#[test]
+fn history_and_compare_take_fund_as_score_does() {
+    let t = mini();
+    for (positional, flagged) in [
+        (&["history", "alpha", "beta"][..], &["history", "--fund", "alpha", "--fund", "beta"][..]),
+        (&["compare", "alpha", "beta"][..], &["compare", "--fund", "alpha", "--fund", "beta"][..]),
+        (&["compare", "alpha", "beta"][..], &["compare", "alpha", "--fund", "beta"][..]),
+    ] {
+        let (a, b) = (swfscore(t.path(), positional), swfscore(t.path(), flagged));
+        assert_eq!(a.code, 0, "{positional:?}: {}", a.stderr);
+        assert_eq!(a.stdout, b.stdout, "{flagged:?} shows what {positional:?} does");
+    }
+    let r = swfscore(t.path(), &["compare", "alpha"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("two or more funds"), "{}", r.stderr);
+}
