@@ -674,11 +674,7 @@ fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
     let as_dir = Path::new(base);
     if !as_dir.is_dir() && load::names_rubric(&cfg.sources.dir, as_dir) {
         // Another rubric over the same data: what the revision of the rubric changes.
-        let old = load::with_rubric(&current, &cfg.sources, as_dir).map_err(Error::Input)?;
-        let old = match &cfg.profile {
-            Some(p) => profiled(&policy(old, cfg), p)?,
-            None => policy(old, cfg),
-        };
+        let old = under_policy(load::with_rubric(&current, &cfg.sources, as_dir).map_err(Error::Input)?, cfg)?;
         let d = analysis::diff::diff(&old.rubric.id, &old, &current);
         return emit_view(cfg, &current, &d);
     }
@@ -706,10 +702,7 @@ fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
     };
     let loaded = load::load(&sources);
     let old = loaded.dataset.ok_or(Error::Input(loaded.diagnostics))?;
-    let old = match &cfg.profile {
-        Some(p) => profiled(&policy(old, cfg), p)?,
-        None => policy(old, cfg),
-    };
+    let old = under_policy(old, cfg)?;
     let d = analysis::diff::diff(base, &old, &current);
     emit_view(cfg, &current, &d)
 }
@@ -909,6 +902,15 @@ pub fn dataset_skipping(cfg: &Config, skip_invalid: bool) -> Result<(Dataset, Ve
     match &cfg.profile {
         Some(p) => Ok((profiled(&ds, p)?, skipped)),
         None => Ok((ds, skipped)),
+    }
+}
+
+/// [`policy`], then the profile: the dataset as the command line asks to score it.
+fn under_policy(ds: Dataset, cfg: &Config) -> Result<Dataset, Error> {
+    let ds = policy(ds, cfg);
+    match &cfg.profile {
+        Some(p) => profiled(&ds, p),
+        None => Ok(ds),
     }
 }
 
