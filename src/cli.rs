@@ -414,6 +414,13 @@ pub enum Command {
         /// Without it, a summary is printed. Nothing is written on error.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
+        /// The format of the summary printed without --output (the table's format is its
+        /// file's extension).
+        #[arg(long, short, value_enum, conflicts_with = "output")]
+        format: Option<crate::render::Format>,
+        /// The language of the summary.
+        #[arg(long, value_enum, value_name = "LANG")]
+        lang: Option<crate::locale::Lang>,
     },
     /// Write the panel the descriptors imply: one row per fund, year and disclosure, with the
     /// level that stood that year (the input of `batch --panel`).

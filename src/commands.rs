@@ -100,8 +100,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let b = crate::estimate::backtest(&ds, runs as usize, share, seed, spread);
             emit_view(&cfg, &ds, &b)
         }
-        Command::Batch { data, rubrics, profiles, panel, output } => {
-            batch(&Config::for_data(&data), &rubrics, &profiles, panel.as_deref(), output.as_deref())
+        Command::Batch { data, rubrics, profiles, panel, output, format, lang } => {
+            let mut cfg = Config::for_data(&data).with_output(
+                format.unwrap_or(Format::Table),
+                None,
+                crate::cli::ColourChoice::Auto,
+            );
+            cfg.lang = lang.unwrap_or_default();
+            batch(&cfg, &rubrics, &profiles, panel.as_deref(), output.as_deref())
         }
         Command::Panel { data, from, to, output } => panel(&Config::for_data(&data), from, to, &output),
         Command::Sql { inputs, dialect, table, output } => sql(&inputs, dialect, &table, output.as_deref()),
@@ -342,7 +348,7 @@ fn batch(
             note(&format!("wrote {} rows to {}", table.rows.len(), load::display(o)));
             Ok(())
         }
-        None => emit(cfg, &Format::Table.renderer().view(&analysis::batch::summary(&table), &context(&base, cfg))),
+        None => emit_view(cfg, &base, &analysis::batch::summary(&table)),
     }
 }
 

@@ -249,6 +249,22 @@ fn every_command_works_in_every_format_and_o_picks_it_by_extension() {
     }
 }
 
+/// `batch` prints its summary in every format (its table goes to a file whose extension names
+/// the format, so `--format` and `--output` together are refused).
+#[test]
+fn batch_prints_its_summary_in_every_format() {
+    let t = mini();
+    for f in ["table", "markdown", "csv", "json", "html"] {
+        let r = swfscore(t.path(), &["batch", "--format", f]);
+        assert_eq!(r.code, 0, "{f}: {}", r.stderr);
+        check_format(&format!("batch --format {f}"), f, &r.stdout);
+    }
+    let out = t.path().join("t.csv");
+    let r = swfscore(t.path(), &["batch", "--format", "json", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!out.exists());
+}
+
 /// The published package holds every file `build.rs` embeds: `cargo package --list` (what a
 /// crate built from crates.io would have) against the data files in the checkout.
 #[test]

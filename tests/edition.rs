@@ -757,6 +757,7 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         &["funds", "--where", "region=east_asia"],
         &["validate", "--coverage"],
         &["backtest", "--runs", "1"],
+        &["batch"],
         &["audit", "--bootstrap", "20"],
         &["robustness", "--samples", "500", "--fund", "hkic"],
     ];

@@ -1311,17 +1311,19 @@ pub fn trend_records(t: &Trend) -> Records {
 }
 
 /// `batch` without `--output`: what the table holds, per rubric and profile.
-pub fn batch_summary(s: &Summary, _cx: &Context) -> Doc {
-    let mut doc = Doc::titled(format!("Batch: {} rows", s.rows));
+pub fn batch_summary(s: &Summary, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let mut doc = Doc::titled(loc.f("batch.title", &[("rows", &s.rows)]));
     let mut t = Table::new(&[
-        ("Rubric", Align::Left),
-        ("Profile", Align::Left),
-        ("Funds", Align::Right),
-        ("Years", Align::Left),
-        ("Rows", Align::Right),
-        ("Top in last year", Align::Left),
-        ("Score", Align::Right),
-    ]);
+        (loc.t("rubriclist.col.rubric"), Align::Left),
+        (loc.t("col.profile"), Align::Left),
+        (loc.t("batch.col.funds"), Align::Right),
+        (loc.t("batch.col.years"), Align::Left),
+        (loc.t("batch.col.rows"), Align::Right),
+        (loc.t("batch.col.top"), Align::Left),
+        (loc.t("col.score"), Align::Right),
+    ])
+    .keyed(0);
     for v in &s.views {
         t.row(vec![
             Cell::plain(v.rubric.clone()),
@@ -1329,12 +1331,12 @@ pub fn batch_summary(s: &Summary, _cx: &Context) -> Doc {
             Cell::plain(v.funds.to_string()),
             Cell::plain(format!("{}–{}", v.first_year, v.last_year)),
             Cell::plain(v.rows.to_string()),
-            Cell::plain(v.leaders.join(", ")),
+            Cell::plain(v.leaders.iter().map(|f| cx.label(f, f)).collect::<Vec<_>>().join(loc.t("list.separator"))),
             Cell::plain(fmt_score(v.top_score)),
         ]);
     }
     doc.table(t);
-    doc.para("Write the whole table with --output FILE (.csv, .parquet or .json): scores at full precision, bounds, ranks, category scores and coverage per fund and year.");
+    doc.para(loc.t("batch.lead"));
     doc
 }
 
