@@ -797,6 +797,12 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         }
     }
     assert!(found.is_empty(), "English in the Chinese output:\n{}", found.join("\n"));
+    // `validate --review` lists the assessors' English notes: its own words are checked one by one.
+    let r = swfscore(&repo(), &["validate", "--review", "--lang", "zh-Hant"]);
+    assert!(r.stdout.contains("待查清單") && r.stdout.contains("首次紀錄"), "{}", r.stdout);
+    for english in ["Research queue", "Early record", "Newest evidence", "First recorded", "known since"] {
+        assert!(!r.stdout.contains(english), "validate --review in zh-Hant shows {english:?}");
+    }
     // `explain` carries the assessors' English notes and source titles, so its own words are
     // checked one by one.
     for format in ["table", "markdown"] {

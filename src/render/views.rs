@@ -684,20 +684,18 @@ pub fn coverage_records(c: &Coverage) -> Records {
 }
 
 /// `validate --review`: the research queue, oldest evidence first.
-pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
+pub fn review(queue: &ReviewQueue, cx: &Context) -> Doc {
+    let loc = cx.loc();
     let late = &queue.late_starts;
     let queue = &queue.levels;
-    let mut doc = Doc::titled("Research queue");
-    doc.para(format!(
-        "Research queue: {} full or partial level(s) whose newest evidence is more than {REVIEW_AFTER_YEARS} years older than the assessment.\nEach level stands until a source shows a change; a newer source would confirm it.",
-        queue.len()
-    ));
+    let mut doc = Doc::titled(loc.t("review.title"));
+    doc.para(loc.f("review.lead", &[("n", &queue.len()), ("years", &REVIEW_AFTER_YEARS)]));
     let mut t = Table::new(&[
-        ("Newest evidence", Align::Left),
-        ("Years", Align::Right),
-        ("Fund", Align::Left),
-        ("Disclosure", Align::Left),
-        ("Level", Align::Left),
+        (loc.t("coverage.col.newest"), Align::Left),
+        (loc.t("review.col.years"), Align::Right),
+        (loc.t("col.fund"), Align::Left),
+        (loc.t("col.disclosure"), Align::Left),
+        (loc.t("trend.col.level"), Align::Left),
     ]);
     for r in queue {
         t.row(vec![
@@ -705,23 +703,19 @@ pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
             Cell::plain(r.years.to_string()),
             Cell::plain(r.fund.clone()),
             Cell::plain(r.disclosure.clone()),
-            Cell::plain(r.level.to_string()),
+            Cell::plain(cx.level(Some(r.level))),
         ]);
     }
     doc.table(t);
-    doc.para(format!(
-        "Early record: {} full or partial level(s) first recorded more than {} years after the fund was established, longest gap first.\nBefore a `known_since` year the level is unknown; the note says what was searched for earlier years.",
-        late.len(),
-        LATE_START_YEARS
-    ));
+    doc.para(loc.f("review.late_lead", &[("n", &late.len()), ("years", &LATE_START_YEARS)]));
     let mut t = Table::new(&[
-        ("Gap", Align::Right),
-        ("Fund", Align::Left),
-        ("Established", Align::Right),
-        ("Disclosure", Align::Left),
-        ("Level", Align::Left),
-        ("First recorded", Align::Left),
-        ("Note", Align::Left),
+        (loc.t("review.col.gap"), Align::Right),
+        (loc.t("col.fund"), Align::Left),
+        (loc.t("review.col.established"), Align::Right),
+        (loc.t("col.disclosure"), Align::Left),
+        (loc.t("trend.col.level"), Align::Left),
+        (loc.t("review.col.first_recorded"), Align::Left),
+        (loc.t("review.col.note"), Align::Left),
     ]);
     for r in late {
         t.row(vec![
@@ -729,8 +723,8 @@ pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
             Cell::plain(r.fund.clone()),
             Cell::plain(r.established.to_string()),
             Cell::plain(r.disclosure.clone()),
-            Cell::plain(r.level.to_string()),
-            Cell::plain(first_recorded(r)),
+            Cell::plain(cx.level(Some(r.level))),
+            Cell::plain(first_recorded(r, loc)),
             Cell::plain(r.note.clone().unwrap_or_default()),
         ]);
     }
@@ -740,12 +734,17 @@ pub fn review(queue: &ReviewQueue, _cx: &Context) -> Doc {
 
 /// "known since 2016", or "2010 (history); known since 2016" when an earlier disclosed level
 /// is on record.
-fn first_recorded(r: &LateStart) -> String {
+fn first_recorded(r: &LateStart, loc: &crate::locale::Locale) -> String {
+    let start = |s: Start| match s {
+        Start::Since(y) => loc.f("start.since", &[("year", &y)]),
+        Start::KnownSince(y) => loc.f("start.known_since", &[("year", &y)]),
+        Start::Establishment => loc.t("start.establishment").to_string(),
+    };
     match r.start {
         Start::Since(y) | Start::KnownSince(y) if y != r.first_recorded => {
-            format!("{} (history); {}", r.first_recorded, r.start)
+            loc.f("review.history_then", &[("year", &r.first_recorded), ("start", &start(r.start))])
         }
-        _ => r.start.to_string(),
+        _ => start(r.start),
     }
 }
 
