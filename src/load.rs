@@ -224,12 +224,23 @@ pub fn names_rubric(dir: &Path, spec: &Path) -> bool {
     if yaml && (spec.is_file() || dir.join(spec).is_file()) {
         return true;
     }
-    let Some(name) = rubric_name(spec) else { return false };
+    rubric_name(spec).is_some_and(|name| named_file(&Store::Disk, dir, name).is_some() || builtin_named(name).is_some())
+}
+
+/// `dir/rubrics/NAME.yaml` (or `.yml`), the name as written or in lower case: a rubric's name is
+/// case-insensitive (`LMTI` is `lmti`), a file's name is as written.
+fn named_file(store: &Store, dir: &Path, name: &str) -> Option<PathBuf> {
     let lower = name.to_lowercase();
     [name, lower.as_str()]
-        .iter()
-        .any(|n| ["yaml", "yml"].iter().any(|ext| dir.join("rubrics").join(format!("{n}.{ext}")).is_file()))
-        || builtin::RUBRICS.iter().any(|(n, _)| *n == lower)
+        .into_iter()
+        .flat_map(|n| ["yaml", "yml"].map(|ext| dir.join("rubrics").join(format!("{n}.{ext}"))))
+        .find(|p| store.is_file(p))
+}
+
+/// The built-in rubric of that name, in any case.
+fn builtin_named(name: &str) -> Option<(&'static str, &'static str)> {
+    let lower = name.to_lowercase();
+    builtin::RUBRICS.iter().copied().find(|(n, _)| *n == lower)
 }
 
 /// Finds the text of the rubric `spec` names: a file (relative to the current folder or to
@@ -248,17 +259,10 @@ fn rubric_text(
         return read(store, &dir.join(spec), d);
     }
     if let Some(name) = rubric_name(spec) {
-        // A rubric's name is case-insensitive (`LMTI` is `lmti`); a file's name is as written.
-        let lower = name.to_lowercase();
-        for name in [name, lower.as_str()] {
-            for ext in ["yaml", "yml"] {
-                let p = dir.join("rubrics").join(format!("{name}.{ext}"));
-                if store.is_file(&p) {
-                    return read(store, &p, d);
-                }
-            }
+        if let Some(p) = named_file(store, dir, name) {
+            return read(store, &p, d);
         }
-        if let Some((name, text)) = builtin::RUBRICS.iter().find(|(n, _)| *n == lower) {
+        if let Some((name, text)) = builtin_named(name) {
             builtins.push(format!("rubrics/{name}.yaml"));
             return Some(builtin_text(&format!("rubrics/{name}.yaml"), text));
         }
@@ -668,9 +672,30 @@ pub fn scenario_text(text: &str, name: &str, ds: &Dataset) -> Result<Scenario, D
 /// One rubric `swfscore rubrics` can offer, checked.
 #[derive(Debug)]
 pub struct Listed {
-    /// How to ask for it (`(default)`, `--rubric rubrics/lmti.yaml`, `--rubric lmti (built-in)`).
-    pub usage: String,
+    pub usage: Usage,
     pub rubric: Result<Rubric, Diagnostics>,
+}
+
+/// How to ask for a listed rubric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Usage {
+    /// The default rubric, from `rubric.yaml` or built in.
+    Default { builtin: bool },
+    /// `--rubric PATH`, a file in `rubrics/`.
+    File(String),
+    /// `--rubric NAME`, a built-in rubric.
+    Builtin(String),
+}
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Usage::Default { builtin: false } => f.write_str("(default)"),
+            Usage::Default { builtin: true } => f.write_str("(default, built-in)"),
+            Usage::File(p) => write!(f, "--rubric {p}"),
+            Usage::Builtin(n) => write!(f, "--rubric {n}  (built-in)"),
+        }
+    }
 }
 
 /// Every rubric available from `sources`: the default, `dir/rubrics/`, then the built-in
@@ -680,8 +705,8 @@ pub fn rubrics(sources: &Sources) -> Result<Vec<Listed>, Diagnostics> {
     let ds = base.dataset.ok_or(base.diagnostics)?;
     let mut out = Vec::new();
     let default_file = sources.dir.join("rubric.yaml");
-    let usage = if default_file.is_file() { "(default)" } else { "(default, built-in)" };
-    out.push(Listed { usage: usage.to_string(), rubric: Ok(ds.rubric.clone()) });
+    let usage = Usage::Default { builtin: !default_file.is_file() };
+    out.push(Listed { usage, rubric: Ok(ds.rubric.clone()) });
     let mut on_disk = Vec::new();
     let rubrics_dir = sources.dir.join("rubrics");
     if rubrics_dir.is_dir() {
@@ -694,7 +719,7 @@ pub fn rubrics(sources: &Sources) -> Result<Vec<Listed>, Diagnostics> {
             on_disk.push(p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default());
             let shown = p.strip_prefix(".").unwrap_or(&p).display().to_string();
             let rubric = with_rubric(&ds, sources, &p).map(|x| x.rubric);
-            out.push(Listed { usage: format!("--rubric {shown}"), rubric });
+            out.push(Listed { usage: Usage::File(shown), rubric });
         }
     }
     for (name, text) in builtin_rubrics() {
@@ -702,7 +727,7 @@ pub fn rubrics(sources: &Sources) -> Result<Vec<Listed>, Diagnostics> {
             let mut d = Diagnostics::new();
             let rubric = parse_rubric(&builtin_text(&format!("rubrics/{name}.yaml"), text), &ds.catalogue, &mut d);
             let rubric = rubric.filter(|_| !d.has_errors()).ok_or(d);
-            out.push(Listed { usage: format!("--rubric {name}  (built-in)"), rubric });
+            out.push(Listed { usage: Usage::Builtin(name.to_string()), rubric });
         }
     }
     Ok(out)

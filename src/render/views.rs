@@ -810,8 +810,10 @@ pub struct RubricList {
 /// One rubric on offer.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListedRubric {
-    /// How to ask for it.
+    /// How to ask for it, as written in English (`(default)`, `--rubric rubrics/lmti.yaml`).
     pub usage: String,
+    #[serde(skip)]
+    pub how: crate::load::Usage,
     pub id: Option<String>,
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -829,7 +831,8 @@ impl From<Vec<crate::load::Listed>> for RubricList {
             .into_iter()
             .map(|l| match l.rubric {
                 Ok(r) => ListedRubric {
-                    usage: l.usage,
+                    usage: l.usage.to_string(),
+                    how: l.usage.clone(),
                     id: Some(r.id.clone()),
                     title: Some(r.title.clone()),
                     title_zh: r.title_zh.clone(),
@@ -839,7 +842,8 @@ impl From<Vec<crate::load::Listed>> for RubricList {
                     errors: vec![],
                 },
                 Err(d) => ListedRubric {
-                    usage: l.usage,
+                    usage: l.usage.to_string(),
+                    how: l.usage.clone(),
                     id: None,
                     title: None,
                     title_zh: None,
@@ -1023,12 +1027,11 @@ pub fn rubric_list(l: &RubricList, cx: &Context) -> Doc {
             Cell::plain(if r.errors.is_empty() { r.items.to_string() } else { String::new() }),
             Cell::plain(r.scale.map(fmt_num).unwrap_or_default()),
             Cell::plain(if r.profiles.is_empty() { "-".into() } else { r.profiles.join(", ") }),
-            Cell::plain(match r.usage.as_str() {
-                "(default)" => loc.t("rubriclist.default").to_string(),
-                "(default, built-in)" => loc.t("rubriclist.default_builtin").to_string(),
-                u => u
-                    .strip_suffix("  (built-in)")
-                    .map_or(u.to_string(), |c| format!("{c}  {}", loc.t("rubriclist.builtin"))),
+            Cell::plain(match &r.how {
+                crate::load::Usage::Default { builtin: false } => loc.t("rubriclist.default").to_string(),
+                crate::load::Usage::Default { builtin: true } => loc.t("rubriclist.default_builtin").to_string(),
+                crate::load::Usage::File(p) => format!("--rubric {p}"),
+                crate::load::Usage::Builtin(n) => format!("--rubric {n}  {}", loc.t("rubriclist.builtin")),
             }),
         ]);
     }
