@@ -192,17 +192,10 @@ fn every_command_writes_well_formed_csv_and_json() {
     for args in commands {
         let csv = swfscore(&repo(), &[args, &["--format", "csv"][..]].concat());
         assert_eq!(csv.code, 0, "{args:?} csv: {}", csv.stderr);
-        let mut reader =
-            ::csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(csv.stdout.as_bytes());
-        let rows: Vec<::csv::StringRecord> = reader.records().map(|r| r.expect("CSV parses")).collect();
-        assert!(!rows.is_empty(), "{args:?}: no header:\n{}", csv.stdout);
-        let width = rows[0].len();
-        for (i, r) in rows.iter().enumerate() {
-            assert_eq!(r.len(), width, "{args:?}: row {i} has {} fields, the header {width}:\n{}", r.len(), csv.stdout);
-        }
+        check_format(&format!("{args:?} csv"), "csv", &csv.stdout);
         let json = swfscore(&repo(), &[args, &["--format", "json"][..]].concat());
         assert_eq!(json.code, 0, "{args:?} json: {}", json.stderr);
-        serde_json::from_str::<serde_json::Value>(&json.stdout).unwrap_or_else(|e| panic!("{args:?}: JSON: {e}"));
+        check_format(&format!("{args:?} json"), "json", &json.stdout);
     }
 }
 

@@ -236,3 +236,31 @@ pub fn headless(browser: &str, url: &str, extra: &[String]) -> String {
 pub fn staging_name(name: &str) -> bool {
     (name.starts_with(".swfscore-") && name.ends_with(".tmp")) || name.ends_with(".swfscore-tmp")
 }
+
+/// What a file in `format` must look like: CSV one header and rows of its width, JSON that
+/// parses, a whole HTML page, and text that is not empty.
+pub fn check_format(what: &str, format: &str, text: &str) {
+    assert!(!text.trim().is_empty(), "{what}: empty");
+    match format {
+        "csv" => {
+            let mut rd = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+            let header = rd.headers().unwrap_or_else(|e| panic!("{what}: {e}")).clone();
+            for (k, row) in rd.records().enumerate() {
+                let row = row.unwrap_or_else(|e| panic!("{what}: row {k}: {e}"));
+                assert_eq!(
+                    row.len(),
+                    header.len(),
+                    "{what}: row {k} has {} fields, the header {}",
+                    row.len(),
+                    header.len()
+                );
+                assert_ne!(row, header, "{what}: the header again at row {k}: one table per CSV");
+            }
+        }
+        "json" => {
+            serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|e| panic!("{what}: JSON: {e}"));
+        }
+        "html" => assert!(text.starts_with("<!DOCTYPE html>") && text.ends_with("</html>\n"), "{what}"),
+        _ => {}
+    }
+}
