@@ -798,16 +798,30 @@ pub fn competition_ranks(values: &[f64]) -> Vec<u32> {
     out
 }
 
-/// [`competition_ranks`] into `out`, with `sorted` as scratch space (for callers that rank
-/// many times, such as the Monte Carlo). The one ranking of the project: every command ranks
-/// through it.
-pub fn competition_ranks_into(values: &[f64], out: &mut [u32], sorted: &mut Vec<f64>) {
-    sorted.clear();
-    sorted.extend_from_slice(values);
-    sorted.sort_unstable_by(|a, b| b.total_cmp(a));
-    for (o, v) in out.iter_mut().zip(values) {
-        // One more than the number strictly above: a binary search in the descending copy.
-        *o = 1 + sorted.partition_point(|x| x > v) as u32;
+/// [`competition_ranks`] into `out`. `order` is scratch space: a permutation of the indices
+/// of `values`, highest first, that a caller ranking many similar vectors (the Monte Carlo)
+/// keeps from call to call, so that each sort starts almost sorted. The one ranking of the
+/// project: every command ranks through it.
+pub fn competition_ranks_into(values: &[f64], out: &mut [u32], order: &mut Vec<usize>) {
+    let higher = |a: usize, b: usize| values[b].total_cmp(&values[a]);
+    if order.len() == values.len() {
+        // Insertion sort: linear on the order of the last call when little has moved.
+        for j in 1..order.len() {
+            let mut k = j;
+            while k > 0 && higher(order[k - 1], order[k]).is_gt() {
+                order.swap(k - 1, k);
+                k -= 1;
+            }
+        }
+    } else {
+        order.clear();
+        order.extend(0..values.len());
+        order.sort_unstable_by(|&a, &b| higher(a, b));
+    }
+    // One more than the number strictly above: the position of the first of equal values.
+    for j in 0..order.len() {
+        let i = order[j];
+        out[i] = if j > 0 && values[order[j - 1]] == values[i] { out[order[j - 1]] } else { j as u32 + 1 };
     }
 }
 
@@ -854,6 +868,29 @@ mod tests {
 
     fn mini() -> Dataset {
         dataset_with(RUBRIC, &FUNDS)
+    }
+
+    #[test]
+    fn competition_ranks_count_the_values_above_from_any_starting_order() {
+        // Values with many ties (a few distinct scores), ranked cold and from the order of
+        // the vector before; each rank one more than the number of values strictly above.
+        let mut x = 7u64;
+        let mut order = Vec::new();
+        for n in [0, 1, 2, 5, 31, 31, 31, 200, 200] {
+            let values: Vec<f64> = (0..n)
+                .map(|_| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    round_score(((x >> 33) % 40) as f64 / 4.0 - 2.0)
+                })
+                .collect();
+            let expected: Vec<u32> =
+                values.iter().map(|v| 1 + values.iter().filter(|x| *x > v).count() as u32).collect();
+            let mut warm = vec![0; n];
+            competition_ranks_into(&values, &mut warm, &mut order);
+            assert_eq!(warm, expected, "{values:?}");
+            assert_eq!(competition_ranks(&values), expected);
+            assert!(n < 31 || expected.iter().collect::<std::collections::BTreeSet<_>>().len() < n, "ties drawn");
+        }
     }
 
     fn scores(r: &Results) -> Vec<(&str, Option<f64>, Option<u32>)> {

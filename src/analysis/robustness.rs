@@ -153,8 +153,12 @@ pub struct Model {
     /// slot of its one level (see [`slot`]), or [`MANY`] when the item reads several
     /// disclosures: the common case without the indirection.
     slots: Vec<u8>,
-    /// Whether item i reads several disclosures.
-    several: Vec<bool>,
+    /// For fund f and item i (at `f * n + i`) reading several disclosures, the pattern of
+    /// its levels: an index into `patterns`, the first cell of each distinct pattern (cells
+    /// of one item with the same levels have the same credit in every run, unknowns under
+    /// the estimate aside).
+    pattern: Vec<usize>,
+    patterns: Vec<usize>,
     /// The items of each category (contiguous: items are listed category by category).
     category_items: Vec<std::ops::Range<usize>>,
     /// For each entry of `levels` that is unknown, the estimate's guess for it.
@@ -278,7 +282,15 @@ impl Model {
             .collect::<Vec<u8>>();
         let (nf, n) = (funds.len(), items.len());
         let slots = (0..n * nf).map(|k| single[(k % nf) * n + k / nf]).collect();
-        let several = rubric.items().map(|(_, i)| i.rule.disclosures().len() > 1).collect();
+        let (mut pattern, mut patterns) = (vec![usize::MAX; n * nf], Vec::new());
+        let mut seen = std::collections::HashMap::new();
+        for k in (0..n * nf).filter(|&k| single[k] == MANY) {
+            let key = (k % n, &levels[offsets[k]..offsets[k + 1]]);
+            pattern[k] = *seen.entry(key).or_insert_with(|| {
+                patterns.push(k);
+                patterns.len() - 1
+            });
+        }
         let category_items = (0..rubric.categories.len())
             .map(|c| {
                 let start = items.iter().position(|i| i.category >= c).unwrap_or(n);
@@ -296,7 +308,8 @@ impl Model {
             levels,
             offsets,
             slots,
-            several,
+            pattern,
+            patterns,
             category_items,
             guesses,
             default_partial: rubric.credits.partial,
@@ -343,130 +356,255 @@ impl Model {
 
     /// Every fund's unrounded score under `p`, into `out`.
     fn scores(&self, p: &Params, out: &mut [f64]) {
-        self.scores_with(p, &mut Scratch::new(self), out);
+        let mut scratch = Scratch::new();
+        scratch.params.push(p.clone());
+        self.scores_block(&mut scratch, out, 1);
     }
 
-    /// [`Model::scores`] with buffers reused from run to run.
+    /// Every fund's unrounded score in each run of a block (`scratch.params`, one per run),
+    /// into `out`, fund after fund (`out[f * stride + s]`).
     ///
-    /// The kernel runs item by item and, within an item, fund by fund: each fund keeps its
-    /// own sums, added to in item order (the same order, hence the same bits, as scoring
-    /// one fund at a time), while the funds' sums are independent of each other, which lets
-    /// the processor overlap them. A cell of one level looks its contribution up in a table
-    /// made once per run; a left-out cell contributes zero to both sums, which adds exactly
-    /// nothing.
-    fn scores_with(&self, p: &Params, scratch: &mut Scratch, out: &mut [f64]) {
-        let nf = self.funds.len();
-        let n = self.items.len();
-        let (cw, iw) = &self.weight_sets[p.weight_set];
-        let Scratch { weight, credit, table, sw, swc, total_w, sum, .. } = scratch;
-        // Per item, once per run: its weight, the credit of each level (NaN = left out), and
-        // what a cell of each level adds to the category's two sums.
-        for (i, item) in self.items.iter().enumerate() {
-            weight[i] = if p.leave_out == Some(i) { 0.0 } else { iw[i] * p.item_factor[i] };
-            let partial =
-                if self.default_partial > 0.0 { item.partial * p.partial / self.default_partial } else { p.partial }
-                    .clamp(item.none.min(item.full), item.full.max(item.none));
-            let unknown = match p.unknown {
-                Unknown::None => item.none,
-                Unknown::Exclude | Unknown::Estimate => f64::NAN,
-                Unknown::Credit(c) => c,
-            };
-            credit[i] = [item.full, partial, item.none, f64::NAN, unknown];
-            let w = weight[i];
-            for (t, c) in table[i].iter_mut().zip(credit[i]) {
-                *t = if w > 0.0 && !c.is_nan() { (w, w * c) } else { (0.0, 0.0) };
+    /// A cell's level is the same in every run, so what it adds to its category's two sums
+    /// in each run is a row of a table made once per block: the item's row for that level,
+    /// or a row of the cell's own where it reads several disclosures or is estimated. The
+    /// kernel then runs category by category and fund by fund over tiles of [`TILE`] runs,
+    /// adding the rows of the category's items in item order into sums held in registers:
+    /// the same order, hence the same bits, as scoring one fund in one run at a time. A
+    /// left-out cell adds zero to both sums, which adds exactly nothing.
+    fn scores_block(&self, scratch: &mut Scratch, out: &mut [f64], stride: usize) {
+        let (nf, n, runs) = (self.funds.len(), self.items.len(), scratch.params.len());
+        let Some(last) = scratch.params.last().cloned() else { return };
+        if nf == 0 {
+            return;
+        }
+        // Whole tiles: the last one padded with copies of the last run, scored and dropped.
+        let b = runs.next_multiple_of(TILE);
+        scratch.params.resize(b, last);
+        let Scratch {
+            params: ps,
+            credit,
+            add_w,
+            add_wc,
+            weight,
+            rows,
+            own_cells,
+            cat_w,
+            total_w,
+            sum,
+            run_partial,
+            run_unknown,
+            row_credit,
+            ..
+        } = scratch;
+        let ps = &*ps;
+        // The row each cell adds (`rows[f * n + i]`): its item's row for its level, or a row
+        // of its own after the items' rows.
+        let any_estimate = ps.iter().any(|p| p.unknown == Unknown::Estimate);
+        let unknown_slot = slot(Level::Unknown);
+        let item_rows = n * SLOTS;
+        rows.clear();
+        own_cells.clear();
+        let shared = self.patterns.len();
+        for f in 0..nf {
+            for i in 0..n {
+                let (k, one) = (f * n + i, self.slots[i * nf + f]);
+                let unknown = || self.levels[self.offsets[k]..self.offsets[k + 1]].contains(&Level::Unknown);
+                if any_estimate && (one == unknown_slot || (one == MANY && unknown())) {
+                    rows.push(item_rows + shared + own_cells.len());
+                    own_cells.push(k);
+                } else if one == MANY {
+                    rows.push(item_rows + self.pattern[k]);
+                } else {
+                    rows.push(i * SLOTS + usize::from(one));
+                }
             }
         }
-        let credit = &*credit;
-        // Under the estimate an unknown cell's credit is its own: the expected credit of its
-        // guess under this run's credits (a cell guessed not applicable drops out).
-        let estimated = |i: usize, at: usize| match (p.unknown, self.guesses[at]) {
-            (Unknown::Estimate, Some(g)) if !g.not_applicable => {
-                g.expected_credit(credit[i][0], credit[i][1], credit[i][2])
+        let own = shared + own_cells.len();
+        credit.resize(if own > 0 { item_rows * b } else { 0 }, 0.0);
+        add_w.resize((item_rows + own) * b, 0.0);
+        add_wc.resize((item_rows + own) * b, 0.0);
+        weight.resize(n * b, 0.0);
+        // Per item and run: its weight, the credit of each level (NaN = left out; kept only
+        // where a cell has a row of its own), and what a cell of each level adds to the
+        // category's two sums (at `(i * SLOTS + slot) * b + s`). The run's values first, so
+        // that each row is made in one pass over plain numbers.
+        let (run_partial, run_unknown) = (&mut *run_partial, &mut *run_unknown);
+        run_partial.clear();
+        run_partial.extend(ps.iter().map(|p| p.partial));
+        run_unknown.clear();
+        // Unknown as none is the item's own credit for none: marked +∞, set per item below.
+        run_unknown.extend(ps.iter().map(|p| match p.unknown {
+            Unknown::None => f64::INFINITY,
+            Unknown::Exclude | Unknown::Estimate => f64::NAN,
+            Unknown::Credit(c) => c,
+        }));
+        row_credit.resize(b, 0.0);
+        for (i, item) in self.items.iter().enumerate() {
+            let w = &mut weight[i * b..(i + 1) * b];
+            for (w, p) in w.iter_mut().zip(ps) {
+                *w = if p.leave_out == Some(i) { 0.0 } else { self.weight_sets[p.weight_set].1[i] * p.item_factor[i] };
             }
-            _ => credit[i][4],
-        };
-        // The credit of a cell whose item reads several disclosures, or whose one level is
-        // unknown under the estimate.
-        let combined = |f: usize, i: usize| -> f64 {
-            let k = f * n + i;
-            let at = self.offsets[k];
-            let item = &self.items[i];
-            let mut acc = match item.rule {
-                Combine::Min => f64::INFINITY,
-                Combine::Max => f64::NEG_INFINITY,
-                Combine::Mean => 0.0,
-            };
-            let mut count = 0u32;
-            for (j, l) in self.levels[at..self.offsets[k + 1]].iter().enumerate() {
-                let c = if *l == Level::Unknown { estimated(i, at + j) } else { credit[i][usize::from(slot(*l))] };
-                if c.is_nan() {
-                    continue;
+            let w = &*w;
+            let (lo, hi) = (item.none.min(item.full), item.full.max(item.none));
+            for k in 0..SLOTS {
+                let c = &mut row_credit[..];
+                match k {
+                    0 => c.fill(item.full),
+                    1 if self.default_partial > 0.0 => {
+                        for (c, p) in c.iter_mut().zip(run_partial.iter()) {
+                            *c = (item.partial * p / self.default_partial).clamp(lo, hi);
+                        }
+                    }
+                    1 => {
+                        for (c, p) in c.iter_mut().zip(run_partial.iter()) {
+                            *c = p.clamp(lo, hi);
+                        }
+                    }
+                    2 => c.fill(item.none),
+                    3 => c.fill(f64::NAN),
+                    _ => {
+                        for (c, u) in c.iter_mut().zip(run_unknown.iter()) {
+                            *c = if *u == f64::INFINITY { item.none } else { *u };
+                        }
+                    }
                 }
-                count += 1;
-                acc = match item.rule {
-                    Combine::Min => acc.min(c),
-                    Combine::Max => acc.max(c),
-                    Combine::Mean => acc + c,
+                let r = (i * SLOTS + k) * b..(i * SLOTS + k + 1) * b;
+                if own > 0 {
+                    credit[r.clone()].copy_from_slice(c);
+                }
+                fill_row(w, c, &mut add_w[r.clone()], &mut add_wc[r]);
+            }
+        }
+        // The cells' own rows.
+        let (credit, weight) = (&*credit, &*weight);
+        let (table_w, own_w) = add_w.split_at_mut(item_rows * b);
+        let (table_wc, own_wc) = add_wc.split_at_mut(item_rows * b);
+        let cells = self.patterns.iter().chain(own_cells.iter());
+        for ((&k, own_w), own_wc) in cells.zip(own_w.chunks_exact_mut(b)).zip(own_wc.chunks_exact_mut(b)) {
+            let (f, i) = (k / n, k % n);
+            let one = self.slots[i * nf + f];
+            for (s, p) in ps.iter().enumerate() {
+                (own_w[s], own_wc[s]) = if one == MANY || p.unknown == Unknown::Estimate {
+                    let c = self.combined(f, i, p, |l| credit[(i * SLOTS + usize::from(l)) * b + s]);
+                    let w = weight[i * b + s];
+                    if w > 0.0 && !c.is_nan() { (w, w * c) } else { (0.0, 0.0) }
+                } else {
+                    let t = (i * SLOTS + usize::from(one)) * b + s;
+                    (table_w[t], table_wc[t])
                 };
             }
-            match (count, item.rule) {
-                (0, _) => f64::NAN,
-                (_, Combine::Mean) => acc / f64::from(count),
-                _ => acc,
+        }
+        let (add_w, add_wc) = (&*add_w, &*add_wc);
+        total_w.clear();
+        total_w.resize(nf * b, 0.0);
+        sum.clear();
+        sum.resize(nf * b, 0.0);
+        // Per category and run: the category's weight.
+        let nc = self.category_items.len();
+        cat_w.resize(nc * b, 0.0);
+        for (c, w) in cat_w.chunks_exact_mut(b).enumerate() {
+            for (w, p) in w.iter_mut().zip(ps) {
+                *w = self.weight_sets[p.weight_set].0[c] * p.cat_factor[c];
             }
-        };
-        let slow_unknown = if p.unknown == Unknown::Estimate { slot(Level::Unknown) } else { MANY };
-        total_w.iter_mut().for_each(|x| *x = 0.0);
-        sum.iter_mut().for_each(|x| *x = 0.0);
-        for (c, items) in self.category_items.iter().enumerate() {
-            sw.iter_mut().for_each(|x| *x = 0.0);
-            swc.iter_mut().for_each(|x| *x = 0.0);
-            for i in items.clone() {
-                let t = &table[i];
-                let slots = &self.slots[i * nf..(i + 1) * nf];
-                let cells = slots.iter().zip(sw.iter_mut()).zip(swc.iter_mut());
-                if self.several[i] || slow_unknown != MANY {
-                    for (f, ((&one, a), b)) in cells.enumerate() {
-                        let (x, y) = if one == MANY || one == slow_unknown {
-                            let c = combined(f, i);
-                            let w = weight[i];
-                            if w > 0.0 && !c.is_nan() { (w, w * c) } else { (0.0, 0.0) }
-                        } else {
-                            t[usize::from(one) & 7]
-                        };
-                        *a += x;
-                        *b += y;
+        }
+        // Whether a run of each tile combines categories by the geometric mean.
+        let geometric: Vec<bool> = ps.chunks_exact(TILE).map(|t| t.iter().any(|p| p.geometric)).collect();
+        let (total_w, sum) = (&mut total_w[..], &mut sum[..]);
+        // Tile by tile, so that the rows' parts a tile reads stay in the fastest cache.
+        for t in (0..b).step_by(TILE) {
+            for (c, items) in self.category_items.iter().enumerate() {
+                for f in 0..nf {
+                    let (mut sw, mut swc) = ([0.0; TILE], [0.0; TILE]);
+                    for &r in &rows[f * n + items.start..f * n + items.end] {
+                        let at = r * b + t;
+                        let (x, y): (&[f64; TILE], &[f64; TILE]) = (
+                            add_w[at..at + TILE].try_into().expect("a whole tile"),
+                            add_wc[at..at + TILE].try_into().expect("a whole tile"),
+                        );
+                        for k in 0..TILE {
+                            sw[k] += x[k];
+                            swc[k] += y[k];
+                        }
                     }
-                } else {
-                    // The common case, without a branch: every cell a table look-up.
-                    for ((&one, a), b) in cells {
-                        let (x, y) = t[usize::from(one) & 7];
-                        *a += x;
-                        *b += y;
+                    let w: &[f64; TILE] = cat_w[c * b + t..c * b + t + TILE].try_into().expect("a whole tile");
+                    let at = f * b + t..f * b + t + TILE;
+                    let total_w: &mut [f64; TILE] = (&mut total_w[at.clone()]).try_into().expect("a whole tile");
+                    let sum: &mut [f64; TILE] = (&mut sum[at]).try_into().expect("a whole tile");
+                    if geometric[t / TILE] {
+                        for k in 0..TILE {
+                            if sw[k] <= 0.0 || w[k] <= 0.0 {
+                                continue;
+                            }
+                            let share = swc[k] / sw[k];
+                            total_w[k] += w[k];
+                            sum[k] +=
+                                if ps[t + k].geometric { w[k] * share.max(GEOMETRIC_FLOOR).ln() } else { w[k] * share };
+                        }
+                    } else {
+                        // Without a branch: a category that does not count adds zero to
+                        // sums that are never -0, which leaves them as they are.
+                        for k in 0..TILE {
+                            let counts = (sw[k] > 0.0) & (w[k] > 0.0);
+                            let share = swc[k] / sw[k];
+                            total_w[k] += if counts { w[k] } else { 0.0 };
+                            sum[k] += if counts { w[k] * share } else { 0.0 };
+                        }
                     }
                 }
-            }
-            let w = cw[c] * p.cat_factor[c];
-            for f in 0..nf {
-                if sw[f] <= 0.0 || w <= 0.0 {
-                    continue;
-                }
-                let s = swc[f] / sw[f];
-                total_w[f] += w;
-                sum[f] += if p.geometric { w * s.max(GEOMETRIC_FLOOR).ln() } else { w * s };
             }
         }
         let span = self.scale - self.floor;
-        for (f, o) in out.iter_mut().enumerate() {
-            let share = if total_w[f] <= 0.0 {
-                0.0
-            } else if p.geometric {
-                (sum[f] / total_w[f]).exp()
-            } else {
-                sum[f] / total_w[f]
+        for f in 0..nf {
+            for s in 0..runs {
+                let at = f * b + s;
+                let share = if total_w[at] <= 0.0 {
+                    0.0
+                } else if ps[s].geometric {
+                    (sum[at] / total_w[at]).exp()
+                } else {
+                    sum[at] / total_w[at]
+                };
+                out[f * stride + s] = self.floor + span * share;
+            }
+        }
+        scratch.params.truncate(runs);
+    }
+
+    /// The credit of fund `f`'s cell of item `i` in the run `p`, from the credit each level
+    /// gives in that run: its disclosures' credits combined by the item's rule, an unknown
+    /// one under the estimate at the expected credit of its guess (one guessed not applicable
+    /// drops out); NaN when none counts.
+    fn combined(&self, f: usize, i: usize, p: &Params, credit: impl Fn(u8) -> f64) -> f64 {
+        let k = f * self.items.len() + i;
+        let at = self.offsets[k];
+        let item = &self.items[i];
+        let mut acc = match item.rule {
+            Combine::Min => f64::INFINITY,
+            Combine::Max => f64::NEG_INFINITY,
+            Combine::Mean => 0.0,
+        };
+        let mut count = 0u32;
+        for (j, l) in self.levels[at..self.offsets[k + 1]].iter().enumerate() {
+            let c = match (*l, p.unknown, self.guesses[at + j]) {
+                (Level::Unknown, Unknown::Estimate, Some(g)) if !g.not_applicable => {
+                    g.expected_credit(credit(0), credit(1), credit(2))
+                }
+                (l, _, _) => credit(slot(l)),
             };
-            *o = self.floor + span * share;
+            if c.is_nan() {
+                continue;
+            }
+            count += 1;
+            acc = match item.rule {
+                Combine::Min => acc.min(c),
+                Combine::Max => acc.max(c),
+                Combine::Mean => acc + c,
+            };
+        }
+        match (count, item.rule) {
+            (0, _) => f64::NAN,
+            (_, Combine::Mean) => acc / f64::from(count),
+            _ => acc,
         }
     }
 
@@ -532,9 +670,23 @@ impl Model {
     }
 }
 
-/// Competition ranks (1, 2, 2, 4) on scores rounded to the printed precision.
+/// One row of a block's table: what a cell whose credit in run `s` is `c[s]` adds to its
+/// category's weight (`tw`) and weighted credit (`twc`), given the item's weight `w` in each
+/// run: nothing where the weight is zero or the credit NaN (left out).
+fn fill_row(w: &[f64], c: &[f64], tw: &mut [f64], twc: &mut [f64]) {
+    for (((w, c), tw), twc) in w.iter().zip(c).zip(tw.iter_mut()).zip(twc.iter_mut()) {
+        // `&`, not `&&`: both tests made, no branch, so the loop is done several runs at a time.
+        let counts = (*w > 0.0) & !c.is_nan();
+        *tw = if counts { *w } else { 0.0 };
+        *twc = if counts { w * c } else { 0.0 };
+    }
+}
+
 /// Marks an item that reads several disclosures in [`Model`]'s `single`.
 const MANY: u8 = u8::MAX;
+
+/// The number of credit slots of an item (see [`slot`]).
+const SLOTS: usize = 5;
 
 /// A level's place in an item's credit table: full, partial, none, not applicable, unknown.
 fn slot(l: Level) -> u8 {
@@ -547,6 +699,7 @@ fn slot(l: Level) -> u8 {
     }
 }
 
+/// Competition ranks (1, 2, 2, 4) on scores rounded to the printed precision.
 fn ranks(scores: &[f64], out: &mut [u32]) {
     ranks_with(scores, out, &mut Scratch::default());
 }
@@ -555,49 +708,76 @@ fn ranks(scores: &[f64], out: &mut [u32]) {
 fn ranks_with(scores: &[f64], out: &mut [u32], scratch: &mut Scratch) {
     scratch.rounded.clear();
     scratch.rounded.extend(scores.iter().map(|s| round_score(*s)));
-    crate::score::competition_ranks_into(&scratch.rounded, out, &mut scratch.sorted);
+    crate::score::competition_ranks_into(&scratch.rounded, out, &mut scratch.order);
 }
 
-/// Buffers one thread reuses from run to run, so that a Monte Carlo run allocates nothing.
+/// The number of runs scored in one pass of the kernel (see [`Model::scores_block`]).
+const BLOCK: usize = 64;
+
+/// The runs whose sums the kernel holds in registers at once.
+const TILE: usize = 8;
+
+/// Buffers one thread reuses from block to block, so that a Monte Carlo run allocates
+/// nothing.
 #[derive(Debug, Default)]
 struct Scratch {
-    params: Option<Params>,
+    /// The runs of the block being scored.
+    params: Vec<Params>,
+    /// Per item, level slot and run: the credit (NaN = left out), and what a cell adds to its
+    /// category's weight and weighted credit.
+    credit: Vec<f64>,
+    add_w: Vec<f64>,
+    add_wc: Vec<f64>,
+    /// Per item and run: the item's weight.
     weight: Vec<f64>,
-    credit: Vec<[f64; 5]>,
-    /// Per item and level: what a cell adds to its category's weight and weighted credit.
-    /// (Eight entries, so that a slot masked to three bits needs no bounds check.)
-    table: Vec<[(f64, f64); 8]>,
-    /// Per fund: the sums of the category being scored, then of the categories scored so far.
-    sw: Vec<f64>,
-    swc: Vec<f64>,
+    /// Per run: the credit for partial, and for unknown (+∞ = the item's credit for none).
+    run_partial: Vec<f64>,
+    run_unknown: Vec<f64>,
+    /// One row of credits, run after run.
+    row_credit: Vec<f64>,
+    /// Per fund and item: the row of `add_w` and `add_wc` its cell adds.
+    rows: Vec<usize>,
+    /// The cells with a row of their own (unknowns under the estimate), as `f * n + i`.
+    own_cells: Vec<usize>,
+    /// Per run: the weight of the category being scored.
+    cat_w: Vec<f64>,
+    /// Per fund and run: the sums over the categories scored so far.
     total_w: Vec<f64>,
     sum: Vec<f64>,
+    /// One run's scores, fund after fund.
+    row: Vec<f64>,
     rounded: Vec<f64>,
-    sorted: Vec<f64>,
+    /// The funds in the order of the last run ranked, highest first.
+    order: Vec<usize>,
 }
 
 impl Scratch {
-    fn new(m: &Model) -> Scratch {
-        Scratch {
-            params: Some(m.nominal()),
-            weight: vec![0.0; m.items.len()],
-            credit: vec![[f64::NAN; 5]; m.items.len()],
-            table: vec![[(0.0, 0.0); 8]; m.items.len()],
-            sw: vec![0.0; m.funds.len()],
-            swc: vec![0.0; m.funds.len()],
-            total_w: vec![0.0; m.funds.len()],
-            sum: vec![0.0; m.funds.len()],
-            ..Scratch::default()
-        }
+    fn new() -> Scratch {
+        Scratch { params: Vec::with_capacity(BLOCK), ..Scratch::default() }
     }
 
-    /// Scores and ranks of the run the uniforms `u` pick, into `sc` and `rk`.
-    fn run(&mut self, m: &Model, u: &[f64], s: &Settings, sc: &mut [f64], rk: &mut [u32]) {
-        let mut p = self.params.take().unwrap_or_else(|| m.nominal());
-        m.params_into(u, s.weight_noise, &s.fixed, &mut p);
-        m.scores_with(&p, self, sc);
-        ranks_with(sc, rk, self);
-        self.params = Some(p);
+    /// Scores and ranks of the runs the rows of `u` (`dims` uniforms each) pick: the scores
+    /// into `sc` fund after fund (`sc[f * stride + s]`), the ranks into `rk` run after run.
+    fn run_block(&mut self, m: &Model, u: &[f64], s: &Settings, sc: &mut [f64], stride: usize, rk: &mut [u32]) {
+        let (nf, dims) = (m.funds.len(), m.dims());
+        let runs = u.len() / dims;
+        while self.params.len() < runs {
+            self.params.push(m.nominal());
+        }
+        self.params.truncate(runs);
+        let mut ps = std::mem::take(&mut self.params);
+        for (p, u) in ps.iter_mut().zip(u.chunks_exact(dims)) {
+            m.params_into(u, s.weight_noise, &s.fixed, p);
+        }
+        self.params = ps;
+        m.scores_block(self, sc, stride);
+        let mut row = std::mem::take(&mut self.row);
+        for (r, rk) in rk.chunks_exact_mut(nf.max(1)).take(runs).enumerate() {
+            row.clear();
+            row.extend((0..nf).map(|f| sc[f * stride + r]));
+            ranks_with(&row, rk, self);
+        }
+        self.row = row;
     }
 }
 
@@ -654,6 +834,17 @@ fn quantiles(v: &mut [f64], ps: &[f64]) -> Vec<f64> {
 /// A uniform in [0, 1) from 53 random bits.
 fn uniform(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// Fills `u` with uniforms as [`uniform`] draws them one after another, the random bits
+/// taken from the stream in one piece (`bytes` is scratch space).
+fn uniforms(rng: &mut ChaCha8Rng, u: &mut [f64], bytes: &mut Vec<u8>) {
+    bytes.resize(u.len() * 8, 0);
+    rng.fill_bytes(bytes);
+    for (x, b) in u.iter_mut().zip(bytes.chunks_exact(8)) {
+        let bits = u64::from_le_bytes(b.try_into().expect("eight bytes"));
+        *x = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+    }
 }
 
 /// The generator for chunk `k` of a run seeded with `seed`.
@@ -793,10 +984,16 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
     let dims = model.dims();
     let names: Vec<usize> = s.pairs.iter().filter_map(|p| model.funds.iter().position(|f| f == p)).collect();
     let np = names.len();
-    // Scores and ranks of every sample, row by row (memory linear in samples × funds).
-    // Scores of every sample, row by row (memory linear in samples × funds); ranks are only
-    // counted (fund f at rank r: `counts[f * (nf + 1) + r]`).
+    // Scores of every sample (memory linear in samples × funds), fund after fund, so that each
+    // fund's column is summarised in place; each chunk of samples writes its piece of every
+    // column. Ranks are only counted (fund f at rank r: `counts[f * (nf + 1) + r]`).
     let mut table = vec![0.0; s.samples * nf];
+    let mut pieces: Vec<Vec<&mut [f64]>> = (0..s.samples.div_ceil(CHUNK)).map(|_| Vec::with_capacity(nf)).collect();
+    for column in table.chunks_mut(s.samples.max(1)) {
+        for (k, piece) in column.chunks_mut(CHUNK).enumerate() {
+            pieces[k].push(piece);
+        }
+    }
     let zero = || (vec![0u64; np * np], vec![0u64; np * np], vec![0u64; nf * (nf + 1)]);
     let add = |mut a: (Vec<u64>, Vec<u64>, Vec<u64>), b: (Vec<u64>, Vec<u64>, Vec<u64>)| {
         a.0.iter_mut().zip(&b.0).for_each(|(x, y)| *x += y);
@@ -804,28 +1001,35 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
         a.2.iter_mut().zip(&b.2).for_each(|(x, y)| *x += y);
         a
     };
-    let (above, tied, counts) = table
-        .par_chunks_mut((CHUNK * nf).max(1))
+    let (above, tied, counts) = pieces
+        .into_par_iter()
         .enumerate()
-        .map(|(k, rows)| {
+        .map(|(k, mut columns)| {
             let mut rng = stream(s.seed, k, 1);
-            let mut u = vec![0.0; dims];
-            let mut scratch = Scratch::new(&model);
-            let mut rk = vec![0u32; nf];
+            let (mut u, mut bytes) = (vec![0.0; BLOCK * dims], Vec::new());
+            let mut scratch = Scratch::new();
+            let (mut sc, mut rk) = (vec![0.0; BLOCK * nf], vec![0u32; BLOCK * nf]);
             let (mut above, mut tied, mut counts) = zero();
-            let n = rows.len() / nf.max(1);
-            for row in rows.chunks_mut(nf.max(1)) {
-                u.iter_mut().for_each(|x| *x = uniform(&mut rng));
-                scratch.run(&model, &u, s, row, &mut rk);
-                for (f, r) in rk.iter().enumerate() {
-                    counts[f * (nf + 1) + *r as usize] += 1;
+            let n = columns.first().map_or(0, |c| c.len());
+            // Blocks of runs, their uniforms drawn run after run (as one run at a time would).
+            for start in (0..n).step_by(BLOCK) {
+                let runs = BLOCK.min(n - start);
+                uniforms(&mut rng, &mut u[..runs * dims], &mut bytes);
+                scratch.run_block(&model, &u[..runs * dims], s, &mut sc, runs, &mut rk[..runs * nf]);
+                for (column, sc) in columns.iter_mut().zip(sc.chunks_exact(runs)) {
+                    column[start..start + runs].copy_from_slice(sc);
                 }
-                for (ia, &a) in names.iter().enumerate() {
-                    for (ib, &b) in names.iter().enumerate() {
-                        if rk[a] < rk[b] {
-                            above[ia * np + ib] += 1;
-                        } else if a != b && rk[a] == rk[b] {
-                            tied[ia * np + ib] += 1;
+                for rk in rk[..runs * nf].chunks_exact(nf.max(1)) {
+                    for (f, r) in rk.iter().enumerate() {
+                        counts[f * (nf + 1) + *r as usize] += 1;
+                    }
+                    for (ia, &a) in names.iter().enumerate() {
+                        for (ib, &b) in names.iter().enumerate() {
+                            if rk[a] < rk[b] {
+                                above[ia * np + ib] += 1;
+                            } else if a != b && rk[a] == rk[b] {
+                                tied[ia * np + ib] += 1;
+                            }
                         }
                     }
                 }
@@ -838,17 +1042,17 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
         .reduce(zero, add);
     let total = s.samples.max(1) as f64;
     // Each fund's column is summarised on its own, on every core (`collect` keeps the order).
-    let mut funds: Vec<FundUncertainty> = (0..nf)
-        .into_par_iter()
-        .map(|f| {
+    let mut funds: Vec<FundUncertainty> = table
+        .par_chunks_mut(s.samples.max(1))
+        .enumerate()
+        .map(|(f, v)| {
             let counts = &counts[f * (nf + 1)..(f + 1) * (nf + 1)];
             let probabilities: Vec<(u32, f64)> = (1..=nf)
                 .filter(|&r| counts[r] > 0)
                 .map(|r| (r as u32, crate::score::round_to(counts[r] as f64 / total, 6)))
                 .collect();
             let rank_at = |q: f64| rank_at_count(counts, s.samples, q);
-            let mut v: Vec<f64> = table.iter().skip(f).step_by(nf).copied().collect();
-            let qs = quantiles(&mut v, &[0.05, 0.25, 0.5, 0.75, 0.95]);
+            let qs = quantiles(v, &[0.05, 0.25, 0.5, 0.75, 0.95]);
             let q = |i: usize| crate::score::round_to(qs[i], 4);
             FundUncertainty {
                 fund: model.funds[f].clone(),
@@ -915,17 +1119,8 @@ pub fn describe_in(loc: &crate::locale::Locale, a: Assumption, params: &[(&'stat
     loc.f(&format!("robust.describe.{}", a.as_str()), &args)
 }
 
-/// Mean absolute rank shift from the nominal ranks of the run the uniforms `u` pick.
-fn rank_shift(
-    model: &Model,
-    s: &Settings,
-    u: &[f64],
-    nominal: &[u32],
-    scratch: &mut Scratch,
-    sc: &mut [f64],
-    rk: &mut [u32],
-) -> f64 {
-    scratch.run(model, u, s, sc, rk);
+/// Mean absolute rank shift from the nominal ranks of a run's ranks `rk`.
+fn rank_shift(rk: &[u32], nominal: &[u32]) -> f64 {
     let n = nominal.len().max(1) as f64;
     rk.iter().zip(nominal).map(|(a, b)| (f64::from(*a) - f64::from(*b)).abs()).sum::<f64>() / n
 }
@@ -941,27 +1136,24 @@ fn sobol(model: &Model, s: &Settings, nominal: &[u32], assumptions: &[Assumption
         .flat_map_iter(|k| {
             let m = CHUNK.min(n - k * CHUNK);
             let mut rng = stream(s.seed, k, 2);
-            let (mut a, mut b) = (vec![0.0; dims], vec![0.0; dims]);
-            let (mut sc, mut rk) = (vec![0.0; nf], vec![0u32; nf]);
-            let mut scratch = Scratch::new(model);
-            let mut ab = vec![0.0; dims];
+            // Per base sample, one block of runs: A, B, then A with each varied group from B.
+            let runs = 2 + varied.len();
+            let mut u = vec![0.0; runs * dims];
+            let (mut sc, mut rk) = (vec![0.0; runs * nf], vec![0u32; runs * nf]);
+            let mut scratch = Scratch::new();
             let mut out = Vec::with_capacity(m);
             for _ in 0..m {
-                a.iter_mut().for_each(|x| *x = uniform(&mut rng));
-                b.iter_mut().for_each(|x| *x = uniform(&mut rng));
-                let mut f = |u: &[f64]| rank_shift(model, s, u, nominal, &mut scratch, &mut sc, &mut rk);
-                let ya = f(&a);
-                let yb = f(&b);
-                let yab = varied
-                    .iter()
-                    .map(|g| {
-                        ab.copy_from_slice(&a);
-                        let cols = model.columns(*g);
-                        ab[cols.clone()].copy_from_slice(&b[cols]);
-                        f(&ab)
-                    })
-                    .collect();
-                out.push((ya, yb, yab));
+                u[..2 * dims].iter_mut().for_each(|x| *x = uniform(&mut rng));
+                let (ab, rest) = u.split_at_mut(2 * dims);
+                let (a, b) = ab.split_at(dims);
+                for (g, row) in varied.iter().zip(rest.chunks_exact_mut(dims)) {
+                    row.copy_from_slice(a);
+                    let cols = model.columns(*g);
+                    row[cols.clone()].copy_from_slice(&b[cols]);
+                }
+                scratch.run_block(model, &u, s, &mut sc, runs, &mut rk);
+                let y = |r: usize| rank_shift(&rk[r * nf..(r + 1) * nf], nominal);
+                out.push((y(0), y(1), (2..runs).map(y).collect()));
             }
             if let Some(p) = &s.progress {
                 (p.0)(m as u64);
