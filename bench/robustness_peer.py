@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 LEVELS = {"full": 0, "partial": 1, "none": 2, "not_applicable": 3, "unknown": 4}
-CHUNK = 8192
+CHUNK = 1024
 
 
 class Model:

@@ -541,13 +541,14 @@ impl Model {
                                 if ps[t + k].geometric { w[k] * share.max(GEOMETRIC_FLOOR).ln() } else { w[k] * share };
                         }
                     } else {
-                        // Without a branch: a category that does not count adds zero to
-                        // sums that are never -0, which leaves them as they are.
+                        // Without a branch: a category that does not count adds +0 (its
+                        // terms masked off) to sums that are never -0, which leaves them as
+                        // they are.
                         for k in 0..TILE {
-                            let counts = (sw[k] > 0.0) & (w[k] > 0.0);
                             let share = swc[k] / sw[k];
-                            total_w[k] += if counts { w[k] } else { 0.0 };
-                            sum[k] += if counts { w[k] * share } else { 0.0 };
+                            let mask = counts_mask((sw[k] > 0.0) & (w[k] > 0.0));
+                            total_w[k] += f64::from_bits(w[k].to_bits() & mask);
+                            sum[k] += f64::from_bits((w[k] * share).to_bits() & mask);
                         }
                     }
                 }
@@ -675,11 +676,16 @@ impl Model {
 /// run: nothing where the weight is zero or the credit NaN (left out).
 fn fill_row(w: &[f64], c: &[f64], tw: &mut [f64], twc: &mut [f64]) {
     for (((w, c), tw), twc) in w.iter().zip(c).zip(tw.iter_mut()).zip(twc.iter_mut()) {
-        // `&`, not `&&`: both tests made, no branch, so the loop is done several runs at a time.
-        let counts = (*w > 0.0) & !c.is_nan();
-        *tw = if counts { *w } else { 0.0 };
-        *twc = if counts { w * c } else { 0.0 };
+        // Without a branch (`&`, a mask), so that the loop is done several runs at a time.
+        let mask = counts_mask((*w > 0.0) & !c.is_nan());
+        *tw = f64::from_bits(w.to_bits() & mask);
+        *twc = f64::from_bits((w * c).to_bits() & mask);
     }
+}
+
+/// All ones when `counts`, else zero: ANDed with a number's bits, the number or +0.
+fn counts_mask(counts: bool) -> u64 {
+    u64::from(counts).wrapping_neg()
 }
 
 /// Marks an item that reads several disclosures in [`Model`]'s `single`.
