@@ -8,7 +8,7 @@
 //! fund score = scale × Σ W_k·S_k / Σ W_k over categories with a counted item.
 
 use crate::estimate::{Estimate, Estimator, Model};
-use crate::model::{Dataset, Fund, Item, Level, Rubric, Rule, UnknownRule};
+use crate::model::{Dataset, Fund, Level, Rubric, Rule, UnknownRule};
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
@@ -259,155 +259,59 @@ fn points<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64(round_to(*v, 4))
 }
 
-/// An item's credit and status from the levels of its disclosures.
-pub fn item_credit(item: &Item, levels: &[Level], unknown: UnknownRule) -> (ItemStatus, Option<f64>) {
-    item_credit_as(item, levels, UnknownAs::Rule(unknown))
-}
-
-fn item_credit_as(item: &Item, levels: &[Level], unknown: UnknownAs) -> (ItemStatus, Option<f64>) {
-    let c = &item.credits;
-    let credits: Vec<f64> = levels
-        .iter()
-        .filter_map(|&l| match (l, unknown) {
-            (Level::Unknown, UnknownAs::Rule(UnknownRule::None)) => Some(c.none),
-            (Level::Unknown, UnknownAs::Lowest) => Some(c.none.min(c.partial).min(c.full)),
-            (Level::Unknown, UnknownAs::Highest) => Some(c.none.max(c.partial).max(c.full)),
-            (l, _) => c.of(l),
-        })
-        .collect();
-    if credits.is_empty() {
-        let status = if levels.iter().all(|l| *l == Level::NotApplicable) {
-            ItemStatus::NotApplicable
-        } else {
-            ItemStatus::Unknown
-        };
-        return (status, None);
-    }
-    let c = match item.rule {
-        Rule::One(_) | Rule::AllOf(_) => credits.iter().copied().fold(f64::INFINITY, f64::min),
-        Rule::AnyOf(_) => credits.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        Rule::MeanOf(_) => credits.iter().sum::<f64>() / credits.len() as f64,
-    };
-    (ItemStatus::Counted, Some(c))
-}
-
 /// A fund's raw (unrounded) score, its category scores and its items.
 type Scored = (f64, Vec<(String, Option<f64>)>, Vec<ItemResult>);
 
-/// The raw (unrounded) score of one fund in `year`, with category scores and items.
-fn score_fund(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Scored {
-    score_levels(rubric, &|d| fund.standing(d, year).level, UnknownAs::Rule(rubric.unknown))
+/// A fund's unrounded score in `year` (`None` = latest), for exact differences.
+pub fn raw_score(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> f64 {
+    let c = Compiled::new(rubric);
+    c.score_rule(&c.levels_of(fund, year))
 }
 
 /// A fund's unrounded bounds in `year`: every unknown at its lowest and at its highest credit.
 pub fn raw_bounds(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> Bounds {
-    let level_of = |d: &str| fund.standing(d, year).level;
-    Bounds {
-        low: score_levels(rubric, &level_of, UnknownAs::Lowest).0,
-        high: score_levels(rubric, &level_of, UnknownAs::Highest).0,
-    }
-}
-
-/// A fund's unrounded score with `raised` disclosures at full and the rest as they stand now
-/// (the fast path for searching many combinations; see [`crate::analysis::gap`]).
-pub fn raw_score_raised(rubric: &Rubric, fund: &Fund, raised: &[&str]) -> f64 {
-    let level_of = |d: &str| if raised.contains(&d) { Level::Full } else { fund.standing(d, None).level };
-    score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
-}
-
-/// A fund's unrounded score with some disclosures at the given levels and the rest as they
-/// stand now.
-pub fn raw_score_with(rubric: &Rubric, fund: &Fund, set: &[(&str, Level)]) -> f64 {
-    let level_of =
-        |d: &str| set.iter().find(|(x, _)| *x == d).map_or_else(|| fund.standing(d, None).level, |(_, l)| *l);
-    score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
+    let c = Compiled::new(rubric);
+    c.score(&c.levels_of(fund, year)).bounds
 }
 
 /// Each unknown disclosure of `fund` in `year`, with the score if it alone were none or full,
 /// widest range first, then by id.
-fn unknown_effects(rubric: &Rubric, fund: &Fund, year: Option<i32>, est: Option<&Estimator>) -> Vec<UnknownEffect> {
-    let mut seen = std::collections::BTreeSet::new();
+fn unknown_effects(
+    c: &Compiled,
+    levels: &[Level],
+    fund: &Fund,
+    year: Option<i32>,
+    est: Option<&Estimator>,
+) -> Vec<UnknownEffect> {
     let mut out = Vec::new();
-    for (_, i) in rubric.items() {
-        for d in i.rule.disclosures() {
-            if !seen.insert(d.as_str()) || fund.standing(d, year).level != Level::Unknown {
-                continue;
-            }
-            let with = |l: Level| {
-                let level_of = |x: &str| if x == d { l } else { fund.standing(x, year).level };
-                score_levels(rubric, &level_of, UnknownAs::Rule(rubric.unknown)).0
-            };
-            out.push(UnknownEffect {
-                disclosure: d.clone(),
-                low: round_score(with(Level::None)),
-                high: round_score(with(Level::Full)),
-                guess: est.and_then(|e| e.guess(fund, year, d)),
-            });
+    let mut with = levels.to_vec();
+    for (k, d) in c.disclosures.iter().enumerate() {
+        if levels[k] != Level::Unknown {
+            continue;
         }
+        let mut at = |l: Level| {
+            with[k] = l;
+            let s = c.score_rule(&with);
+            with[k] = Level::Unknown;
+            round_score(s)
+        };
+        let (low, high) = (at(Level::None), at(Level::Full));
+        out.push(UnknownEffect { disclosure: d.clone(), low, high, guess: est.and_then(|e| e.guess(fund, year, d)) });
     }
     out.sort_by(|a, b| (b.high - b.low).total_cmp(&(a.high - a.low)).then_with(|| a.disclosure.cmp(&b.disclosure)));
     out
 }
 
-/// Scores whatever `level_of` says each disclosure's level is.
-fn score_levels(rubric: &Rubric, level_of: &dyn Fn(&str) -> Level, unknown: UnknownAs) -> Scored {
-    let mut cats = Vec::new();
-    let mut items = Vec::new();
-    let mut per_cat: Vec<(f64, Option<f64>, f64)> = Vec::new(); // (W, S, Σw counted)
-    for c in &rubric.categories {
-        let (mut sw, mut swc) = (0.0, 0.0);
-        for i in &c.items {
-            let levels: Vec<(String, Level)> = i.rule.disclosures().iter().map(|d| (d.clone(), level_of(d))).collect();
-            let lv: Vec<Level> = levels.iter().map(|(_, l)| *l).collect();
-            let (status, credit) = item_credit_as(i, &lv, unknown);
-            if let Some(cr) = credit {
-                sw += i.weight;
-                swc += i.weight * cr;
-            }
-            items.push(ItemResult {
-                item: i.id.clone(),
-                category: c.id.clone(),
-                levels,
-                status,
-                credit,
-                max_points: 0.0,
-                points: 0.0,
-                lost: 0.0,
-            });
-        }
-        let s = (sw > 0.0).then(|| swc / sw);
-        per_cat.push((c.weight, s, sw));
-    }
-    let total_w: f64 = per_cat.iter().filter(|(_, s, _)| s.is_some()).map(|(w, _, _)| w).sum();
-    // Points run over the span above the floor; the score is the floor plus the points.
-    let span = rubric.scale - rubric.floor;
-    let mut score = rubric.floor;
-    let mut k = 0;
-    for (c, (w, s, sw)) in rubric.categories.iter().zip(&per_cat) {
-        cats.push((c.id.clone(), s.map(|s| round_score(rubric.floor + span * s))));
-        for i in &c.items {
-            let r = &mut items[k];
-            k += 1;
-            if let (Some(_), Some(cr)) = (s, r.credit) {
-                r.max_points = span * (w / total_w) * (i.weight / sw);
-                r.points = r.max_points * cr;
-                r.lost = r.max_points - r.points;
-            }
-        }
-        if let Some(s) = s {
-            score += span * (w / total_w) * s;
-        }
-    }
-    (score, cats, items)
-}
-
-/// A rubric flattened for scoring many level vectors fast: the batch path scores panels of
-/// millions of rows through it. Its arithmetic is [`score_levels`]'s, operation for operation,
-/// so both give the same bits (a unit test checks it on every fund and year).
+/// A rubric flattened for scoring level vectors: the engine's one arithmetic. Every command
+/// that scores a fund-year scores it through this (`score`, `explain`, `history`, `gap`,
+/// `whatif`, `diff`, the estimate's draws, the batch path's panels of millions of rows);
+/// the robustness Monte Carlo's kernel is checked against it.
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// The rubric's distinct disclosures, in rubric order; level vectors are indexed by it.
     pub disclosures: Vec<String>,
+    /// Each disclosure's place in `disclosures`.
+    index: std::collections::HashMap<String, usize>,
     items: Vec<CompiledItem>,
     /// Per category: its weight and the range of its items in `items`.
     categories: Vec<(f64, std::ops::Range<usize>)>,
@@ -541,6 +445,7 @@ impl Compiled {
         let category_ids = rubric.categories.iter().map(|c| c.id.clone()).collect();
         Compiled {
             disclosures,
+            index,
             items,
             categories,
             category_ids,
@@ -627,6 +532,84 @@ impl Compiled {
         RawScores { score, bounds: Bounds { low, high }, categories, coverage }
     }
 
+    /// `fund`'s level of each disclosure in `year` (`None` = latest), indexed as
+    /// [`Compiled::disclosures`].
+    pub fn levels_of(&self, fund: &Fund, year: Option<i32>) -> Vec<Level> {
+        self.disclosures.iter().map(|d| fund.standing(d, year).level).collect()
+    }
+
+    /// `levels` with some disclosures (by id) at other levels; ids the rubric does not read
+    /// change nothing.
+    pub fn with(&self, levels: &[Level], set: &[(&str, Level)]) -> Vec<Level> {
+        let mut out = levels.to_vec();
+        for (d, l) in set {
+            if let Some(&k) = self.index.get(*d) {
+                out[k] = *l;
+            }
+        }
+        out
+    }
+
+    /// One fund-year scored item by item as the rubric's rule says: the score (the bits of
+    /// [`Compiled::score_rule`]), each category's score rounded to the printed precision, and
+    /// every item's credit and points.
+    pub fn explain(&self, levels: &[Level]) -> Scored {
+        let pass = Pass::Rule as usize;
+        let mut items = Vec::with_capacity(self.items.len());
+        let mut per_cat = Vec::with_capacity(self.categories.len()); // (W, S, Σw counted)
+        for ((w, range), id) in self.categories.iter().zip(&self.category_ids) {
+            let (mut sw, mut swc) = (0.0, 0.0);
+            for i in &self.items[range.clone()] {
+                let credit = self.item_credits(i, levels)[pass];
+                if let Some(cr) = credit {
+                    sw += i.weight;
+                    swc += i.weight * cr;
+                }
+                let levels: Vec<(String, Level)> =
+                    self.reads(i).iter().map(|&k| (self.disclosures[k].clone(), levels[k])).collect();
+                let status = if credit.is_some() {
+                    ItemStatus::Counted
+                } else if levels.iter().all(|(_, l)| *l == Level::NotApplicable) {
+                    ItemStatus::NotApplicable
+                } else {
+                    ItemStatus::Unknown
+                };
+                items.push(ItemResult {
+                    item: i.id.clone(),
+                    category: id.clone(),
+                    levels,
+                    status,
+                    credit,
+                    max_points: 0.0,
+                    points: 0.0,
+                    lost: 0.0,
+                });
+            }
+            per_cat.push((*w, (sw > 0.0).then(|| swc / sw), sw));
+        }
+        let total_w: f64 = per_cat.iter().filter(|(_, s, _)| s.is_some()).map(|(w, _, _)| w).sum();
+        // Points run over the span above the floor; the score is the floor plus the points.
+        let mut score = self.floor;
+        let mut cats = Vec::with_capacity(per_cat.len());
+        let mut k = 0;
+        for (((w, s, sw), id), (_, range)) in per_cat.iter().zip(&self.category_ids).zip(&self.categories) {
+            cats.push((id.clone(), s.map(|s| round_score(self.floor + self.span * s))));
+            for i in &self.items[range.clone()] {
+                let r = &mut items[k];
+                k += 1;
+                if let (Some(_), Some(cr)) = (s, r.credit) {
+                    r.max_points = self.span * (w / total_w) * (i.weight / sw);
+                    r.points = r.max_points * cr;
+                    r.lost = r.max_points - r.points;
+                }
+            }
+            if let Some(s) = s {
+                score += self.span * (w / total_w) * s;
+            }
+        }
+        (score, cats, items)
+    }
+
     /// The score of one level per disclosure as the rubric's rule says: the first pass of
     /// [`Compiled::score`] alone, the same bits (for callers that score many draws).
     pub fn score_rule(&self, levels: &[Level]) -> f64 {
@@ -692,11 +675,6 @@ impl Compiled {
     }
 }
 
-/// A fund's unrounded score in `year` (`None` = latest), for exact differences.
-pub fn raw_score(rubric: &Rubric, fund: &Fund, year: Option<i32>) -> f64 {
-    score_fund(rubric, fund, year).0
-}
-
 /// Scores every fund in `ds` (or those in `opts.funds`) and ranks them; the estimates come
 /// from a model fitted to `ds` (not with `scores_only`).
 pub fn score(ds: &Dataset, opts: &Options) -> Results {
@@ -710,6 +688,7 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
     let rubric = &ds.rubric;
     let estimator = model.filter(|_| !opts.scores_only).map(|m| Estimator::new(m, rubric));
     let total_w: f64 = rubric.categories.iter().map(|c| c.weight).sum();
+    let compiled = Compiled::new(rubric);
     // Each fund is scored on its own, on every core; `collect` keeps the funds' order.
     let when = crate::model::When::of(opts.as_of, opts.at_age);
     let one = |fund: &Fund| -> FundResult {
@@ -736,23 +715,11 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
                 items: vec![],
             };
         }
-        let (raw, categories, items) = score_fund(rubric, fund, year);
-        let bounds = (!opts.scores_only).then(|| raw_bounds(rubric, fund, year).rounded());
-        let mut coverage = Coverage::default();
-        let mut seen = std::collections::BTreeSet::new();
-        for (_, i) in rubric.items() {
-            for d in i.rule.disclosures() {
-                if !seen.insert(d.as_str()) {
-                    continue;
-                }
-                let st = fund.standing(d, year);
-                match st.level {
-                    Level::Unknown => coverage.unknown += 1,
-                    Level::NotApplicable => coverage.not_applicable += 1,
-                    _ => coverage.assessed += 1,
-                }
-            }
-        }
+        let levels = compiled.levels_of(fund, year);
+        let (raw, categories, items) = compiled.explain(&levels);
+        let passes = compiled.score(&levels);
+        let bounds = (!opts.scores_only).then(|| passes.bounds.rounded());
+        let coverage = passes.coverage;
         FundResult {
             fund: fund.id.clone(),
             name: fund.name.clone(),
@@ -766,7 +733,7 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
             estimate: estimator.as_ref().and_then(|e| e.fund(fund, year)),
             coverage,
             unknowns: if opts.unknown_effects {
-                unknown_effects(rubric, fund, year, estimator.as_ref())
+                unknown_effects(&compiled, &levels, fund, year, estimator.as_ref())
             } else {
                 vec![]
             },
@@ -1024,7 +991,7 @@ mod tests {
         let c = Compiled::new(rubric);
         let levels: Vec<Level> = c.disclosures.iter().map(|d| f.standing(d, year).level).collect();
         let got = c.score(&levels);
-        let (raw, cats, _) = score_fund(rubric, f, year);
+        let (raw, cats, _) = c.explain(&levels);
         assert_eq!(got.score.to_bits(), raw.to_bits(), "{} {year:?}: {} vs {raw}", f.id, got.score);
         assert_eq!(c.score_rule(&levels).to_bits(), raw.to_bits(), "{} {year:?}: the rule's pass alone", f.id);
         assert_eq!(got.bounds, raw_bounds(rubric, f, year), "{} {year:?}", f.id);

@@ -3,10 +3,7 @@
 
 use crate::model::{Dataset, Fund, Level, Rule};
 use crate::model::{Sensitivity, UnknownRule};
-use crate::score::{
-    self, FundResult, ItemStatus, Options, RubricInfo, rank_among, raw_score, raw_score_raised, raw_score_with,
-    round_score, round_to,
-};
+use crate::score::{self, Compiled, FundResult, ItemStatus, Options, RubricInfo, rank_among, round_score, round_to};
 use serde::Serialize;
 
 /// What the fund aims for.
@@ -178,7 +175,12 @@ pub fn gap(
     }
     let (score_now, rank_now) = (me.score.unwrap_or(0.0), me.rank.unwrap_or(0));
     let others: Vec<f64> = now.results.iter().filter(|r| r.fund != fund_id).filter_map(|r| r.score).collect();
-    let base_raw = raw_score(&ds.rubric, fund, None);
+    // Every gain is a full re-score of the fund's levels with some of them changed.
+    let compiled = Compiled::new(&ds.rubric);
+    let levels_now = compiled.levels_of(fund, None);
+    let score_with = |set: &[(&str, Level)]| compiled.score_rule(&compiled.with(&levels_now, set));
+    let score_raised = |set: &[&str]| score_with(&set.iter().map(|d| (*d, Level::Full)).collect::<Vec<_>>());
+    let base_raw = score_with(&[]);
 
     let target = match goal {
         None | Some(Goal::Match(_)) => None,
@@ -221,7 +223,7 @@ pub fn gap(
             _ if matches!(level, Level::Full | Level::NotApplicable) => continue,
             _ => Level::Full,
         };
-        let new_raw = raw_score_with(&ds.rubric, fund, &[(id, to)]);
+        let new_raw = score_with(&[(id, to)]);
         let new_score = round_score(new_raw);
         let d = ds.catalogue.get(id);
         candidates.push(Candidate {
@@ -239,11 +241,11 @@ pub fn gap(
     candidates.sort_by(|a, b| b.gain.total_cmp(&a.gain));
 
     let all: Vec<&str> = candidates.iter().map(|c| c.disclosure.as_str()).collect();
-    let all_raw = raw_score_raised(&ds.rubric, fund, &all);
+    let all_raw = score_raised(&all);
     let all_full = Step { score: round_score(all_raw), rank: rank_among(&others, round_score(all_raw)) };
     let all_matched = matching.then(|| {
         let set: Vec<(&str, Level)> = candidates.iter().map(|c| (c.disclosure.as_str(), c.to)).collect();
-        let s = round_score(raw_score_with(&ds.rubric, fund, &set));
+        let s = round_score(score_with(&set));
         Step { score: s, rank: rank_among(&others, s) }
     });
 
@@ -251,8 +253,8 @@ pub fn gap(
         Some(t) if !t.met => {
             let usable: Vec<&Candidate> =
                 candidates.iter().filter(|c| !(skip_commercial && c.sensitivity == Sensitivity::Commercial)).collect();
-            shortest(ds, fund, &usable, t.score).map(|(set, exact, method)| {
-                let raw = raw_score_raised(&ds.rubric, fund, &set.iter().map(String::as_str).collect::<Vec<_>>());
+            shortest(ds, fund, &usable, t.score, &score_raised).map(|(set, exact, method)| {
+                let raw = score_raised(&set.iter().map(String::as_str).collect::<Vec<_>>());
                 let s = round_score(raw);
                 Path { disclosures: set, score: s, rank: rank_among(&others, s), exact, method }
             })
@@ -317,9 +319,15 @@ fn optimistic_gain(ds: &Dataset, fund: &Fund, now: &FundResult, d: &str) -> f64 
 /// The fewest candidates that bring the fund's rounded score to `target`: an exact
 /// branch-and-bound when the rubric scores unknowns as none, greedy otherwise or when the
 /// search exceeds its budget. `None` when even all candidates together fall short.
-fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Option<(Vec<String>, bool, String)> {
+fn shortest(
+    ds: &Dataset,
+    fund: &Fund,
+    cands: &[&Candidate],
+    target: f64,
+    score_raised: &dyn Fn(&[&str]) -> f64,
+) -> Option<(Vec<String>, bool, String)> {
     let reaches = |set: &[&str]| -> (bool, f64) {
-        let raw = raw_score_raised(&ds.rubric, fund, set);
+        let raw = score_raised(set);
         (round_score(raw) >= target, raw)
     };
     let all: Vec<&str> = cands.iter().map(|c| c.disclosure.as_str()).collect();
@@ -349,7 +357,7 @@ fn shortest(ds: &Dataset, fund: &Fund, cands: &[&Candidate], target: f64) -> Opt
             "greedy (weights renormalise under `unknown: exclude`)".into(),
         ));
     }
-    let base = raw_score(&ds.rubric, fund, None);
+    let base = score_raised(&[]);
     let scored = score::score_with(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() }, None);
     let Some(now) = scored.results.first() else {
         return Some((greedy.iter().map(|s| s.to_string()).collect(), false, "greedy".into()));

@@ -9,8 +9,8 @@
 //! of threads.
 
 use crate::estimate::{CellGuess, Estimator, Model as EstimateModel};
-use crate::model::{Dataset, Level, Rule, UnknownRule, When};
-use crate::score::{RubricInfo, round_score};
+use crate::model::{Dataset, Level, UnknownRule, When};
+use crate::score::{Combine, Compiled, Pass, RubricInfo, round_score};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rayon::prelude::*;
@@ -128,13 +128,6 @@ struct ItemModel {
     none: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Combine {
-    Min,
-    Max,
-    Mean,
-}
-
 /// The rubric and every fund's levels, compiled for fast re-scoring.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -209,35 +202,31 @@ impl Model {
     /// unknown rule varies).
     pub fn new(ds: &Dataset, when: When, profile: Option<&str>, estimate: bool) -> Model {
         let rubric = &ds.rubric;
-        let mut items = Vec::new();
-        for (ci, c) in rubric.categories.iter().enumerate() {
-            for i in &c.items {
-                let rule = match i.rule {
-                    Rule::One(_) | Rule::AllOf(_) => Combine::Min,
-                    Rule::AnyOf(_) => Combine::Max,
-                    Rule::MeanOf(_) => Combine::Mean,
-                };
-                items.push(ItemModel {
-                    category: ci,
-                    rule,
-                    full: i.credits.full,
-                    partial: i.credits.partial,
-                    none: i.credits.none,
-                });
-            }
-        }
-        let base = (
-            rubric.categories.iter().map(|c| c.weight).collect::<Vec<_>>(),
-            rubric.items().map(|(_, i)| i.weight).collect::<Vec<_>>(),
-        );
-        let mut weight_sets = vec![base];
+        // The engine's compiled rubric: its items, credits and rules, and each profile's
+        // weights.
+        let compiled = Compiled::new(rubric);
+        let credit = |i: &crate::score::CompiledItem, l: Level| i.credit(Pass::Rule, l).unwrap_or(f64::NAN);
+        let items: Vec<ItemModel> = compiled
+            .plan()
+            .enumerate()
+            .flat_map(|(c, plan)| {
+                plan.items.iter().map(move |i| ItemModel {
+                    category: c,
+                    rule: i.combine(),
+                    full: credit(i, Level::Full),
+                    partial: credit(i, Level::Partial),
+                    none: credit(i, Level::None),
+                })
+            })
+            .collect();
+        let weights = |c: &Compiled| -> (Vec<f64>, Vec<f64>) {
+            (c.plan().map(|p| p.weight).collect(), c.plan().flat_map(|p| p.items.iter().map(|i| i.weight())).collect())
+        };
+        let mut weight_sets = vec![weights(&compiled)];
         let mut names = vec![rubric.id.clone()];
         for p in &rubric.profiles {
             if let Some(r) = rubric.with_profile(&p.id, &ds.catalogue) {
-                weight_sets.push((
-                    r.categories.iter().map(|c| c.weight).collect(),
-                    r.items().map(|(_, i)| i.weight).collect(),
-                ));
+                weight_sets.push(weights(&Compiled::new(&r)));
                 names.push(format!("{}:{}", rubric.id, p.id));
             }
         }
@@ -264,13 +253,18 @@ impl Model {
             let year = when.year(f);
             funds.push(f.id.clone());
             labels.push(f.label().to_string());
-            for (_, i) in rubric.items() {
-                for d in i.rule.disclosures() {
-                    let l = f.standing(d, year).level;
-                    levels.push(l);
-                    guesses.push(estimator.as_ref().filter(|_| l == Level::Unknown).and_then(|e| e.guess(f, year, d)));
+            let all = compiled.levels_of(f, year);
+            for plan in compiled.plan() {
+                for i in plan.items {
+                    for &k in compiled.reads(i) {
+                        let l = all[k];
+                        levels.push(l);
+                        let d = &compiled.disclosures[k];
+                        guesses
+                            .push(estimator.as_ref().filter(|_| l == Level::Unknown).and_then(|e| e.guess(f, year, d)));
+                    }
+                    offsets.push(levels.len());
                 }
-                offsets.push(levels.len());
             }
         }
         let single = offsets
