@@ -135,8 +135,9 @@ fn measure_all(browser: &str, pages: &[(&Path, &str, u32)]) -> Vec<serde_json::V
     let frames: String = pages
         .iter()
         .map(|(page, fragment, width)| {
-            let name = page.file_name().unwrap().to_string_lossy();
-            format!("<iframe src=\"{name}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;display:block\"></iframe>")
+            // By its whole path: the pages may lie in different folders.
+            let url = format!("file://{}", page.canonicalize().unwrap().display());
+            format!("<iframe src=\"{url}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;display:block\"></iframe>")
         })
         .collect();
     // Each frame's probe posts its measurements; they are written out by the frame's index.
@@ -339,6 +340,93 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
         "the weights panel docks below the chart on a phone: {d}"
     );
     assert_eq!(phone["moved"], slid["moved"], "the same funds moved on a phone");
+}
+
+/// The page's own re-scoring (weights.js) against the engine on generated rubrics: every way
+/// an item combines its disclosures (one, `all_of`, `any_of`, `mean_of`), per-item credits,
+/// either unknown rule, and funds with every level, each under weights given in the address.
+#[test]
+fn the_page_re_scores_generated_rubrics_as_the_engine_does() {
+    let Some(browser) = chromium() else {
+        assert!(std::env::var("CI").is_err(), "CI must install chromium (see .ci/run)");
+        eprintln!("skipped: no chromium on this machine (.ci/run installs it)");
+        return;
+    };
+    // Kept after the run (in the build's temporary folder), so that a failure can be looked at.
+    let t = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-rubrics");
+    let _ = std::fs::remove_dir_all(&t);
+    let catalogue = std::fs::read_to_string(repo().join("disclosures.yaml")).unwrap();
+    let ids: Vec<&str> = catalogue.lines().filter_map(|l| l.strip_prefix("  - id: ")).map(str::trim).collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut cases = Vec::new();
+    for case in 0..4 {
+        let dir = t.join(format!("case{case}"));
+        std::fs::create_dir_all(dir.join("funds")).unwrap();
+        std::fs::write(dir.join("disclosures.yaml"), &catalogue).unwrap();
+        let unknown = if case % 2 == 0 { "none" } else { "exclude" };
+        let mut rubric = format!(
+            "id: gen{case}\ntitle: Generated rubric {case}\nversion: \"1\"\nscale: 100\nunknown: {unknown}\n\
+             levels: {{ full: 1.0, partial: 0.{p}, none: 0.0 }}\ncategories:\n",
+            p = 3 + next(5)
+        );
+        let (mut used, mut weights) = (Vec::new(), Vec::new());
+        for c in 0..2 + next(3) {
+            rubric += &format!("  - id: c{c}\n    title: Category {c}\n    weight: {}\n    items:\n", 1 + next(9));
+            weights.push((format!("c{c}"), 1 + next(20) as u32));
+            for i in 0..1 + next(4) {
+                let reads: Vec<&str> = (0..1 + next(3)).map(|_| ids[next(ids.len())]).collect();
+                let reads: Vec<&str> =
+                    reads.iter().enumerate().filter(|(k, d)| !reads[..*k].contains(d)).map(|(_, d)| *d).collect();
+                rubric +=
+                    &format!("      - id: c{c}i{i}\n        title: Item {c}.{i}\n        weight: {}\n", 1 + next(5));
+                rubric += &match (reads.len(), next(3)) {
+                    (1, _) => format!("        disclosure: {}\n", reads[0]),
+                    (_, k) => format!("        {}: [{}]\n", ["all_of", "any_of", "mean_of"][k], reads.join(", ")),
+                };
+                if next(3) == 0 {
+                    rubric += &format!("        levels: {{ full: 1.0, partial: 0.{}, none: 0.0 }}\n", 1 + next(8));
+                }
+                used.extend(reads);
+            }
+        }
+        std::fs::write(dir.join("rubric.yaml"), rubric).unwrap();
+        used.sort_unstable();
+        used.dedup();
+        for f in 0..8 {
+            let mut fund = format!(
+                "id: g{f}\nname: Fund {f}\njurisdiction: Testland\nestablished: 2000\nassessed: 2026-01-15\ndisclosures:\n"
+            );
+            for d in &used {
+                let level = ["full", "partial", "none", "not_applicable", "unknown"][next(5)];
+                fund += &format!("  {d}:\n    level: {level}\n");
+                if matches!(level, "full" | "partial") {
+                    fund += &format!(
+                        "    evidence:\n      - {{ source: Report, url: \"https://g{f}.example/r\", date: 2025-06-30 }}\n"
+                    );
+                }
+            }
+            std::fs::write(dir.join("funds").join(format!("g{f}.yaml")), fund).unwrap();
+        }
+        let r = swfscore(&dir, &["report", "--out", "out", "--samples", "50", "--backtest-runs", "1"]);
+        assert_eq!(r.code, 0, "case {case}: {}", r.stderr);
+        let weights: Vec<(&str, u32)> = weights.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+        write_weighted_rubric(&dir.join("rubric.yaml"), &dir.join("weighted.yaml"), &weights);
+        let fragment = format!("#w={}", weights.iter().map(|(c, w)| format!("{c}:{w}")).collect::<Vec<_>>().join(","));
+        cases.push((probed(&dir.join("out/transparency.html")), fragment, dir));
+    }
+    let pages: Vec<(&Path, &str, u32)> = cases.iter().map(|(p, f, _)| (p.as_path(), f.as_str(), 1400)).collect();
+    let shown = measure_all(browser, &pages);
+    for ((_, fragment, dir), m) in cases.iter().zip(&shown) {
+        let page = shown_ranking(m);
+        assert_eq!(page.len(), 8, "{}: every fund on the page: {m}", dir.display());
+        assert_eq!(page, engine(dir, &["--rubric", "weighted.yaml"]), "{}: the page under {fragment}", dir.display());
+    }
 }
 
 /// Fund id to (score, rank), as the page's ranking chart shows them.
