@@ -352,19 +352,19 @@ fn a_report_run_killed_at_any_moment_leaves_one_whole_set() {
     let old = set(&out);
     assert_ne!(old, new, "the two rubrics give different reports");
     std::fs::write(out.join("notes.txt"), "kept").unwrap();
-    let (mut olds, mut news) = (0, 0);
-    for k in 0..24u32 {
+    // Whether a run killed after `delay` left the new set (else the old one; never a mix).
+    let kill_after = |delay: std::time::Duration| -> bool {
         assert!(report("rubric.yaml").status().unwrap().success());
         let mut child = report("other.yaml").spawn().unwrap();
-        std::thread::sleep(run * k / 20);
+        std::thread::sleep(delay);
         let _ = child.kill();
         let _ = child.wait();
         let now = set(&out);
-        if now == old {
-            olds += 1;
-        } else if now == new {
-            news += 1;
-        } else {
+        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "kept");
+        if now == old || now == new {
+            return now == new;
+        }
+        {
             let mixed: Vec<String> = now
                 .iter()
                 .map(|(n, b)| {
@@ -380,10 +380,19 @@ fn a_report_run_killed_at_any_moment_leaves_one_whole_set() {
                     )
                 })
                 .collect();
-            panic!("killed after {:?}: the set mixes runs: {mixed:?}", run * k / 20);
+            panic!("killed after {delay:?}: the set mixes runs: {mixed:?}");
         }
-        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "kept");
+    };
+    // Kills spread over the time one run took, then (on a machine slowed since it was timed)
+    // later and later, until one lands after a run finished.
+    let mut seen: Vec<bool> = (0..24u32).map(|k| kill_after(run * k / 20)).collect();
+    let mut later = run * 2;
+    while !seen.contains(&true) && later < run * 64 {
+        seen.push(kill_after(later));
+        later *= 2;
     }
+    let news = seen.iter().filter(|n| **n).count();
+    let olds = seen.len() - news;
     assert!(olds > 0 && news > 0, "kills landed before and after the switch ({olds} old, {news} new)");
     assert!(report("rubric.yaml").status().unwrap().success());
     let left: Vec<String> = std::fs::read_dir(dir)
