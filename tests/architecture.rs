@@ -261,3 +261,30 @@ fn the_package_includes_what_the_build_reads() {
     let missing: Vec<&String> = needed.iter().filter(|n| !listed.contains(*n)).collect();
     assert!(missing.is_empty(), "the package lacks what build.rs reads: {missing:?}");
 }
+
+/// The tests build with the binary's features: no package has a feature that only a
+/// dev-dependency turns on, which would make `cargo test --release` rebuild it and every crate
+/// above it (swfscore itself included) after the README's quick start has built them once.
+#[test]
+fn the_tests_build_with_the_binary_s_features() {
+    let features = |edges: &str| -> std::collections::BTreeMap<String, String> {
+        let out = Command::new(env!("CARGO"))
+            .args(["tree", "--offline", "--locked", "-e", edges, "--prefix", "none", "-f", "{p}|{f}"])
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim_end_matches(" (*)").split_once('|'))
+            .map(|(p, f)| (p.to_string(), f.to_string()))
+            .collect()
+    };
+    let (normal, with_dev) = (features("normal"), features("normal,dev"));
+    assert!(normal.len() > 50, "the dependency tree is listed: {} packages", normal.len());
+    let differ: Vec<String> = normal
+        .iter()
+        .filter_map(|(p, f)| with_dev.get(p).filter(|g| *g != f).map(|g| format!("{p}: [{f}] vs [{g}] in tests")))
+        .collect();
+    assert!(differ.is_empty(), "features that only the tests turn on (add them to [dependencies]): {differ:?}");
+}
