@@ -382,6 +382,7 @@ impl Model {
             weight,
             rows,
             own_cells,
+            rows_for,
             cat_w,
             total_w,
             sum,
@@ -396,20 +397,25 @@ impl Model {
         let any_estimate = ps.iter().any(|p| p.unknown == Unknown::Estimate);
         let unknown_slot = slot(Level::Unknown);
         let item_rows = n * SLOTS;
-        rows.clear();
-        own_cells.clear();
         let shared = self.patterns.len();
-        for f in 0..nf {
-            for i in 0..n {
-                let (k, one) = (f * n + i, self.slots[i * nf + f]);
-                let unknown = || self.levels[self.offsets[k]..self.offsets[k + 1]].contains(&Level::Unknown);
-                if any_estimate && (one == unknown_slot || (one == MANY && unknown())) {
-                    rows.push(item_rows + shared + own_cells.len());
-                    own_cells.push(k);
-                } else if one == MANY {
-                    rows.push(item_rows + self.pattern[k]);
-                } else {
-                    rows.push(i * SLOTS + usize::from(one));
+        // The rows depend only on whether a run of the block is under the estimate: made
+        // again only when that changes.
+        if *rows_for != Some(any_estimate) {
+            *rows_for = Some(any_estimate);
+            rows.clear();
+            own_cells.clear();
+            for f in 0..nf {
+                for i in 0..n {
+                    let (k, one) = (f * n + i, self.slots[i * nf + f]);
+                    let unknown = || self.levels[self.offsets[k]..self.offsets[k + 1]].contains(&Level::Unknown);
+                    if any_estimate && (one == unknown_slot || (one == MANY && unknown())) {
+                        rows.push(item_rows + shared + own_cells.len());
+                        own_cells.push(k);
+                    } else if one == MANY {
+                        rows.push(item_rows + self.pattern[k]);
+                    } else {
+                        rows.push(i * SLOTS + usize::from(one));
+                    }
                 }
             }
         }
@@ -739,6 +745,9 @@ struct Scratch {
     rows: Vec<usize>,
     /// The cells with a row of their own (unknowns under the estimate), as `f * n + i`.
     own_cells: Vec<usize>,
+    /// What `rows` and `own_cells` were made for: whether a run of the block is under the
+    /// estimate.
+    rows_for: Option<bool>,
     /// Per run: the weight of the category being scored.
     cat_w: Vec<f64>,
     /// Per fund and run: the sums over the categories scored so far.
