@@ -521,6 +521,11 @@ impl Compiled {
             score
         });
         let categories = per_cat.iter().map(|s| s[0].map(|s| self.floor + self.span * s)).collect();
+        RawScores { score, bounds: Bounds { low, high }, categories, coverage: Self::coverage(levels) }
+    }
+
+    /// How many of the disclosures are assessed, not applicable and unknown.
+    pub fn coverage(levels: &[Level]) -> Coverage {
         let mut coverage = Coverage::default();
         for l in levels {
             match l {
@@ -529,7 +534,7 @@ impl Compiled {
                 _ => coverage.assessed += 1,
             }
         }
-        RawScores { score, bounds: Bounds { low, high }, categories, coverage }
+        coverage
     }
 
     /// `fund`'s level of each disclosure in `year` (`None` = latest), indexed as
@@ -717,9 +722,9 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
         }
         let levels = compiled.levels_of(fund, year);
         let (raw, categories, items) = compiled.explain(&levels);
-        let passes = compiled.score(&levels);
-        let bounds = (!opts.scores_only).then(|| passes.bounds.rounded());
-        let coverage = passes.coverage;
+        // The bounds need the two other passes; the rule's pass is `explain`'s.
+        let bounds = (!opts.scores_only).then(|| compiled.score(&levels).bounds.rounded());
+        let coverage = Compiled::coverage(&levels);
         FundResult {
             fund: fund.id.clone(),
             name: fund.name.clone(),

@@ -1,8 +1,8 @@
 //! What changed between two versions of the data or rubric, and which disclosures moved
 //! each fund's score.
 
-use crate::model::{Dataset, Fund, Level};
-use crate::score::{self, Options, raw_score, round_to};
+use crate::model::{Dataset, Level};
+use crate::score::{self, Compiled, Options, round_to};
 use serde::Serialize;
 
 /// Every fund whose score, rank or levels changed.
@@ -45,19 +45,6 @@ pub struct LevelDiff {
     pub effect: f64,
 }
 
-fn with_assessment(old: &Fund, new: &Fund, d: &str) -> Fund {
-    let mut f = old.clone();
-    match new.disclosures.get(d) {
-        Some(a) => {
-            f.disclosures.insert(d.to_string(), a.clone());
-        }
-        None => {
-            f.disclosures.remove(d);
-        }
-    }
-    f
-}
-
 /// Compares `base` (the older version) with `current`.
 pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
     // A diff explains scores and ranks, never the estimate: no model to fit.
@@ -67,6 +54,8 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
         || base.rubric.scale != current.rubric.scale
         || base.rubric.unknown != current.rubric.unknown;
     let mut funds = Vec::new();
+    // Each rubric compiled once; every effect is a re-score of a level vector.
+    let (now, then) = (Compiled::new(&current.rubric), Compiled::new(&base.rubric));
     for nf in current.funds.iter() {
         let Some(of) = base.fund(&nf.id) else { continue };
         let o = old.results.iter().find(|r| r.fund == nf.id);
@@ -77,18 +66,20 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
                 ids.push(id);
             }
         }
-        let base_new_rubric = raw_score(&current.rubric, of, None);
+        let of_levels = now.levels_of(of, None);
+        let base_new_rubric = now.score_rule(&of_levels);
         let mut changes = Vec::new();
         for d in ids {
             let (lo, ln) = (of.standing(d, None).level, nf.standing(d, None).level);
             if lo != ln {
-                let effect = raw_score(&current.rubric, &with_assessment(of, nf, d), None) - base_new_rubric;
+                let effect = now.score_rule(&now.with(&of_levels, &[(d, ln)])) - base_new_rubric;
                 changes.push(LevelDiff { disclosure: d.to_string(), old: lo, new: ln, effect: round_to(effect, 4) });
             }
         }
         changes.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()).then(a.disclosure.cmp(&b.disclosure)));
-        let rubric_effect = base_new_rubric - raw_score(&base.rubric, of, None);
-        let total = raw_score(&current.rubric, nf, None) - raw_score(&base.rubric, of, None);
+        let base_old_rubric = then.score_rule(&then.levels_of(of, None));
+        let rubric_effect = base_new_rubric - base_old_rubric;
+        let total = now.score_rule(&now.levels_of(nf, None)) - base_old_rubric;
         let explained: f64 = rubric_effect + changes.iter().map(|c| c.effect).sum::<f64>();
         let fd = FundDiff {
             fund: nf.id.clone(),

@@ -840,13 +840,9 @@ fn quantiles(v: &mut [f64], ps: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// A uniform in [0, 1) from 53 random bits.
-fn uniform(rng: &mut ChaCha8Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// Fills `u` with uniforms as [`uniform`] draws them one after another, the random bits
-/// taken from the stream in one piece (`bytes` is scratch space).
+/// Fills `u` with uniforms in [0, 1), each from the top 53 bits of the stream's next 64 (the
+/// values `next_u64` would give one after another), the bits taken in one piece (`bytes` is
+/// scratch space).
 fn uniforms(rng: &mut ChaCha8Rng, u: &mut [f64], bytes: &mut Vec<u8>) {
     bytes.resize(u.len() * 8, 0);
     rng.fill_bytes(bytes);
@@ -1147,12 +1143,12 @@ fn sobol(model: &Model, s: &Settings, nominal: &[u32], assumptions: &[Assumption
             let mut rng = stream(s.seed, k, 2);
             // Per base sample, one block of runs: A, B, then A with each varied group from B.
             let runs = 2 + varied.len();
-            let mut u = vec![0.0; runs * dims];
+            let (mut u, mut bytes) = (vec![0.0; runs * dims], Vec::new());
             let (mut sc, mut rk) = (vec![0.0; runs * nf], vec![0u32; runs * nf]);
             let mut scratch = Scratch::new();
             let mut out = Vec::with_capacity(m);
             for _ in 0..m {
-                u[..2 * dims].iter_mut().for_each(|x| *x = uniform(&mut rng));
+                uniforms(&mut rng, &mut u[..2 * dims], &mut bytes);
                 let (ab, rest) = u.split_at_mut(2 * dims);
                 let (a, b) = ab.split_at(dims);
                 for (g, row) in varied.iter().zip(rest.chunks_exact_mut(dims)) {
@@ -1365,7 +1361,12 @@ mod tests {
         let n = 1 << 14;
         let mut rng = stream(7, 0, 9);
         let pi = std::f64::consts::PI;
-        let mut draw = || (0..3).map(|_| -pi + 2.0 * pi * uniform(&mut rng)).collect::<Vec<f64>>();
+        let mut bytes = Vec::new();
+        let mut draw = || {
+            let mut x = [0.0; 3];
+            uniforms(&mut rng, &mut x, &mut bytes);
+            x.map(|u| -pi + 2.0 * pi * u).to_vec()
+        };
         let (mut ya, mut yb) = (Vec::new(), Vec::new());
         let mut yab = vec![Vec::new(); 3];
         for _ in 0..n {
