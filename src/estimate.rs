@@ -40,6 +40,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Draws per fund-year behind the estimate and its interval.
 pub const DRAWS: usize = 400;
@@ -68,7 +69,7 @@ impl Estimate {
 }
 
 /// Every fund's level on every disclosure in every year of its life, as the record stands.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     /// The catalogue's disclosure ids: the rows of every fund's table.
     pub disclosures: Vec<String>,
@@ -80,7 +81,7 @@ pub struct Grid {
 }
 
 /// One fund's table: a row per disclosure, a column per year from establishment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FundGrid {
     pub id: String,
     pub established: i32,
@@ -441,9 +442,27 @@ const TRAINING_CAP: usize = 10_000;
 const TRAINING_FUNDS: usize = 200;
 
 impl Model {
-    /// Fits the model to the record of `ds`.
-    pub fn of(ds: &Dataset) -> Model {
-        Model::fit(Grid::of(ds), 0x5EED)
+    /// The model fitted to the record of `ds`. A process fits each distinct record once: the
+    /// views a command scores (a rubric's profiles, the years of a history, the report's
+    /// sections) share one grid, and the fit is a pure function of it.
+    pub fn of(ds: &Dataset) -> Arc<Model> {
+        /// The last few models fitted, newest last.
+        static FITTED: Mutex<Vec<Arc<Model>>> = Mutex::new(Vec::new());
+        const KEPT: usize = 8;
+        let grid = Grid::of(ds);
+        let cached = |fitted: &[Arc<Model>]| fitted.iter().find(|m| m.grid == grid).cloned();
+        if let Some(m) = cached(&FITTED.lock().unwrap_or_else(|e| e.into_inner())) {
+            return m;
+        }
+        let m = Arc::new(Model::fit(grid.clone(), 0x5EED));
+        let mut fitted = FITTED.lock().unwrap_or_else(|e| e.into_inner());
+        if cached(&fitted).is_none() {
+            if fitted.len() == KEPT {
+                fitted.remove(0);
+            }
+            fitted.push(m.clone());
+        }
+        m
     }
 
     /// Fits the model to `grid`, hiding known cells with seeds drawn from `seed`.
@@ -561,8 +580,12 @@ fn logistic(x: &[[f64; FEATURES]], y: &[f64]) -> [f64; FEATURES] {
             let s = p * (1.0 - p);
             for a in 0..FEATURES {
                 grad[a] += (yi - p) * xi[a];
-                for b in 0..=a {
-                    hess[a][b] += s * xi[a] * xi[b];
+            }
+            // Whole rows, so that they vectorise: the upper half is overwritten from the lower
+            // below, and each lower entry is `s·x_a·x_b` added in the samples' order as before.
+            for (row, sa) in hess.iter_mut().zip(xi.map(|x| s * x)) {
+                for (h, xb) in row.iter_mut().zip(xi) {
+                    *h += sa * xb;
                 }
             }
         }
@@ -684,6 +707,7 @@ impl<'m> Estimator<'m> {
             ^ salt;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut draw = levels.to_vec();
+        let varying = self.compiled.varying(levels, &unknown.iter().map(|(k, _)| *k).collect::<Vec<_>>());
         let mut scores = Vec::with_capacity(DRAWS);
         let logits: Vec<f64> =
             unknown.iter().map(|(_, g)| g.disclosed.clamp(1e-6, 1.0 - 1e-6)).map(|p| (p / (1.0 - p)).ln()).collect();
@@ -700,7 +724,7 @@ impl<'m> Estimator<'m> {
                     Level::None
                 };
             }
-            scores.push(self.compiled.score_rule(&draw));
+            scores.push(varying.score_rule(&draw));
         }
         let mean = scores.iter().sum::<f64>() / scores.len() as f64;
         scores.sort_by(f64::total_cmp);
@@ -842,6 +866,23 @@ mod tests {
     fn repository() -> Dataset {
         let loaded = from_texts(builtin::DISCLOSURES, builtin::RUBRIC, builtin::FUNDS);
         loaded.dataset.expect("the built-in data loads")
+    }
+
+    /// A rubric's profiles see the record as the rubric does: one fit serves them all, and it is
+    /// the fit a fresh process makes. A rubric with other categories gets a model of its own.
+    #[test]
+    fn one_record_is_fitted_once() {
+        let ds = repository();
+        let profile = ds.rubric.profiles[0].id.clone();
+        let weighted = ds.with_rubric(ds.rubric.with_profile(&profile, &ds.catalogue).unwrap());
+        let (a, b) = (Model::of(&ds), Model::of(&weighted));
+        assert!(Arc::ptr_eq(&a, &b), "the profile {profile} reuses the rubric's fit");
+        let fresh = Model::fit(Grid::of(&ds), 0x5EED);
+        assert_eq!(fresh.weights.map(|w| w.map(f64::to_bits)), a.weights.map(|w| w.map(f64::to_bits)));
+        let mut merged = ds.rubric.clone();
+        let moved = merged.categories[1].items.remove(0);
+        merged.categories[0].items.push(moved);
+        assert!(!Arc::ptr_eq(&a, &Model::of(&ds.with_rubric(merged))), "other categories, another fit");
     }
 
     #[test]

@@ -559,13 +559,12 @@ impl Compiled {
     /// [`Compiled::score_rule`]), each category's score rounded to the printed precision, and
     /// every item's credit and points.
     pub fn explain(&self, levels: &[Level]) -> Scored {
-        let pass = Pass::Rule as usize;
         let mut items = Vec::with_capacity(self.items.len());
         let mut per_cat = Vec::with_capacity(self.categories.len()); // (W, S, Σw counted)
         for ((w, range), id) in self.categories.iter().zip(&self.category_ids) {
             let (mut sw, mut swc) = (0.0, 0.0);
             for i in &self.items[range.clone()] {
-                let credit = self.item_credits(i, levels)[pass];
+                let credit = self.item_credit(i, levels, Pass::Rule);
                 if let Some(cr) = credit {
                     sw += i.weight;
                     swc += i.weight * cr;
@@ -618,6 +617,54 @@ impl Compiled {
     /// The score of one level per disclosure as the rubric's rule says: the first pass of
     /// [`Compiled::score`] alone, the same bits (for callers that score many draws).
     pub fn score_rule(&self, levels: &[Level]) -> f64 {
+        self.rule_score(|range| self.category_sums(range, |k| self.item_credit(&self.items[k], levels, Pass::Rule)))
+    }
+
+    /// A fund-year whose disclosures `varying` (indices into [`Compiled::disclosures`]) will
+    /// take other levels, many times over: the items and categories that read none of them are
+    /// worked out once, from `levels`. [`Varying::score_rule`] then gives
+    /// [`Compiled::score_rule`]'s bits for any levels that agree with `levels` elsewhere.
+    pub fn varying(&self, levels: &[Level], varying: &[usize]) -> Varying<'_> {
+        let mut reads_varying = vec![false; self.disclosures.len()];
+        for &k in varying {
+            reads_varying[k] = true;
+        }
+        let fixed: Vec<Option<Option<f64>>> = self
+            .items
+            .iter()
+            .map(|i| {
+                (!self.reads(i).iter().any(|&k| reads_varying[k])).then(|| self.item_credit(i, levels, Pass::Rule))
+            })
+            .collect();
+        let categories = self
+            .categories
+            .iter()
+            .map(|(_, range)| {
+                fixed[range.clone()]
+                    .iter()
+                    .all(Option::is_some)
+                    .then(|| self.category_sums(range.clone(), |k| fixed[k].flatten()))
+            })
+            .collect();
+        Varying { compiled: self, fixed, categories }
+    }
+
+    /// A category's Σw and Σw·credit over its items (`range`, in `self.items`) in order, with
+    /// the credit of item `k` from `credit(k)` (`None`: the item does not count).
+    fn category_sums(&self, range: std::ops::Range<usize>, credit: impl Fn(usize) -> Option<f64>) -> (f64, f64) {
+        let (mut sw, mut swc) = (0.0, 0.0);
+        for k in range {
+            if let Some(cr) = credit(k) {
+                let w = self.items[k].weight;
+                sw += w;
+                swc += w * cr;
+            }
+        }
+        (sw, swc)
+    }
+
+    /// The score from each category's (Σw, Σw·credit), as the rule's pass combines them.
+    fn rule_score(&self, mut sums: impl FnMut(std::ops::Range<usize>) -> (f64, f64)) -> f64 {
         let mut total_w = 0.0;
         let mut per_cat = [None; 32];
         let mut on_heap;
@@ -628,13 +675,7 @@ impl Compiled {
             &mut on_heap
         };
         for ((w, range), slot) in self.categories.iter().zip(slots.iter_mut()) {
-            let (mut sw, mut swc) = (0.0, 0.0);
-            for i in &self.items[range.clone()] {
-                if let Some(cr) = self.item_credits(i, levels)[0] {
-                    sw += i.weight;
-                    swc += i.weight * cr;
-                }
-            }
+            let (sw, swc) = sums(range.clone());
             *slot = (sw > 0.0).then(|| swc / sw);
             if slot.is_some() {
                 total_w += w;
@@ -652,7 +693,21 @@ impl Compiled {
     /// Every item's credit as the rubric's rule scores it, in rubric order (`None` where the
     /// item does not count): the first pass of [`Compiled::score`], item by item.
     pub fn rule_credits(&self, levels: &[Level]) -> Vec<Option<f64>> {
-        self.items.iter().map(|i| self.item_credits(i, levels)[Pass::Rule as usize]).collect()
+        self.items.iter().map(|i| self.item_credit(i, levels, Pass::Rule)).collect()
+    }
+
+    /// An item's credit in one pass: that pass of [`Compiled::item_credits`], the same bits.
+    fn item_credit(&self, item: &CompiledItem, levels: &[Level], pass: Pass) -> Option<f64> {
+        let credit = &item.credit[pass as usize];
+        let credits = self.reads(item).iter().filter_map(|&k| credit[levels[k] as usize]);
+        match item.rule {
+            Rule::One(_) | Rule::AllOf(_) => credits.fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.min(x)))),
+            Rule::AnyOf(_) => credits.fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x)))),
+            Rule::MeanOf(_) => {
+                let (n, sum) = credits.fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+                (n > 0).then(|| sum / n as f64)
+            }
+        }
     }
 
     /// An item's credit in each pass: [`item_credit_as`] without its allocation.
@@ -680,11 +735,37 @@ impl Compiled {
     }
 }
 
+/// A fund-year with some disclosures left to vary ([`Compiled::varying`]).
+#[derive(Debug)]
+pub struct Varying<'c> {
+    compiled: &'c Compiled,
+    /// Per item, its credit when it reads none of the varying disclosures.
+    fixed: Vec<Option<Option<f64>>>,
+    /// Per category, its (Σw, Σw·credit) when none of its items reads one.
+    categories: Vec<Option<(f64, f64)>>,
+}
+
+impl Varying<'_> {
+    /// [`Compiled::score_rule`] of `levels`, which agree with the fund-year's levels on every
+    /// disclosure that is not varying: the same bits, working out only what they change.
+    pub fn score_rule(&self, levels: &[Level]) -> f64 {
+        let c = self.compiled;
+        let mut category = self.categories.iter();
+        c.rule_score(|range| match category.next() {
+            Some(Some(sums)) => *sums,
+            _ => c.category_sums(range, |k| match self.fixed[k] {
+                Some(credit) => credit,
+                None => c.item_credit(&c.items[k], levels, Pass::Rule),
+            }),
+        })
+    }
+}
+
 /// Scores every fund in `ds` (or those in `opts.funds`) and ranks them; the estimates come
 /// from a model fitted to `ds` (not with `scores_only`).
 pub fn score(ds: &Dataset, opts: &Options) -> Results {
     let model = (!opts.scores_only).then(|| Model::of(ds));
-    score_with(ds, opts, model.as_ref())
+    score_with(ds, opts, model.as_deref())
 }
 
 /// [`score`] with the estimates from `model`, fitted once by a caller that scores many years or
@@ -999,6 +1080,16 @@ mod tests {
         let (raw, cats, _) = c.explain(&levels);
         assert_eq!(got.score.to_bits(), raw.to_bits(), "{} {year:?}: {} vs {raw}", f.id, got.score);
         assert_eq!(c.score_rule(&levels).to_bits(), raw.to_bits(), "{} {year:?}: the rule's pass alone", f.id);
+        // Draws over some disclosures (the unknown ones, and every third) score as a whole rescore.
+        let varying: Vec<usize> = (0..levels.len()).filter(|&k| levels[k] == Level::Unknown || k % 3 == 0).collect();
+        let v = c.varying(&levels, &varying);
+        for shift in 0..Level::ALL.len() {
+            let mut draw = levels.clone();
+            for (n, &k) in varying.iter().enumerate() {
+                draw[k] = Level::ALL[(n + shift) % Level::ALL.len()];
+            }
+            assert_eq!(v.score_rule(&draw).to_bits(), c.score_rule(&draw).to_bits(), "{} {year:?}: a draw", f.id);
+        }
         assert_eq!(got.bounds, raw_bounds(rubric, f, year), "{} {year:?}", f.id);
         let rounded: Vec<Option<f64>> = got.categories.iter().map(|c| c.map(round_score)).collect();
         assert_eq!(rounded, cats.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "{} {year:?}", f.id);

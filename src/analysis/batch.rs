@@ -7,6 +7,7 @@
 use crate::estimate::{Estimate, Estimator, Model};
 use crate::model::{Dataset, Level};
 use crate::score::{Compiled, RawScores, round_score, score_ranks};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One fund in one year under one rubric (and profile).
@@ -85,6 +86,7 @@ pub fn repository(views: &[RepoView]) -> Batch {
         let compiled = Compiled::new(&ds.rubric);
         let model = Model::of(ds);
         let estimator = Estimator::new(&model, &ds.rubric);
+        let first_row = out.rows.len();
         out.views.push(View::of(ds, profile.clone()));
         let first = ds.funds.iter().map(|f| f.established).min().unwrap_or(0);
         let last = ds.funds.iter().map(|f| f.assessed.year).max().unwrap_or(0);
@@ -104,19 +106,22 @@ pub fn repository(views: &[RepoView]) -> Batch {
             for ((i, scores), rank) in scored.into_iter().zip(ranks) {
                 let f = &ds.funds[i];
                 if year <= f.assessed.year {
-                    let estimate = estimator.fund(f, Some(year));
                     out.rows.push(Row {
                         view: k,
                         fund: f.id.clone(),
                         year,
                         scores,
                         rank,
-                        estimate,
+                        estimate: None,
                         metadata: f.metadata,
                     });
                 }
             }
         }
+        // Each fund-year's draws have a seed of their own: the same estimates on any core.
+        out.rows[first_row..].par_iter_mut().for_each(|r| {
+            r.estimate = ds.fund(&r.fund).and_then(|f| estimator.fund(f, Some(r.year)));
+        });
     }
     sort(&mut out.rows);
     out
@@ -162,7 +167,6 @@ pub fn panel(ds: &Dataset, profile: Option<String>, panel: &Panel) -> Batch {
     let at: Vec<Option<usize>> =
         compiled.disclosures.iter().map(|d| panel.disclosures.iter().position(|p| p == d)).collect();
     let n = panel.disclosures.len();
-    use rayon::prelude::*;
     let scored: Vec<RawScores> = panel
         .cells
         .par_iter()

@@ -1,6 +1,6 @@
 //! Scores year by year, from `since` and `history` in the descriptors.
 
-use crate::estimate::{Estimate, Model};
+use crate::estimate::{Estimate, Estimator, Model};
 use crate::model::Dataset;
 use crate::score::{self, Bounds, Options, RubricInfo, Status};
 use serde::Serialize;
@@ -62,22 +62,25 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, by_age: bool, 
             years: vec![],
         })
         .collect();
+    // The other funds are scored for the ranks; only the funds shown need the estimate.
     let model = Model::of(ds);
+    let estimator = Estimator::new(&model, &ds.rubric);
+    let estimate = |fr: &score::FundResult| ds.fund(&fr.fund).and_then(|f| estimator.fund(f, fr.year));
     if by_age {
         let oldest = picked.iter().map(|f| f.assessed.year - f.established).max().unwrap_or(0);
         for age in 0..=oldest.max(0) {
-            let r = score::score_with(ds, &Options { at_age: Some(age), ..Options::default() }, Some(&model));
+            let r = score::score_with(ds, &Options { at_age: Some(age), ..Options::default() }, None);
             let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
             for h in &mut out {
                 if let Some(fr) = r.results.iter().find(|x| x.fund == h.fund && x.status == Status::Scored) {
-                    h.years.push(year_score(fr, h.established + age, age, of));
+                    h.years.push(year_score(fr, h.established + age, age, of, &estimate));
                 }
             }
         }
         return History { rubric: RubricInfo::of(&ds.rubric), profile, from, by_age, funds: out };
     }
     for year in first..=last {
-        let r = score::score_with(ds, &Options { as_of: Some(year), ..Options::default() }, Some(&model));
+        let r = score::score_with(ds, &Options { as_of: Some(year), ..Options::default() }, None);
         let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
         for h in &mut out {
             let start = from.map_or(h.established, |y| y.max(h.established));
@@ -85,7 +88,7 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, by_age: bool, 
                 continue;
             }
             if let Some(fr) = r.results.iter().find(|x| x.fund == h.fund && x.status == Status::Scored) {
-                h.years.push(year_score(fr, year, year - h.established, of));
+                h.years.push(year_score(fr, year, year - h.established, of, &estimate));
             }
         }
     }
@@ -93,13 +96,19 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, by_age: bool, 
 }
 
 /// A scored fund's row of the history: `year` of its life, at `age`, ranked among `of`.
-fn year_score(fr: &score::FundResult, year: i32, age: i32, of: usize) -> YearScore {
+fn year_score(
+    fr: &score::FundResult,
+    year: i32,
+    age: i32,
+    of: usize,
+    estimate: &dyn Fn(&score::FundResult) -> Option<Estimate>,
+) -> YearScore {
     YearScore {
         year,
         age,
         score: fr.score.unwrap_or(0.0),
         bounds: fr.bounds.unwrap_or(Bounds { low: 0.0, high: 0.0 }),
-        estimate: fr.estimate.unwrap_or(Estimate::exact(fr.score.unwrap_or(0.0))),
+        estimate: estimate(fr).unwrap_or(Estimate::exact(fr.score.unwrap_or(0.0))),
         rank: fr.rank.unwrap_or(0),
         of,
     }
