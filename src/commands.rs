@@ -310,6 +310,8 @@ fn batch(
         crate::panel::TableFormat::of(o).ok_or_else(|| {
             Error::Panel(crate::panel::PanelError::Extension { path: o.to_path_buf(), reading: false })
         })?;
+        // Scoring every fund-year takes a while: a folder that is not there fails first.
+        crate::output::check_destination(o)?;
     }
     let base = dataset(cfg)?;
     let table = match panel {

@@ -55,6 +55,24 @@ pub(crate) fn write_files(files: &[(PathBuf, &[u8])]) -> Result<(), Error> {
     staging.commit()
 }
 
+/// Refuses `path` before a long run, with the error writing it would end with, when the folder
+/// it would be written in is missing or not a folder.
+pub(crate) fn check_destination(path: &Path) -> Result<(), Error> {
+    let dir = staging_dir(&write_target(path));
+    let failed = |source| Error::Write { path: path.to_path_buf(), source };
+    match std::fs::metadata(&dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(failed(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            format!("{} is not a folder; nothing was computed or written", dir.display()),
+        ))),
+        Err(e) => Err(failed(std::io::Error::new(
+            e.kind(),
+            format!("the folder {} cannot be used ({e}); nothing was computed or written", dir.display()),
+        ))),
+    }
+}
+
 /// The start of a temporary file's name: `.swfscore-PID-` then random characters and
 /// `.tmp`, about 25 characters whatever the target's name (a name the file system accepts
 /// always leaves room for it), with the process id so a later run can tell a killed run's

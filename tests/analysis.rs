@@ -131,9 +131,9 @@ fn at_age_lists_funds_too_young() {
 
 /// Sets `disclosure` to full in a copy of the data and scores it from the files.
 fn rescored(dir: &std::path::Path, fund: &str, disclosures: &[&str]) -> (f64, u64) {
-    let t = tempfile::tempdir().unwrap();
-    copy_dir(dir, t.path());
-    let file = t.path().join(format!("funds/{fund}.yaml"));
+    // Edited in place (`dir` is a copy) and put back after.
+    let file = dir.join(format!("funds/{fund}.yaml"));
+    let original = std::fs::read_to_string(&file).unwrap();
     for d in disclosures {
         let text = std::fs::read_to_string(&file).unwrap();
         let body = "    level: full\n    evidence: [{ source: Test, url: \"https://t.example\", date: 2026 }]\n";
@@ -145,7 +145,14 @@ fn rescored(dir: &std::path::Path, fund: &str, disclosures: &[&str]) -> (f64, u6
             std::fs::write(&file, format!("{}{sep}  {d}:\n{body}{}", &text[..at], &text[at..])).unwrap();
         }
     }
-    score_of(&json(t.path(), &["score", "--format", "json"]), fund)
+    // Loaded and scored in this process, as `score` does (the ranks need no estimate).
+    let ds = swfscore::load::load(&swfscore::load::Sources { dir: dir.to_path_buf(), ..Default::default() })
+        .dataset
+        .expect("the edited files load");
+    let opts = swfscore::score::Options { scores_only: true, ..Default::default() };
+    let r = swfscore::score::score(&ds, &opts).results.into_iter().find(|r| r.fund == fund).unwrap();
+    std::fs::write(&file, original).unwrap();
+    (r.score.unwrap(), u64::from(r.rank.unwrap()))
 }
 
 #[test]

@@ -200,9 +200,9 @@ fn every_command_works_in_every_format_and_o_picks_it_by_extension() {
         for (f, ext) in [("table", "txt"), ("markdown", "md"), ("csv", "csv"), ("json", "json"), ("html", "html")] {
             let mut args = v.to_vec();
             args.extend(["--format", f]);
-            let r = swfscore(t.path(), &args);
-            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
-            check_format(&format!("{args:?}"), f, &r.stdout);
+            let shown = swfscore(t.path(), &args);
+            assert_eq!(shown.code, 0, "{args:?}: {}", shown.stderr);
+            check_format(&format!("{args:?}"), f, &shown.stdout);
             let out = t.path().join(format!("out.{ext}"));
             let mut args = v.to_vec();
             args.extend(["-o", out.to_str().unwrap()]);
@@ -212,9 +212,7 @@ fn every_command_works_in_every_format_and_o_picks_it_by_extension() {
             check_format(&format!("{args:?}"), f, &written);
             if f != "table" {
                 // The same bytes as --format gives (the table may differ only in colour).
-                let mut args = v.to_vec();
-                args.extend(["--format", f]);
-                assert_eq!(written, swfscore(t.path(), &args).stdout, "{v:?} -o out.{ext}");
+                assert_eq!(written, shown.stdout, "{v:?} -o out.{ext}");
             }
             std::fs::remove_file(&out).unwrap();
         }

@@ -79,19 +79,6 @@ window.addEventListener('load', function () {
 </script>
 "#;
 
-/// A page of `width` CSS pixels: Chromium's headless window is at least 500 px wide, so the
-/// page is loaded in a frame of that width (its media queries and viewport are the frame's),
-/// and the frame's measurements are written into this document for `--dump-dom`.
-fn frame(page: &Path, fragment: &str, width: u32) -> std::path::PathBuf {
-    let name = page.file_name().unwrap().to_string_lossy();
-    let html = format!(
-        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\"{name}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;display:block\"></iframe><script>window.addEventListener('message', function (e) {{ var p = document.createElement('pre'); p.id = 'probe'; p.textContent = e.data; document.body.appendChild(p); }});</script></body></html>"
-    );
-    let wrapper = page.with_file_name(format!("frame-{width}-{name}"));
-    std::fs::write(&wrapper, html).unwrap();
-    wrapper
-}
-
 /// The report written from a copy of the data, in both languages.
 /// Written once per test run and shared by the tests that read it (each writes only files of
 /// its own beside it), in the build's scratch folder.
@@ -129,29 +116,34 @@ fn probed(page: &Path) -> std::path::PathBuf {
 }
 
 /// Loads each `(page, fragment, width)` in a frame of that width, all in one Chromium run (a
-/// launch costs seconds), and returns each frame's measurements in order.
-fn measure_all(browser: &str, pages: &[(&Path, &str, u32)]) -> Vec<serde_json::Value> {
+/// launch costs seconds), and returns each frame's measurements in order. With `shot = (file,
+/// n)`, the same run also takes a screenshot of the first `n` frames side by side, 900 px high.
+fn measure_all(browser: &str, pages: &[(&Path, &str, u32)], shot: Option<(&Path, usize)>) -> Vec<serde_json::Value> {
     let dir = pages[0].0.parent().unwrap();
     let frames: String = pages
         .iter()
         .map(|(page, fragment, width)| {
             // By its whole path: the pages may lie in different folders.
             let url = format!("file://{}", page.canonicalize().unwrap().display());
-            format!("<iframe src=\"{url}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;display:block\"></iframe>")
+            format!("<iframe src=\"{url}{fragment}\" width=\"{width}\" height=\"900\" style=\"border:0;flex:none\"></iframe>")
         })
         .collect();
     // Each frame's probe posts its measurements; they are written out by the frame's index.
     let html = format!(
-        "<!DOCTYPE html><html><body style=\"margin:0\">{frames}<script>window.addEventListener('message', function (e) {{ var f = Array.prototype.indexOf.call(document.querySelectorAll('iframe'), Array.prototype.find.call(document.querySelectorAll('iframe'), function (x) {{ return x.contentWindow === e.source; }})); var p = document.createElement('pre'); p.id = 'probe-' + f; p.textContent = e.data; document.body.appendChild(p); }});</script></body></html>"
+        "<!DOCTYPE html><html><body style=\"margin:0\"><div style=\"display:flex;flex-wrap:wrap;align-items:flex-start\">{frames}</div><script>window.addEventListener('message', function (e) {{ var f = Array.prototype.indexOf.call(document.querySelectorAll('iframe'), Array.prototype.find.call(document.querySelectorAll('iframe'), function (x) {{ return x.contentWindow === e.source; }})); var p = document.createElement('pre'); p.id = 'probe-' + f; p.textContent = e.data; document.body.appendChild(p); }});</script></body></html>"
     );
     let wrapper = dir.join(format!("frames-{}.html", pages.len()));
     std::fs::write(&wrapper, html).unwrap();
     let widest = pages.iter().map(|p| p.2).max().unwrap().max(500);
-    let dom = headless(
-        browser,
-        &format!("file://{}", wrapper.display()),
-        &[format!("--window-size={widest},900"), "--virtual-time-budget=8000".into(), "--dump-dom".into()],
-    );
+    let mut flags = vec!["--virtual-time-budget=8000".to_string(), "--dump-dom".into()];
+    match shot {
+        Some((file, n)) => {
+            flags.push(format!("--window-size={},900", pages[..n].iter().map(|p| p.2).sum::<u32>().max(widest)));
+            flags.push(format!("--screenshot={}", file.display()));
+        }
+        None => flags.push(format!("--window-size={widest},900")),
+    }
+    let dom = headless(browser, &format!("file://{}", wrapper.display()), &flags);
     (0..pages.len())
         .map(|k| {
             let open = format!("<pre id=\"probe-{k}\">");
@@ -247,7 +239,10 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
     let fragment = format!("#w={}", weights.map(|(c, w)| format!("{c}:{w}")).join(","));
     let (english, chinese) =
         (probed(&t.path().join("out/transparency.html")), probed(&t.path().join("out/transparency.zh-Hant.html")));
-    // Every measurement in one Chromium run.
+    // Every measurement in one Chromium run, which also takes the screenshot: both editions at
+    // a phone's and a desktop's width, side by side (target/screenshots/editions.png).
+    let shot = shots.join("editions.png");
+    let _ = std::fs::remove_file(&shot);
     let m = measure_all(
         browser,
         &[
@@ -261,29 +256,19 @@ fn both_editions_fit_a_phone_and_a_desktop_and_the_weights_in_the_address_rank_a
             (&english, "#slide", 1400),
             (&english, "#slide", 400),
         ],
+        Some((&shot, 4)),
     );
     for (k, page) in ["transparency.html", "transparency.zh-Hant.html"].into_iter().enumerate() {
-        let path = t.path().join("out").join(page);
         for (j, width) in [400, 1400].into_iter().enumerate() {
             let m = &m[2 * k + j];
             assert_eq!(m["innerWidth"].as_f64(), Some(f64::from(width)), "{page}: the page is {width} px wide");
             assert_fits(m, &format!("{page} at {width} px"));
-            let shot = shots.join(format!("{}-{width}.png", page.trim_end_matches(".html")));
-            headless(
-                browser,
-                &format!("file://{}", frame(&path, "", width).display()),
-                &[
-                    format!("--window-size={},900", width.max(500)),
-                    "--virtual-time-budget=3000".into(),
-                    format!("--screenshot={}", shot.display()),
-                ],
-            );
-            let bytes = std::fs::read(&shot).unwrap();
-            assert_eq!(png_size(&bytes), (width.max(500), 900), "{}", shot.display());
-            // A blank 400×900 screenshot compresses to a few KB; the page's text and charts do not.
-            assert!(bytes.len() > 20_000, "{} looks blank ({} bytes)", shot.display(), bytes.len());
         }
     }
+    let bytes = std::fs::read(&shot).unwrap();
+    assert_eq!(png_size(&bytes), (2 * (400 + 1400), 900), "{}", shot.display());
+    // Four blank frames compress to a few KB; four pages of text and charts do not.
+    assert!(bytes.len() > 80_000, "{} looks blank ({} bytes)", shot.display(), bytes.len());
 
     // A tablet: tables and the heatmap fit there too.
     assert_fits(&m[4], "transparency.html at 768 px");
@@ -421,7 +406,7 @@ fn the_page_re_scores_generated_rubrics_as_the_engine_does() {
         cases.push((probed(&dir.join("out/transparency.html")), fragment, dir));
     }
     let pages: Vec<(&Path, &str, u32)> = cases.iter().map(|(p, f, _)| (p.as_path(), f.as_str(), 1400)).collect();
-    let shown = measure_all(browser, &pages);
+    let shown = measure_all(browser, &pages, None);
     for ((_, fragment, dir), m) in cases.iter().zip(&shown) {
         let page = shown_ranking(m);
         assert_eq!(page.len(), 8, "{}: every fund on the page: {m}", dir.display());
@@ -845,7 +830,7 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         &["funds", "--where", "region=east_asia"],
         &["validate", "--coverage"],
         &["backtest", "--runs", "1"],
-        &["batch"],
+        &["batch", "--rubric", "lmti"],
         &["audit", "--bootstrap", "20"],
         &["robustness", "--samples", "500", "--fund", "hkic"],
     ];

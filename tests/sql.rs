@@ -139,8 +139,20 @@ impl Server {
         let port = 50000 + (std::process::id() % 10000) as u16;
         let server = Server { bin, socket: dir.path().to_path_buf(), dir, port, user };
         let data = server.dir.path().join("data");
-        server.pg(&["initdb", "-D", data.to_str().unwrap(), "-A", "trust", "-U", "postgres", "-E", "UTF8"]);
-        let opts = format!("-k {} -c listen_addresses= -p {}", server.socket.display(), port);
+        // A throwaway cluster: nothing is synced to disk.
+        server.pg(&[
+            "initdb",
+            "-D",
+            data.to_str().unwrap(),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]);
+        let opts = format!("-k {} -c listen_addresses= -p {} -c fsync=off", server.socket.display(), port);
         let log = server.dir.path().join("log");
         server.pg(&["pg_ctl", "-D", data.to_str().unwrap(), "-o", &opts, "-l", log.to_str().unwrap(), "-w", "start"]);
         Some(server)
@@ -250,10 +262,9 @@ fn compare(what: &str, batch: &Table, engine: &Table) -> f64 {
 
 #[test]
 fn the_query_scores_panels_as_batch_does_in_duckdb_and_postgres() {
-    let engines: Vec<Engine> = [duckdb(), Server::start().map(Engine::Postgres)].into_iter().flatten().collect();
-    if engines.is_empty() {
-        return;
-    }
+    // PostgreSQL starts while the reference is scored; the two engines then run side by side.
+    let server = std::thread::spawn(Server::start);
+    let duck = duckdb();
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     std::fs::write(t.join("odd.yaml"), ODD_RUBRIC).unwrap();
@@ -288,29 +299,49 @@ fn the_query_scores_panels_as_batch_does_in_duckdb_and_postgres() {
             reference.insert((view.to_string(), table.to_string()), read_csv(&out));
         }
     }
-    for engine in &engines {
-        let d = engine.dialect();
-        let mut jobs = Vec::new();
-        let mut expected = Vec::new();
-        for (view, args) in &views {
-            for (table, _) in &panels {
-                let q = t.join(format!("{d}-{view}-{table}.sql"));
-                let mut a = vec!["sql", "--dialect", d, "--table", table, "-o", q.to_str().unwrap()];
-                a.extend(args);
-                let r = swfscore(&repo(), &a);
-                assert_eq!(r.code, 0, "sql {a:?}: {}", r.stderr);
-                let out = t.join(format!("{d}-{view}-{table}.csv"));
-                jobs.push((q, out.clone()));
-                expected.push((format!("{d}, {view}, {table}"), (view.to_string(), table.to_string()), out));
-            }
+    let engines: Vec<Engine> =
+        [duck, server.join().unwrap_or_else(|e| std::panic::resume_unwind(e)).map(Engine::Postgres)]
+            .into_iter()
+            .flatten()
+            .collect();
+    let (views, panels, reference) = (&views, &panels, &reference);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = engines
+            .iter()
+            .map(|engine| {
+                scope.spawn(move || {
+                    let d = engine.dialect();
+                    let mut jobs = Vec::new();
+                    let mut expected = Vec::new();
+                    for (view, args) in views {
+                        for (table, _) in panels {
+                            let q = t.join(format!("{d}-{view}-{table}.sql"));
+                            let mut a = vec!["sql", "--dialect", d, "--table", table, "-o", q.to_str().unwrap()];
+                            a.extend(args);
+                            let r = swfscore(&repo(), &a);
+                            assert_eq!(r.code, 0, "sql {a:?}: {}", r.stderr);
+                            let out = t.join(format!("{d}-{view}-{table}.csv"));
+                            jobs.push((q, out.clone()));
+                            expected.push((
+                                format!("{d}, {view}, {table}"),
+                                (view.to_string(), table.to_string()),
+                                out,
+                            ));
+                        }
+                    }
+                    engine.run(panels, &jobs);
+                    let mut worst = 0f64;
+                    for (what, key, out) in expected {
+                        worst = worst.max(compare(&what, &reference[&key], &read_csv(&out)));
+                    }
+                    eprintln!("{d}: {} queries agree with batch --panel, largest difference {worst:e}", jobs.len());
+                })
+            })
+            .collect();
+        for run in runs {
+            run.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         }
-        engine.run(&panels, &jobs);
-        let mut worst = 0f64;
-        for (what, key, out) in expected {
-            worst = worst.max(compare(&what, &reference[&key], &read_csv(&out)));
-        }
-        eprintln!("{d}: {} queries agree with batch --panel, largest difference {worst:e}", jobs.len());
-    }
+    });
 }
 
 #[test]
