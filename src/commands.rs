@@ -340,7 +340,7 @@ fn batch(
         None => {
             let views = batch_views(cfg, &base, rubrics, profiles)?;
             let refs: Vec<analysis::batch::RepoView> = views.iter().map(|(p, ds)| (p.clone(), ds)).collect();
-            analysis::batch::repository(&refs)
+            analysis::batch::repository(&refs, output.is_some())
         }
     };
     match output {

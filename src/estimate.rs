@@ -581,10 +581,10 @@ fn logistic(x: &[[f64; FEATURES]], y: &[f64]) -> [f64; FEATURES] {
             for a in 0..FEATURES {
                 grad[a] += (yi - p) * xi[a];
             }
-            // Whole rows, so that they vectorise: the upper half is overwritten from the lower
-            // below, and each lower entry is `s·x_a·x_b` added in the samples' order as before.
-            for (row, sa) in hess.iter_mut().zip(xi.map(|x| s * x)) {
-                for (h, xb) in row.iter_mut().zip(xi) {
+            // The lower half, row by row (the upper is copied from it below): each entry is
+            // `s·x_a·x_b`, added in the samples' order.
+            for (a, (row, sa)) in hess.iter_mut().zip(xi.map(|x| s * x)).enumerate() {
+                for (h, xb) in row[..=a].iter_mut().zip(&xi[..=a]) {
                     *h += sa * xb;
                 }
             }

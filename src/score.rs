@@ -617,7 +617,7 @@ impl Compiled {
     /// The score of one level per disclosure as the rubric's rule says: the first pass of
     /// [`Compiled::score`] alone, the same bits (for callers that score many draws).
     pub fn score_rule(&self, levels: &[Level]) -> f64 {
-        self.rule_score(|range| self.category_sums(range, |k| self.item_credit(&self.items[k], levels, Pass::Rule)))
+        self.rule_score(|_, range| self.category_sums(range, |k| self.item_credit(&self.items[k], levels, Pass::Rule)))
     }
 
     /// A fund-year whose disclosures `varying` (indices into [`Compiled::disclosures`]) will
@@ -629,24 +629,36 @@ impl Compiled {
         for &k in varying {
             reads_varying[k] = true;
         }
-        let fixed: Vec<Option<Option<f64>>> = self
-            .items
-            .iter()
-            .map(|i| {
-                (!self.reads(i).iter().any(|&k| reads_varying[k])).then(|| self.item_credit(i, levels, Pass::Rule))
-            })
-            .collect();
+        let mut terms = Vec::new();
         let categories = self
             .categories
             .iter()
             .map(|(_, range)| {
-                fixed[range.clone()]
-                    .iter()
-                    .all(Option::is_some)
-                    .then(|| self.category_sums(range.clone(), |k| fixed[k].flatten()))
+                let items = &self.items[range.clone()];
+                let varies = |i: &CompiledItem| self.reads(i).iter().any(|&k| reads_varying[k]);
+                if !items.iter().any(varies) {
+                    let fixed =
+                        self.category_sums(range.clone(), |k| self.item_credit(&self.items[k], levels, Pass::Rule));
+                    return Ok(fixed);
+                }
+                let start = terms.len();
+                for (k, i) in range.clone().zip(items) {
+                    let term = match self.reads(i) {
+                        _ if !varies(i) => match self.item_credit(i, levels, Pass::Rule) {
+                            Some(credit) => Term::Fixed(credit),
+                            None => continue, // adds nothing, in any draw
+                        },
+                        &[read] if matches!(i.rule, Rule::One(_) | Rule::AllOf(_) | Rule::AnyOf(_)) => {
+                            Term::One { read, credit: i.credit[Pass::Rule as usize] }
+                        }
+                        _ => Term::Item(k),
+                    };
+                    terms.push((i.weight, term));
+                }
+                Err(start..terms.len())
             })
             .collect();
-        Varying { compiled: self, fixed, categories }
+        Varying { compiled: self, terms, categories }
     }
 
     /// A category's Σw and Σw·credit over its items (`range`, in `self.items`) in order, with
@@ -664,7 +676,7 @@ impl Compiled {
     }
 
     /// The score from each category's (Σw, Σw·credit), as the rule's pass combines them.
-    fn rule_score(&self, mut sums: impl FnMut(std::ops::Range<usize>) -> (f64, f64)) -> f64 {
+    fn rule_score(&self, sums: impl Fn(usize, std::ops::Range<usize>) -> (f64, f64)) -> f64 {
         let mut total_w = 0.0;
         let mut per_cat = [None; 32];
         let mut on_heap;
@@ -674,8 +686,8 @@ impl Compiled {
             on_heap = vec![None; self.categories.len()];
             &mut on_heap
         };
-        for ((w, range), slot) in self.categories.iter().zip(slots.iter_mut()) {
-            let (sw, swc) = sums(range.clone());
+        for (c, ((w, range), slot)) in self.categories.iter().zip(slots.iter_mut()).enumerate() {
+            let (sw, swc) = sums(c, range.clone());
             *slot = (sw > 0.0).then(|| swc / sw);
             if slot.is_some() {
                 total_w += w;
@@ -739,10 +751,20 @@ impl Compiled {
 #[derive(Debug)]
 pub struct Varying<'c> {
     compiled: &'c Compiled,
-    /// Per item, its credit when it reads none of the varying disclosures.
-    fixed: Vec<Option<Option<f64>>>,
-    /// Per category, its (Σw, Σw·credit) when none of its items reads one.
-    categories: Vec<Option<(f64, f64)>>,
+    /// The weight and credit of each item that counts in a category some draw changes, in
+    /// the category's order.
+    terms: Vec<(f64, Term)>,
+    /// Per category: its (Σw, Σw·credit) when no draw changes it (`Ok`), else its terms.
+    categories: Vec<Result<(f64, f64), std::ops::Range<usize>>>,
+}
+
+/// An item's credit in [`Varying`]: fixed, the credit of its one varying disclosure's level,
+/// or worked out from the levels.
+#[derive(Debug, Clone, Copy)]
+enum Term {
+    Fixed(f64),
+    One { read: usize, credit: [Option<f64>; 5] },
+    Item(usize),
 }
 
 impl Varying<'_> {
@@ -750,13 +772,23 @@ impl Varying<'_> {
     /// disclosure that is not varying: the same bits, working out only what they change.
     pub fn score_rule(&self, levels: &[Level]) -> f64 {
         let c = self.compiled;
-        let mut category = self.categories.iter();
-        c.rule_score(|range| match category.next() {
-            Some(Some(sums)) => *sums,
-            _ => c.category_sums(range, |k| match self.fixed[k] {
-                Some(credit) => credit,
-                None => c.item_credit(&c.items[k], levels, Pass::Rule),
-            }),
+        c.rule_score(|category, _| match &self.categories[category] {
+            Ok(sums) => *sums,
+            Err(terms) => {
+                let (mut sw, mut swc) = (0.0, 0.0);
+                for &(w, term) in &self.terms[terms.clone()] {
+                    let credit = match term {
+                        Term::Fixed(credit) => Some(credit),
+                        Term::One { read, credit } => credit[levels[read] as usize],
+                        Term::Item(k) => c.item_credit(&c.items[k], levels, Pass::Rule),
+                    };
+                    if let Some(cr) = credit {
+                        sw += w;
+                        swc += w * cr;
+                    }
+                }
+                (sw, swc)
+            }
         })
     }
 }

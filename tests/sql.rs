@@ -83,6 +83,10 @@ impl Engine {
     fn run(&self, panels: &[(&str, &Path)], jobs: &[(PathBuf, PathBuf)]) {
         let mut cmd = Command::new("python3");
         cmd.arg(repo().join("bench/sql_run.py")).arg(self.dialect());
+        // One DuckDB thread: these panels fit in one row group, and the other tests hold the cores.
+        if let Engine::Duckdb = self {
+            cmd.args(["--threads", "1"]);
+        }
         if let Engine::Postgres(s) = self {
             cmd.args(["--host", s.socket.to_str().unwrap(), "--port", &s.port.to_string()]);
         }
@@ -260,88 +264,117 @@ fn compare(what: &str, batch: &Table, engine: &Table) -> f64 {
     worst
 }
 
-#[test]
-fn the_query_scores_panels_as_batch_does_in_duckdb_and_postgres() {
-    // PostgreSQL starts while the reference is scored; the two engines then run side by side.
-    let server = std::thread::spawn(Server::start);
-    let duck = duckdb();
-    let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path();
-    std::fs::write(t.join("odd.yaml"), ODD_RUBRIC).unwrap();
-    let repo_panel = t.join("repo.csv");
-    let r = swfscore(&repo(), &["panel", "-o", repo_panel.to_str().unwrap()]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let generated = t.join("generated.csv");
-    generated_panel(&generated);
-    let panels = [("repo_panel", repo_panel.as_path()), ("generated_panel", generated.as_path())];
-
-    let odd = t.join("odd.yaml");
-    let odd = odd.to_str().unwrap();
-    let views: Vec<(&str, Vec<&str>)> = vec![
-        ("default", vec![]),
-        ("profile", vec!["--profile", "confidentiality_aware"]),
-        ("exclude", vec!["--unknown", "exclude"]),
-        ("lmti", vec!["--rubric", "lmti"]),
-        ("truman", vec!["--rubric", "truman", "--unknown", "exclude"]),
-        ("santiago", vec!["--rubric", "santiago"]),
-        ("odd", vec!["--rubric", odd]),
-        ("odd-tilt", vec!["--rubric", odd, "--profile", "tilt", "--unknown", "none"]),
-    ];
-    // `batch --panel` once per view and panel: the reference.
-    let mut reference = BTreeMap::new();
-    for (view, args) in &views {
-        for (table, file) in &panels {
-            let out = t.join(format!("batch-{view}-{table}.csv"));
-            let mut a = vec!["batch", "--panel", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
-            a.extend(args);
-            let r = swfscore(&repo(), &a);
-            assert_eq!(r.code, 0, "batch {a:?}: {}", r.stderr);
-            reference.insert((view.to_string(), table.to_string()), read_csv(&out));
-        }
-    }
-    let engines: Vec<Engine> =
-        [duck, server.join().unwrap_or_else(|e| std::panic::resume_unwind(e)).map(Engine::Postgres)]
-            .into_iter()
-            .flatten()
-            .collect();
-    let (views, panels, reference) = (&views, &panels, &reference);
+/// `f` of every job, two at a time (the runs are processes of their own), in the jobs' order.
+fn parallel<J: Sync, T: Send>(jobs: &[J], f: impl Fn(&J) -> T + Sync) -> Vec<T> {
+    let half = jobs.len().div_ceil(2);
     std::thread::scope(|scope| {
-        let runs: Vec<_> = engines
-            .iter()
-            .map(|engine| {
-                scope.spawn(move || {
-                    let d = engine.dialect();
-                    let mut jobs = Vec::new();
-                    let mut expected = Vec::new();
-                    for (view, args) in views {
-                        for (table, _) in panels {
-                            let q = t.join(format!("{d}-{view}-{table}.sql"));
-                            let mut a = vec!["sql", "--dialect", d, "--table", table, "-o", q.to_str().unwrap()];
-                            a.extend(args);
-                            let r = swfscore(&repo(), &a);
-                            assert_eq!(r.code, 0, "sql {a:?}: {}", r.stderr);
-                            let out = t.join(format!("{d}-{view}-{table}.csv"));
-                            jobs.push((q, out.clone()));
-                            expected.push((
-                                format!("{d}, {view}, {table}"),
-                                (view.to_string(), table.to_string()),
-                                out,
-                            ));
-                        }
-                    }
-                    engine.run(panels, &jobs);
-                    let mut worst = 0f64;
-                    for (what, key, out) in expected {
-                        worst = worst.max(compare(&what, &reference[&key], &read_csv(&out)));
-                    }
-                    eprintln!("{d}: {} queries agree with batch --panel, largest difference {worst:e}", jobs.len());
-                })
-            })
-            .collect();
-        for run in runs {
-            run.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let f = &f;
+        let second = scope.spawn(move || jobs[half..].iter().map(f).collect::<Vec<_>>());
+        let mut out: Vec<T> = jobs[..half].iter().map(f).collect();
+        out.extend(second.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        out
+    })
+}
+
+/// The panels, the views and `batch --panel`'s table for each (the reference), made once per
+/// test run for both engines' tests, in the build's scratch folder.
+struct Fixture {
+    dir: PathBuf,
+    /// (name, the options of `batch --panel` and `sql` that make the view).
+    views: Vec<(&'static str, Vec<String>)>,
+    /// (view, panel table) → `batch --panel`'s CSV.
+    reference: BTreeMap<(String, String), Table>,
+}
+
+const PANELS: [&str; 2] = ["repo_panel", "generated_panel"];
+
+impl Fixture {
+    fn panel(&self, table: &str) -> PathBuf {
+        self.dir.join(format!("{table}.csv"))
+    }
+
+    fn get() -> &'static Fixture {
+        static SHARED: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sql-panels");
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let odd = dir.join("odd.yaml");
+            std::fs::write(&odd, ODD_RUBRIC).unwrap();
+            let odd = odd.to_str().unwrap().to_string();
+            let r = swfscore(&repo(), &["panel", "-o", dir.join("repo_panel.csv").to_str().unwrap()]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            generated_panel(&dir.join("generated_panel.csv"));
+            let owned = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let views = vec![
+                ("default", vec![]),
+                ("profile", owned(&["--profile", "confidentiality_aware"])),
+                ("exclude", owned(&["--unknown", "exclude"])),
+                ("lmti", owned(&["--rubric", "lmti"])),
+                ("truman", owned(&["--rubric", "truman", "--unknown", "exclude"])),
+                ("santiago", owned(&["--rubric", "santiago"])),
+                ("odd", owned(&["--rubric", &odd])),
+                ("odd-tilt", owned(&["--rubric", &odd, "--profile", "tilt", "--unknown", "none"])),
+            ];
+            let mut f = Fixture { dir, views, reference: BTreeMap::new() };
+            // `batch --panel` once per view and panel, all at once: the reference.
+            let jobs: Vec<(&str, &[String], &str)> =
+                f.views.iter().flat_map(|(view, args)| PANELS.map(|table| (*view, args.as_slice(), table))).collect();
+            let tables = parallel(&jobs, |&(view, args, table)| {
+                let out = f.dir.join(format!("batch-{view}-{table}.csv"));
+                let panel = f.panel(table);
+                let mut a = vec!["batch", "--panel", panel.to_str().unwrap(), "-o", out.to_str().unwrap()];
+                a.extend(args.iter().map(String::as_str));
+                let r = swfscore(&repo(), &a);
+                assert_eq!(r.code, 0, "batch {a:?}: {}", r.stderr);
+                ((view.to_string(), table.to_string()), read_csv(&out))
+            });
+            f.reference.extend(tables);
+            f
+        })
+    }
+
+    /// Every view's query on every panel in `engine`, each compared with the reference.
+    fn check(&self, engine: &Engine) {
+        let d = engine.dialect();
+        let queries: Vec<(&str, &[String], &str)> =
+            self.views.iter().flat_map(|(view, args)| PANELS.map(|table| (*view, args.as_slice(), table))).collect();
+        let written = parallel(&queries, |&(view, args, table)| {
+            let q = self.dir.join(format!("{d}-{view}-{table}.sql"));
+            let mut a = vec!["sql", "--dialect", d, "--table", table, "-o", q.to_str().unwrap()];
+            a.extend(args.iter().map(String::as_str));
+            let r = swfscore(&repo(), &a);
+            assert_eq!(r.code, 0, "sql {a:?}: {}", r.stderr);
+            let out = self.dir.join(format!("{d}-{view}-{table}.csv"));
+            ((q, out.clone()), (format!("{d}, {view}, {table}"), (view.to_string(), table.to_string()), out))
+        });
+        let (jobs, expected): (Vec<_>, Vec<_>) = written.into_iter().unzip();
+        let panels: Vec<(&str, PathBuf)> = PANELS.iter().map(|t| (*t, self.panel(t))).collect();
+        let panels: Vec<(&str, &Path)> = panels.iter().map(|(t, p)| (*t, p.as_path())).collect();
+        engine.run(&panels, &jobs);
+        let mut worst = 0f64;
+        for (what, key, out) in expected {
+            worst = worst.max(compare(&what, &self.reference[&key], &read_csv(&out)));
         }
-    });
+        eprintln!("{d}: {} queries agree with batch --panel, largest difference {worst:e}", jobs.len());
+    }
+}
+
+#[test]
+fn the_query_scores_panels_as_batch_does_in_duckdb() {
+    if let Some(duckdb) = duckdb() {
+        Fixture::get().check(&duckdb);
+    }
+}
+
+#[test]
+fn the_query_scores_panels_as_batch_does_in_postgres() {
+    // The server starts while the reference is scored.
+    let server = std::thread::spawn(Server::start);
+    let fixture = Fixture::get();
+    if let Some(server) = server.join().unwrap_or_else(|e| std::panic::resume_unwind(e)) {
+        fixture.check(&Engine::Postgres(server));
+    }
 }
 
 #[test]

@@ -79,13 +79,12 @@ pub type RepoView<'a> = (Option<String>, &'a Dataset);
 
 /// Every fund of the repository in every year from its establishment to its latest
 /// assessment, under each view. Ranks are among all funds established by that year, as in
-/// `score --as-of YEAR`.
-pub fn repository(views: &[RepoView]) -> Batch {
+/// `score --as-of YEAR`. The estimates (most of the work) only `with_estimates`; the summary
+/// does not show them.
+pub fn repository(views: &[RepoView], with_estimates: bool) -> Batch {
     let mut out = Batch { views: Vec::new(), rows: Vec::new() };
     for (k, (profile, ds)) in views.iter().enumerate() {
         let compiled = Compiled::new(&ds.rubric);
-        let model = Model::of(ds);
-        let estimator = Estimator::new(&model, &ds.rubric);
         let first_row = out.rows.len();
         out.views.push(View::of(ds, profile.clone()));
         let first = ds.funds.iter().map(|f| f.established).min().unwrap_or(0);
@@ -119,6 +118,11 @@ pub fn repository(views: &[RepoView]) -> Batch {
             }
         }
         // Each fund-year's draws have a seed of their own: the same estimates on any core.
+        if !with_estimates {
+            continue;
+        }
+        let model = Model::of(ds);
+        let estimator = Estimator::new(&model, &ds.rubric);
         out.rows[first_row..].par_iter_mut().for_each(|r| {
             r.estimate = ds.fund(&r.fund).and_then(|f| estimator.fund(f, Some(r.year)));
         });
