@@ -262,7 +262,7 @@ fn at_age_section(a: &Results, cx: &Context) -> String {
         let _ = write!(s, "\n{}\n", loc.t("ranking.estimate_note"));
     }
     if lead {
-        let _ = write!(s, "\n{}\n", loc.t("ranking.lower_bound_note"));
+        let _ = write!(s, "\n{}\n", loc.t(crate::render::mostly_unknown_note(&a.rubric)));
     }
     s
 }

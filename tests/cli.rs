@@ -611,3 +611,33 @@ fn history_and_compare_take_fund_as_score_does() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("two or more funds"), "{}", r.stderr);
 }
+
+/// A fund with most of its weight unknown: under `none` its score is a floor (`≥`); under
+/// `exclude` the unknowns are left out, so the score is no bound (Gamma's is 100.0 with a
+/// range of 25.0–100.0) and is marked as resting on the known part (`~`), in every view that
+/// marks it and in both languages.
+#[test]
+fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
+    let t = mini();
+    let run = |args: &[&str]| {
+        let r = swfscore(t.path(), args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        r.stdout
+    };
+    let floor = run(&["score"]);
+    assert!(floor.contains("≥25.0") && floor.contains("so it is a lower bound"), "{floor}");
+    for (args, shown) in [
+        (&["score"][..], "~100.0"),
+        (&["score", "--format", "markdown"], "~100.0"),
+        (&["explain", "gamma"], "Score ~100.0"),
+        (&["explain", "gamma", "--format", "markdown"], "so the score rests on the known part."),
+        (&["history", "gamma"], "~0.0 (0.0–75.0)"),
+        (&["audit"], "resting on the known part, ~): Gamma"),
+    ] {
+        let out = run(&[args, &["--unknown", "exclude"][..]].concat());
+        assert!(out.contains(shown), "{args:?} --unknown exclude shows {shown:?}:\n{out}");
+        assert!(!out.contains('≥') && !out.contains("lower bound") && !out.contains("floor"), "{args:?}:\n{out}");
+    }
+    let zh = run(&["score", "--unknown", "exclude", "--lang", "zh-Hant"]);
+    assert!(zh.contains("~100.0") && zh.contains("只反映已知部分") && !zh.contains("只是下限"), "{zh}");
+}

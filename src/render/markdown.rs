@@ -63,7 +63,11 @@ impl Renderer for Markdown {
         let n = r.results.iter().filter(|x| x.rank.is_some()).count();
         if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
             out.push_str(&loc.f(
-                "md.explain.estimate_leads",
+                if crate::render::rests_on_known_part(&r.rubric) {
+                    "md.explain.estimate_leads_known_part"
+                } else {
+                    "md.explain.estimate_leads"
+                },
                 &[
                     ("estimate", &format!("{:.1}", e.score)),
                     ("scale", &r.rubric.scale),

@@ -212,13 +212,30 @@ pub fn estimate_columns(r: &Results) -> (bool, bool) {
     (shown, r.results.iter().any(|f| mostly_unknown(f, r)))
 }
 
-/// A score cell: `≥0.0` where most of the weight is unknown (a lower bound, never a bare
-/// figure), else the score.
+/// A score cell: where most of the weight is unknown, `≥0.0` (unknowns count as none: a lower
+/// bound, never a bare figure) or `~0.0` (unknowns are left out: the score rests on the known
+/// part and could lie anywhere in its range); else the score.
 pub fn fmt_ranked_score(f: &FundResult, r: &Results) -> String {
     match f.score {
-        Some(s) if mostly_unknown(f, r) => format!("≥{s:.1}"),
+        Some(s) if mostly_unknown(f, r) => format!("{}{s:.1}", mostly_unknown_mark(&r.rubric)),
         s => fmt_score(s),
     }
+}
+
+/// Whether unknowns are left out (`unknown: exclude`), so that a mostly unknown score rests on
+/// the known part instead of being a floor.
+pub fn rests_on_known_part(rubric: &crate::score::RubricInfo) -> bool {
+    rubric.unknown == crate::model::UnknownRule::Exclude
+}
+
+/// The mark before a mostly unknown score: `≥` (a floor) or `~` (the known part).
+pub fn mostly_unknown_mark(rubric: &crate::score::RubricInfo) -> &'static str {
+    if rests_on_known_part(rubric) { "~" } else { "≥" }
+}
+
+/// The note under a ranking with mostly unknown scores, by what their mark means.
+pub fn mostly_unknown_note(rubric: &crate::score::RubricInfo) -> &'static str {
+    if rests_on_known_part(rubric) { "ranking.known_part_note" } else { "ranking.lower_bound_note" }
 }
 
 /// The rubric line under a heading, in the context's language: title, id, version,

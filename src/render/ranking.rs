@@ -30,7 +30,7 @@ pub fn ranking(r: &Results, cx: &Context, title: &str) -> Doc {
         doc.para(loc.t("ranking.estimate_note"));
     }
     if lead {
-        doc.para(loc.t("ranking.lower_bound_note"));
+        doc.para(loc.t(super::mostly_unknown_note(&r.rubric)));
     }
     doc
 }
@@ -137,7 +137,7 @@ pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str)
     let mut score_row = vec![Cell::new(loc.t("col.score"), Tone::Bold)];
     let mut rank_row = vec![Cell::plain(loc.t("col.rank"))];
     for f in funds {
-        // Where most of a fund's weight is unknown the score is a floor (≥), never a bare 0.0.
+        // Where most of a fund's weight is unknown the score is marked (≥ or ~), never a bare 0.0.
         score_row.push(Cell::new(
             f.score.map_or(cx.status(f).to_string(), |_| fmt_ranked_score(f, r)),
             score_tone(f.score, r.rubric.scale),
@@ -194,7 +194,7 @@ pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str)
     doc.table(m);
     doc.para(loc.f("compare.legend", &[("differing", &differing), ("of", &all.len())]));
     if lead {
-        doc.para(loc.t("ranking.lower_bound_note"));
+        doc.para(loc.t(super::mostly_unknown_note(&r.rubric)));
     }
     doc
 }

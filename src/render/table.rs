@@ -41,10 +41,14 @@ impl Renderer for Table {
         let mut out = format!("{} ({})\n{}\n", cx.name(&f.fund, &f.name), f.fund, rubric_line(r, cx));
         match (f.score, f.rank) {
             (Some(_), Some(k)) => {
-                // Where most of the weight is unknown the estimate leads; the score is a floor.
+                // Where most of the weight is unknown the estimate leads.
                 if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
                     out.push_str(&loc.f(
-                        "explain.estimate_leads",
+                        if crate::render::rests_on_known_part(&r.rubric) {
+                            "explain.estimate_leads_known_part"
+                        } else {
+                            "explain.estimate_leads"
+                        },
                         &[
                             ("estimate", &format!("{:.1}", e.score)),
                             ("scale", &r.rubric.scale),

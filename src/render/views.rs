@@ -113,11 +113,14 @@ pub fn history(h: &History, cx: &Context) -> Doc {
         (Some(a), Some(b)) => (a..=b).collect(),
         _ => vec![],
     };
-    let (title, lead, column) = if by_age {
-        ("history.title_by_age", "history.lead_by_age", "col.age")
-    } else {
-        ("history.title", "history.lead", "col.year")
+    let known_part = super::rests_on_known_part(&h.rubric);
+    let (title, lead, column) = match (by_age, known_part) {
+        (true, false) => ("history.title_by_age", "history.lead_by_age", "col.age"),
+        (true, true) => ("history.title_by_age", "history.lead_by_age_known_part", "col.age"),
+        (false, false) => ("history.title", "history.lead", "col.year"),
+        (false, true) => ("history.title", "history.lead_known_part", "col.year"),
     };
+    let mark = super::mostly_unknown_mark(&h.rubric);
     let mut doc = Doc::titled(loc.t(title));
     doc.para(loc.f(lead, &[("rubric", &rubric_name(cx, &h.rubric, &h.profile))]));
     let labels: Vec<&str> = h.funds.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
@@ -132,10 +135,10 @@ pub fn history(h: &History, cx: &Context) -> Doc {
             // At an age, the calendar year it fell in.
             let year = |s: &YearScore| if by_age { format!(" · {}", s.year) } else { String::new() };
             row.push(match at(f, k, by_age) {
-                // Most of the weight unknown: the estimate leads, the score is a floor.
+                // Most of the weight unknown: the estimate leads, the score is marked.
                 Some(s) if super::unknown_beyond_a_third(s.bounds, &h.rubric) => Cell::new(
                     format!(
-                        "{est} {:.1} [{:.1}–{:.1}] ≥{:.1} ({:.1}–{:.1}) #{}/{}{}",
+                        "{est} {:.1} [{:.1}–{:.1}] {mark}{:.1} ({:.1}–{:.1}) #{}/{}{}",
                         s.estimate.score,
                         s.estimate.low,
                         s.estimate.high,
@@ -1655,7 +1658,8 @@ pub fn audit(a: &crate::analysis::audit::Audit, cx: &Context) -> Doc {
     doc.para(if below.is_empty() {
         loc.f("audit.coverage.none", &[("gate", &gate)])
     } else {
-        loc.f("audit.coverage", &[("gate", &gate), ("funds", &below.join(loc.t("list.separator")))])
+        let key = if super::rests_on_known_part(&a.rubric) { "audit.coverage_known_part" } else { "audit.coverage" };
+        loc.f(key, &[("gate", &gate), ("funds", &below.join(loc.t("list.separator")))])
     });
     doc
 }
