@@ -85,9 +85,7 @@ window.addEventListener('load', function () {
 fn reports() -> &'static Shared {
     static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
     SHARED.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("edition-reports");
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("edition-reports");
         copy_data(&dir);
         // Lighter than the published run (the layout and words are tested, not the figures).
         let r = swfscore(&dir, &["report", "--out", "out", "--samples", "2000", "--backtest-runs", "1"]);
@@ -232,11 +230,7 @@ fn assert_fits(m: &serde_json::Value, what: &str) {
 /// four (target/screenshots/editions.png).
 #[test]
 fn both_editions_fit_a_phone_a_tablet_and_a_desktop() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var("CI").is_err(), "CI must install chromium (see .ci/run)");
-        eprintln!("skipped: no chromium on this machine (.ci/run installs it)");
-        return;
-    };
+    let Some(browser) = chromium_for_test() else { return };
     let t = reports();
     let shots = repo().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
@@ -272,11 +266,7 @@ fn both_editions_fit_a_phone_a_tablet_and_a_desktop() {
 /// the weights panel docks below the chart.
 #[test]
 fn the_weights_in_the_address_rank_as_the_engine_does() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var("CI").is_err(), "CI must install chromium (see .ci/run)");
-        eprintln!("skipped: no chromium on this machine (.ci/run installs it)");
-        return;
-    };
+    let Some(browser) = chromium_for_test() else { return };
     let t = reports();
     let weights =
         [("reporting", 5), ("performance", 40), ("portfolio", 3), ("mandate", 30), ("governance", 1), ("policy", 21)];
@@ -351,11 +341,7 @@ fn the_weights_in_the_address_rank_as_the_engine_does() {
 /// either unknown rule, and funds with every level, each under weights given in the address.
 #[test]
 fn the_page_re_scores_generated_rubrics_as_the_engine_does() {
-    let Some(browser) = chromium() else {
-        assert!(std::env::var("CI").is_err(), "CI must install chromium (see .ci/run)");
-        eprintln!("skipped: no chromium on this machine (.ci/run installs it)");
-        return;
-    };
+    let Some(browser) = chromium_for_test() else { return };
     // Kept after the run (in the build's temporary folder), so that a failure can be looked at.
     let t = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-rubrics");
     let _ = std::fs::remove_dir_all(&t);

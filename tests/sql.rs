@@ -296,9 +296,7 @@ impl Fixture {
     fn get() -> &'static Fixture {
         static SHARED: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
         SHARED.get_or_init(|| {
-            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sql-panels");
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
+            let dir = scratch("sql-panels");
             let odd = dir.join("odd.yaml");
             std::fs::write(&odd, ODD_RUBRIC).unwrap();
             let odd = odd.to_str().unwrap().to_string();

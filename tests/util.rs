@@ -33,6 +33,15 @@ fn run(c: &mut Command) -> Run {
     }
 }
 
+/// A fresh folder `name` in the build's scratch folder, for a fixture made once per test run and
+/// shared by the tests that read it (kept after the run, so that a failure can be looked at).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Copies a folder tree.
 pub fn copy_dir(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
@@ -198,6 +207,17 @@ impl Test {
         }
         (r, self.dir)
     }
+}
+
+/// Chromium for a browser test: `None` (the test is skipped, with a message) only outside CI,
+/// where `.ci/run` installs it.
+pub fn chromium_for_test() -> Option<&'static str> {
+    let browser = chromium();
+    if browser.is_none() {
+        assert!(std::env::var("CI").is_err(), "CI must install chromium (see .ci/run)");
+        eprintln!("skipped: no chromium on this machine (.ci/run installs it)");
+    }
+    browser
 }
 
 /// Debian's Chromium (or another Chrome) if installed.
