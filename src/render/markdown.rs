@@ -61,20 +61,8 @@ impl Renderer for Markdown {
             return out;
         };
         let n = r.results.iter().filter(|x| x.rank.is_some()).count();
-        if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
-            out.push_str(&loc.f(
-                if crate::render::rests_on_known_part(&r.rubric) {
-                    "md.explain.estimate_leads_known_part"
-                } else {
-                    "md.explain.estimate_leads"
-                },
-                &[
-                    ("estimate", &format!("{:.1}", e.score)),
-                    ("scale", &r.rubric.scale),
-                    ("low", &format!("{:.1}", e.low)),
-                    ("high", &format!("{:.1}", e.high)),
-                ],
-            ));
+        if let Some(line) = crate::render::estimate_leads(f, r, loc, "md.explain.estimate_leads") {
+            out.push_str(&line);
             out.push_str("\n\n");
         }
         out.push_str(&loc.f(

@@ -238,6 +238,22 @@ pub fn mostly_unknown_note(rubric: &crate::score::RubricInfo) -> &'static str {
     if rests_on_known_part(rubric) { "ranking.known_part_note" } else { "ranking.lower_bound_note" }
 }
 
+/// `explain`'s opening line where most of `f`'s weight is unknown and the estimate leads (its
+/// message `key`, or `key` + `_known_part` where unknowns are left out); `None` otherwise.
+pub fn estimate_leads(f: &FundResult, r: &Results, loc: &Locale, key: &str) -> Option<String> {
+    let e = f.estimate.filter(|_| mostly_unknown(f, r))?;
+    let key = if rests_on_known_part(&r.rubric) { format!("{key}_known_part") } else { key.to_string() };
+    Some(loc.f(
+        &key,
+        &[
+            ("estimate", &format!("{:.1}", e.score)),
+            ("scale", &r.rubric.scale),
+            ("low", &format!("{:.1}", e.low)),
+            ("high", &format!("{:.1}", e.high)),
+        ],
+    ))
+}
+
 /// The rubric line under a heading, in the context's language: title, id, version,
 /// profile, scale, what the scores refer to in time, and the caveat on the next line.
 pub fn rubric_line(r: &Results, cx: &Context) -> String {

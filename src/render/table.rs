@@ -42,20 +42,8 @@ impl Renderer for Table {
         match (f.score, f.rank) {
             (Some(_), Some(k)) => {
                 // Where most of the weight is unknown the estimate leads.
-                if let Some(e) = f.estimate.filter(|_| mostly_unknown(f, r)) {
-                    out.push_str(&loc.f(
-                        if crate::render::rests_on_known_part(&r.rubric) {
-                            "explain.estimate_leads_known_part"
-                        } else {
-                            "explain.estimate_leads"
-                        },
-                        &[
-                            ("estimate", &format!("{:.1}", e.score)),
-                            ("scale", &r.rubric.scale),
-                            ("low", &format!("{:.1}", e.low)),
-                            ("high", &format!("{:.1}", e.high)),
-                        ],
-                    ));
+                if let Some(line) = crate::render::estimate_leads(f, r, loc, "explain.estimate_leads") {
+                    out.push_str(&line);
                     out.push('\n');
                 }
                 out.push_str(&loc.f(
