@@ -449,14 +449,15 @@ impl Model {
         /// The last few models fitted, newest last.
         static FITTED: Mutex<Vec<Arc<Model>>> = Mutex::new(Vec::new());
         const KEPT: usize = 8;
+        let cached = |fitted: &[Arc<Model>], grid: &Grid| fitted.iter().find(|m| m.grid == *grid).cloned();
         let grid = Grid::of(ds);
-        let cached = |fitted: &[Arc<Model>]| fitted.iter().find(|m| m.grid == grid).cloned();
-        if let Some(m) = cached(&FITTED.lock().unwrap_or_else(|e| e.into_inner())) {
+        if let Some(m) = cached(&FITTED.lock().unwrap_or_else(|e| e.into_inner()), &grid) {
             return m;
         }
-        let m = Arc::new(Model::fit(grid.clone(), 0x5EED));
+        let m = Arc::new(Model::fit(grid, 0x5EED));
         let mut fitted = FITTED.lock().unwrap_or_else(|e| e.into_inner());
-        if cached(&fitted).is_none() {
+        // Another thread may have fitted the same record meanwhile.
+        if cached(&fitted, &m.grid).is_none() {
             if fitted.len() == KEPT {
                 fitted.remove(0);
             }

@@ -117,12 +117,12 @@ pub fn repository(views: &[RepoView], with_estimates: bool) -> Batch {
                 }
             }
         }
-        // Each fund-year's draws have a seed of their own: the same estimates on any core.
         if !with_estimates {
             continue;
         }
         let model = Model::of(ds);
         let estimator = Estimator::new(&model, &ds.rubric);
+        // Each fund-year's draws have a seed of their own: the same estimates on any core.
         out.rows[first_row..].par_iter_mut().for_each(|r| {
             r.estimate = ds.fund(&r.fund).and_then(|f| estimator.fund(f, Some(r.year)));
         });

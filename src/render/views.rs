@@ -113,16 +113,16 @@ pub fn history(h: &History, cx: &Context) -> Doc {
         (Some(a), Some(b)) => (a..=b).collect(),
         _ => vec![],
     };
-    let known_part = super::rests_on_known_part(&h.rubric);
-    let (title, lead, column) = match (by_age, known_part) {
-        (true, false) => ("history.title_by_age", "history.lead_by_age", "col.age"),
-        (true, true) => ("history.title_by_age", "history.lead_by_age_known_part", "col.age"),
-        (false, false) => ("history.title", "history.lead", "col.year"),
-        (false, true) => ("history.title", "history.lead_known_part", "col.year"),
+    let (title, lead, column) = if by_age {
+        ("history.title_by_age", "history.lead_by_age", "col.age")
+    } else {
+        ("history.title", "history.lead", "col.year")
     };
+    // Where unknowns are left out, the lead says what `~` means instead of `≥`.
+    let lead = if super::rests_on_known_part(&h.rubric) { format!("{lead}_known_part") } else { lead.to_string() };
     let mark = super::mostly_unknown_mark(&h.rubric);
     let mut doc = Doc::titled(loc.t(title));
-    doc.para(loc.f(lead, &[("rubric", &rubric_name(cx, &h.rubric, &h.profile))]));
+    doc.para(loc.f(&lead, &[("rubric", &rubric_name(cx, &h.rubric, &h.profile))]));
     let labels: Vec<&str> = h.funds.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
     let mut headers: Vec<(&str, Align)> = vec![(loc.t(column), Align::Right)];
     headers.extend(labels.iter().map(|l| (*l, Align::Right)));
