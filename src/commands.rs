@@ -1,6 +1,7 @@
 //! What each subcommand does: resolve the command line once ([`Config`]), load once,
 //! compute one result value, render it through the format's [`Renderer`], write it.
 
+use crate::analysis::explain::{Comparison, Explanation};
 use crate::analysis::{self, gap::Goal};
 use crate::cli::{Age, Cli, Command, SchemaKind, Target as GapTarget};
 use crate::config::{Config, Target};
@@ -143,7 +144,7 @@ fn score(
     check_year(&ds, as_of)?;
     let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, funds, profile: cfg.profile.clone(), ..Options::default() });
-    emit(cfg, &cfg.format.renderer().scores(&r, &context(&ds, cfg)))?;
+    emit(cfg, &cfg.format.renderer().view(&r, &context(&ds, cfg)))?;
     if skipped.is_empty() {
         Ok(())
     } else {
@@ -178,7 +179,7 @@ fn explain(cfg: &Config, fund: &str, as_of: Option<i32>, at_age: Option<Age>) ->
     let opts = Options { as_of, at_age, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
     let r = score::score(&ds, &opts);
     let f = pick(&r, &id)?;
-    emit(cfg, &cfg.format.renderer().explain(&r, f, &context(&ds, cfg)))
+    emit(cfg, &cfg.format.renderer().view(&Explanation::of(&ds, &r, f), &context(&ds, cfg)))
 }
 
 fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Age>) -> Result<(), Error> {
@@ -188,8 +189,8 @@ fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Ag
     check_year(&ds, as_of)?;
     let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, profile: cfg.profile.clone(), ..Options::default() });
-    let picked = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
-    emit(cfg, &cfg.format.renderer().compare(&r, &picked, &context(&ds, cfg)))
+    let funds = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
+    emit(cfg, &cfg.format.renderer().view(&Comparison { of: &r, funds }, &context(&ds, cfg)))
 }
 
 fn history(cfg: &Config, funds: &[String], from: Option<i32>, by_age: bool) -> Result<(), Error> {

@@ -746,3 +746,29 @@ pub fn rubric_files(sources: &Sources) -> Vec<PathBuf> {
         vec![]
     }
 }
+
+/// The three-fund test fixture (`tests/fixtures/mini`), built in, for unit tests.
+#[cfg(test)]
+pub mod mini {
+    use crate::model::Dataset;
+
+    pub const CATALOGUE: &str = include_str!("../tests/fixtures/mini/disclosures.yaml");
+    pub const RUBRIC: &str = include_str!("../tests/fixtures/mini/rubric.yaml");
+    pub const FUNDS: [(&str, &str); 3] = [
+        ("alpha", include_str!("../tests/fixtures/mini/funds/alpha.yaml")),
+        ("beta", include_str!("../tests/fixtures/mini/funds/beta.yaml")),
+        ("gamma", include_str!("../tests/fixtures/mini/funds/gamma.yaml")),
+    ];
+
+    /// The fixture's catalogue with `rubric` and `funds`; panics when they are invalid.
+    pub fn with(rubric: &str, funds: &[(&str, &str)]) -> Dataset {
+        let loaded = super::from_texts(CATALOGUE, rubric, funds);
+        let errors: Vec<String> = loaded.diagnostics.sorted().iter().map(|d| d.to_string()).collect();
+        loaded.dataset.unwrap_or_else(|| panic!("fixture invalid: {errors:?}"))
+    }
+
+    /// The fixture as it is.
+    pub fn dataset() -> Dataset {
+        with(RUBRIC, &FUNDS)
+    }
+}

@@ -669,6 +669,19 @@ impl Rubric {
         self.categories.iter().flat_map(|c| c.items.iter().map(move |i| (c, i)))
     }
 
+    /// The disclosures the rubric reads, in rubric order, each once.
+    pub fn disclosures(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for (_, item) in self.items() {
+            for d in item.rule.disclosures() {
+                if !ids.contains(&d.as_str()) {
+                    ids.push(d);
+                }
+            }
+        }
+        ids
+    }
+
     /// This rubric with a profile's weights applied (`None` when there is no such profile).
     pub fn with_profile(&self, id: &str, catalogue: &Catalogue) -> Option<Rubric> {
         let p = self.profiles.iter().find(|p| p.id == id)?;

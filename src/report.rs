@@ -1,6 +1,7 @@
 //! The published reports: built in memory from the data, written to `reports/`, and checked
 //! against the files on disk so a published ranking never drifts from its data.
 
+use crate::analysis::explain::Comparison;
 use crate::analysis::{self, gap::Goal};
 use crate::locale::{Lang, Locale};
 use crate::model::Dataset;
@@ -140,8 +141,8 @@ impl<'a> Report<'a> {
         let lang = lang_of(name);
         let cx = Context { lang, ..Context::new(self.ds) };
         match name {
-            "scores.csv" => out.write_str(&Format::Csv.renderer().scores(&self.r, &cx)),
-            "scores.json" => out.write_str(&Format::Json.renderer().scores(&self.r, &cx)),
+            "scores.csv" => out.write_str(&Format::Csv.renderer().view(&self.r, &cx)),
+            "scores.json" => out.write_str(&Format::Json.renderer().view(&self.r, &cx)),
             n if n.ends_with(".md") => out.write_str(&self.markdown(&cx)),
             _ => {
                 let editions = Lang::ALL
@@ -187,7 +188,7 @@ impl<'a> Report<'a> {
         if !others.is_empty() {
             md.push_str(&format!("{}\n\n", others.join(" · ")));
         }
-        md.push_str(&markdown::scores_titled(r, cx, loc.t("ranking.title")));
+        md.push_str(&markdown::doc(&ranking::ranking(r, cx, loc.t("ranking.title"))));
         md.push('\n');
         md.push_str(&matrix(r, cx));
         if self.focus.len() >= 2 {
@@ -195,7 +196,7 @@ impl<'a> Report<'a> {
             let labels: Vec<&str> = picked.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
             let title = loc.f("focus.title", &[("funds", &labels.join(loc.t("list.separator")))]);
             md.push('\n');
-            md.push_str(&markdown::compare_titled(r, &picked, cx, &title));
+            md.push_str(&markdown::doc(&ranking::comparison(&Comparison { of: r, funds: picked }, cx, &title)));
         }
         if let Some(a) = &self.at_age {
             md.push('\n');
@@ -287,7 +288,7 @@ fn matrix(r: &Results, cx: &Context) -> String {
         s.push_str(":-:|");
     }
     s.push('\n');
-    for d in crate::render::rubric_disclosures(r) {
+    for d in r.disclosures() {
         let sens = cx.dataset.catalogue.get(d).is_some_and(|x| x.sensitivity == crate::model::Sensitivity::Commercial);
         let _ = write!(
             s,
@@ -296,7 +297,7 @@ fn matrix(r: &Results, cx: &Context) -> String {
             if sens { " (c)" } else { "" }
         );
         for f in &funds {
-            let _ = write!(s, " {} |", html::level_symbol(crate::render::level_of(f, d)));
+            let _ = write!(s, " {} |", html::level_symbol(f.level(d)));
         }
         s.push('\n');
     }

@@ -174,6 +174,47 @@ pub struct FundResult {
     pub items: Vec<ItemResult>,
 }
 
+impl FundResult {
+    /// The level on a disclosure in the scored year, as the first item that reads it has it.
+    pub fn level(&self, disclosure: &str) -> Option<Level> {
+        self.items.iter().flat_map(|i| i.levels.iter()).find(|(d, _)| d == disclosure).map(|(_, l)| *l)
+    }
+
+    /// Every disclosure's level, as [`FundResult::level`] finds it, for a caller that looks up
+    /// many disclosures of one fund.
+    pub fn levels(&self) -> std::collections::HashMap<&str, Level> {
+        let mut m = std::collections::HashMap::new();
+        for (d, l) in self.items.iter().flat_map(|i| i.levels.iter()) {
+            m.entry(d.as_str()).or_insert(*l);
+        }
+        m
+    }
+}
+
+impl Results {
+    /// The distinct disclosures the rubric reads, in rubric order.
+    pub fn disclosures(&self) -> Vec<&str> {
+        let mut seen = Vec::new();
+        if let Some(f) = self.results.iter().find(|f| !f.items.is_empty()) {
+            for i in &f.items {
+                for (d, _) in &i.levels {
+                    if !seen.contains(&d.as_str()) {
+                        seen.push(d.as_str());
+                    }
+                }
+            }
+        }
+        seen
+    }
+}
+
+/// Whether the funds' levels differ on a disclosure.
+pub fn differ(funds: &[&FundResult], disclosure: &str) -> bool {
+    let mut levels = funds.iter().map(|f| f.level(disclosure));
+    let first = levels.next().flatten();
+    levels.any(|l| l != first)
+}
+
 /// The range a score could take if every unknown disclosure were resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bounds {
@@ -936,23 +977,10 @@ pub fn rank(results: &mut [FundResult]) {
 mod tests {
     use super::*;
     use crate::load::from_texts;
-
-    const CATALOGUE: &str = include_str!("../tests/fixtures/mini/disclosures.yaml");
-    const RUBRIC: &str = include_str!("../tests/fixtures/mini/rubric.yaml");
-    const FUNDS: [(&str, &str); 3] = [
-        ("alpha", include_str!("../tests/fixtures/mini/funds/alpha.yaml")),
-        ("beta", include_str!("../tests/fixtures/mini/funds/beta.yaml")),
-        ("gamma", include_str!("../tests/fixtures/mini/funds/gamma.yaml")),
-    ];
-
-    fn dataset_with(rubric: &str, funds: &[(&str, &str)]) -> Dataset {
-        let loaded = from_texts(CATALOGUE, rubric, funds);
-        let errors: Vec<String> = loaded.diagnostics.sorted().iter().map(|d| d.to_string()).collect();
-        loaded.dataset.unwrap_or_else(|| panic!("fixture invalid: {errors:?}"))
-    }
+    use crate::load::mini::{FUNDS, RUBRIC, with as dataset_with};
 
     fn mini() -> Dataset {
-        dataset_with(RUBRIC, &FUNDS)
+        crate::load::mini::dataset()
     }
 
     #[test]

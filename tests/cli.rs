@@ -630,7 +630,7 @@ fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
         (&["score"][..], "~100.0"),
         (&["score", "--format", "markdown"], "~100.0"),
         (&["explain", "gamma"], "Score ~100.0"),
-        (&["explain", "gamma", "--format", "markdown"], "so the score rests on the known part."),
+        (&["explain", "gamma", "--format", "markdown"], "so the score rests on the known part:"),
         (&["history", "gamma"], "~0.0 (0.0–75.0)"),
         (&["audit"], "resting on the known part, ~): Gamma"),
     ] {

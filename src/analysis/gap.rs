@@ -135,19 +135,6 @@ fn below(rubric: &crate::model::Rubric, mine: Level, theirs: Level) -> bool {
     }
 }
 
-/// The disclosures the rubric reads, in rubric order, each once.
-fn rubric_disclosures(ds: &Dataset) -> Vec<&str> {
-    let mut ids: Vec<&str> = Vec::new();
-    for (_, item) in ds.rubric.items() {
-        for d in item.rule.disclosures() {
-            if !ids.contains(&d.as_str()) {
-                ids.push(d);
-            }
-        }
-    }
-    ids
-}
-
 /// Builds the roadmap for `fund_id` toward `goal`.
 pub fn gap(
     ds: &Dataset,
@@ -210,7 +197,7 @@ pub fn gap(
     // Every disclosure the rubric reads that the fund could still raise: to full, or with
     // `--match` to the other fund's level where that earns more credit.
     let mut candidates = Vec::new();
-    for id in rubric_disclosures(ds) {
+    for id in ds.rubric.disclosures() {
         let level = fund.standing(id, None).level;
         let other_level = other_descriptor.map(|o| o.standing(id, None).level);
         let to = match other_level {

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod correlation;
 pub mod coverage;
 pub mod diff;
+pub mod explain;
 pub mod gap;
 pub mod history;
 pub mod robustness;

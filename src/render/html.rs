@@ -6,6 +6,7 @@
 
 use super::markup::{Align, Block, Doc, Series, Tone};
 use super::*;
+use crate::analysis::explain::Explanation;
 use crate::analysis::gap::Gap;
 use crate::analysis::robustness::Robustness;
 use crate::analysis::rubrics::RubricComparison;
@@ -389,7 +390,7 @@ fn interval_chart(rb: &Robustness, cx: &Context, focus: &[&str]) -> String {
 pub fn heatmap(r: &Results, cx: &Context) -> String {
     let loc = cx.loc();
     let funds: Vec<&FundResult> = r.results.iter().filter(|f| f.score.is_some()).collect();
-    let ds = rubric_disclosures(r);
+    let ds = r.disclosures();
     let label_w = ds.iter().map(|d| text_width(disclosure_title(cx, d), 12.0)).fold(80.0, f64::max).ceil() + 12.0;
     // Column labels are turned 55° and reach up (sin 55°) and right (cos 55°) of their column.
     let longest = funds.iter().map(|f| text_width(cx.label(&f.fund, &f.label), 12.0)).fold(40.0, f64::max);
@@ -419,7 +420,7 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
     }
     // Names, titles and levels looked up once, not once per cell.
     let labels: Vec<&str> = funds.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
-    let grid: Vec<_> = funds.iter().map(|f| levels_of(f)).collect();
+    let grid: Vec<_> = funds.iter().map(|f| f.levels()).collect();
     // Coordinates formatted once per column and row, not once per cell.
     let cols: Vec<(String, String, String)> = funds
         .iter()
@@ -475,10 +476,10 @@ pub fn heatmap(r: &Results, cx: &Context) -> String {
 
 /// The heatmap as text: per fund, its disclosures grouped by level (what a phone shows).
 fn matrix_list(r: &Results, cx: &Context, focus: &[&str]) -> String {
-    let ds = rubric_disclosures(r);
+    let ds = r.disclosures();
     let mut s = String::from("<div class=\"matrix-list\">\n");
     for f in r.results.iter().filter(|f| f.score.is_some()) {
-        let of = levels_of(f);
+        let of = f.levels();
         let levels: Vec<(&str, Level)> =
             ds.iter().map(|d| (*d, of.get(d).copied().unwrap_or(Level::Unknown))).collect();
         let groups: Vec<(Level, Vec<&str>)> =
@@ -632,10 +633,10 @@ fn facts(fund: &crate::model::Fund, cx: &Context) -> String {
 }
 
 /// The evidence for one disclosure: each source linked, secondary ones marked.
-fn evidence_links(s: &mut String, fund: &crate::model::Fund, d: &str, year: Option<i32>, cx: &Context) {
+fn evidence_links(s: &mut String, evidence: &[crate::model::Evidence], cx: &Context) {
     // Written straight into the card: a page for thousands of funds has hundreds of thousands
     // of these, and building each piece as a string of its own was most of the page's cost.
-    for e in fund.standing(d, year).evidence {
+    for e in evidence {
         s.push_str(" · ");
         if let Some(u) = &e.url {
             s.push_str("<a class=\"evidence\" href=\"");
@@ -660,10 +661,11 @@ fn evidence_links(s: &mut String, fund: &crate::model::Fund, d: &str, year: Opti
 }
 
 /// A fund's card; `open` unfolds its evidence.
-fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -> String {
+fn card(e: &Explanation, cx: &Context, open: bool, focus: &[&str]) -> String {
+    let (r, f) = (e.of, e.fund);
     let loc = cx.loc();
     let mut s = String::new();
-    let fund = fund_of(cx, f);
+    let fund = e.descriptor;
     let cls = if focus.contains(&f.fund.as_str()) { "card focus" } else { "card" };
     let _ = writeln!(s, "<article class=\"{cls}\" id=\"fund-{id}\" data-fund=\"{id}\">", id = esc(&f.fund));
     let name = cx.name(&f.fund, &f.name);
@@ -738,10 +740,10 @@ fn card(r: &Results, f: &FundResult, cx: &Context, open: bool, focus: &[&str]) -
             if i.lost > 0.0 {
                 let _ = write!(s, " <span class=\"muted\">(−{:.2})</span>", i.lost);
             }
-            if let Some(fd) = fund {
-                evidence_links(&mut s, fd, d, f.year, cx);
+            if let Some(st) = e.standing(d) {
+                evidence_links(&mut s, st.evidence, cx);
                 // The assessors' note, as `explain` shows it (notes are written in English).
-                if let Some(n) = fd.standing(d, f.year).note {
+                if let Some(n) = st.note {
                     s.push_str("<br><span class=\"note\" lang=\"en\">");
                     esc_into(&mut s, n);
                     s.push_str("</span>");
@@ -956,7 +958,7 @@ fn subsection(id: &str, doc: markup::Doc) -> String {
     if let Some(t) = &doc.title {
         let _ = writeln!(s, "<h3>{}</h3>", esc(t));
     }
-    s.push_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }));
+    s.push_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks, ..Default::default() }));
     s.push_str("</div>\n");
     s
 }
@@ -1063,7 +1065,7 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
     if let Some(a) = extras.audit {
         let doc = crate::render::views::audit(a, cx);
         writeln!(s, "<section id=\"audit\">\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()))?;
-        s.write_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }))?;
+        s.write_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks, ..Default::default() }))?;
         s.write_str("</section>\n")?;
     }
     if let Some(rb) = extras.robustness {
@@ -1071,12 +1073,12 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
         let doc = crate::render::views::robustness(rb, cx);
         writeln!(s, "<section>\n<h2>{}</h2>", esc(doc.title.as_deref().unwrap_or_default()))?;
         s.write_str(&interval_chart(rb, cx, focus))?;
-        s.write_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks }))?;
+        s.write_str(&self::doc(&markup::Doc { title: None, blocks: doc.blocks, ..Default::default() }))?;
         s.write_str("</section>\n</div>\n")?;
     }
     writeln!(s, "<section id=\"funds\">\n<h2>{}</h2>\n<div class=\"cards\">", esc(loc.t("funds.title")))?;
     for f in &r.results {
-        s.write_str(&card(r, f, cx, false, focus))?;
+        s.write_str(&card(&Explanation::of(cx.dataset, r, f), cx, false, focus))?;
     }
     s.write_str("</div>\n</section>\n")?;
     s.write_str(&method(r, cx, extras.backtest))?;
@@ -1086,7 +1088,7 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
 }
 
 /// A page holding one view's document.
-fn standalone(doc: &markup::Doc, lang: Lang) -> String {
+pub fn standalone(doc: &markup::Doc, lang: Lang) -> String {
     let title = doc.title.as_deref().unwrap_or("swfscore");
     let mut s = head(lang, &format!("{title} — swfscore"));
     s.push_str("<main>\n");
@@ -1096,48 +1098,18 @@ fn standalone(doc: &markup::Doc, lang: Lang) -> String {
 }
 
 impl Renderer for Html {
-    fn scores(&self, r: &Results, cx: &Context) -> String {
-        page(r, cx, &Extras::default())
-    }
-
     fn view(&self, v: &dyn View, cx: &Context) -> String {
-        standalone(&v.doc(cx), cx.lang)
+        v.html(cx)
     }
+}
 
-    fn explain(&self, r: &Results, f: &FundResult, cx: &Context) -> String {
-        let mut s = head(cx.lang, &format!("{} — swfscore", cx.name(&f.fund, &f.name)));
-        let _ = writeln!(s, "<main>\n<p class=\"muted\">{}</p>", esc(&rubric_line(r, cx)));
-        s.push_str(&card(r, f, cx, true, &[]));
-        s.push_str("</main>\n</body>\n</html>\n");
-        s
-    }
-
-    fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String {
-        let loc = cx.loc();
-        let mut s = head(cx.lang, &format!("{} — swfscore", loc.t("compare.title")));
-        let _ = writeln!(
-            s,
-            "<main>\n<h1>{}</h1>\n<p class=\"muted\">{}</p>",
-            esc(loc.t("compare.title")),
-            esc(&rubric_line(r, cx))
-        );
-        let mut headers = vec![loc.t("col.disclosure").to_string()];
-        headers.extend(funds.iter().map(|f| cx.label(&f.fund, &f.label).to_string()));
-        let rows: Vec<Vec<String>> = rubric_disclosures(r)
-            .into_iter()
-            .map(|d| {
-                let mark = if differs(funds, d) { " *" } else { "" };
-                let mut row = vec![format!("{}{mark}", disclosure_title(cx, d))];
-                row.extend(
-                    funds.iter().map(|f| format!("{} {}", level_symbol(level_of(f, d)), cx.level(level_of(f, d)))),
-                );
-                row
-            })
-            .collect();
-        s.push_str(&html_table(&headers, &rows, loc.t("compare.caption")));
-        s.push_str("</main>\n</body>\n</html>\n");
-        s
-    }
+/// One fund explained, as its card with the evidence unfolded.
+pub fn explanation_page(e: &Explanation, cx: &Context) -> String {
+    let mut s = head(cx.lang, &format!("{} — swfscore", cx.name(&e.fund.fund, &e.fund.name)));
+    let _ = writeln!(s, "<main>\n<p class=\"muted\">{}</p>", esc(&rubric_line(e.of, cx)));
+    s.push_str(&card(e, cx, true, &[]));
+    s.push_str("</main>\n</body>\n</html>\n");
+    s
 }
 
 /// A markup table as HTML, inside a scroll container, with an optional caption. Each cell
@@ -1229,6 +1201,22 @@ pub fn doc(d: &Doc) -> String {
                 out.push_str("<ul>\n");
                 for i in items {
                     let _ = writeln!(out, "<li>{}</li>", esc(i));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Outline { lead, entries } => {
+                let _ = writeln!(out, "<p>{}</p>", esc(lead));
+                out.push_str("<ul>\n");
+                for (e, lines) in entries {
+                    let _ = write!(out, "<li>{}", esc(e));
+                    if !lines.is_empty() {
+                        out.push_str("<ul>");
+                        for l in lines {
+                            let _ = write!(out, "<li>{}</li>", esc(l));
+                        }
+                        out.push_str("</ul>");
+                    }
+                    out.push_str("</li>\n");
                 }
                 out.push_str("</ul>\n");
             }

@@ -129,6 +129,12 @@ pub enum Block {
         items: Vec<String>,
     },
     Table(Table),
+    /// A two-level list under a lead-in line: each entry with lines under it (a disclosure,
+    /// then its note and sources).
+    Outline {
+        lead: String,
+        entries: Vec<(String, Vec<String>)>,
+    },
     /// Lines over time on a scale: sparklines in text, Mermaid charts in Markdown, SVG in HTML.
     Series {
         floor: f64,
@@ -143,16 +149,23 @@ pub enum Block {
 }
 
 /// A view laid out for reading: a title (Markdown and HTML show it; the terminal does not,
-/// where the command is the title) and blocks.
+/// where the command is the title, unless the title names the view's subject) and blocks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Doc {
     pub title: Option<String>,
+    /// The title names what the view is about (a fund), so the terminal shows it too.
+    pub subject: bool,
     pub blocks: Vec<Block>,
 }
 
 impl Doc {
     pub fn titled(title: impl Into<String>) -> Self {
-        Doc { title: Some(title.into()), blocks: vec![] }
+        Doc { title: Some(title.into()), subject: false, blocks: vec![] }
+    }
+
+    /// A document about one subject, named in its title on every format.
+    pub fn about(subject: impl Into<String>) -> Self {
+        Doc { subject: true, ..Doc::titled(subject) }
     }
 
     pub fn para(&mut self, s: impl Into<String>) -> &mut Self {
@@ -167,6 +180,11 @@ impl Doc {
 
     pub fn list(&mut self, lead: impl Into<String>, items: Vec<String>) -> &mut Self {
         self.blocks.push(Block::List { lead: lead.into(), items });
+        self
+    }
+
+    pub fn outline(&mut self, lead: impl Into<String>, entries: Vec<(String, Vec<String>)>) -> &mut Self {
+        self.blocks.push(Block::Outline { lead: lead.into(), entries });
         self
     }
 }

@@ -12,7 +12,7 @@ pub mod text;
 pub mod views;
 
 use crate::locale::{Lang, Locale};
-use crate::model::{Dataset, Fund, Level};
+use crate::model::{Dataset, Level};
 use crate::score::{Bounds, FundResult, ItemResult, Results};
 
 /// What a renderer may look up besides the results: names, evidence, colour, language.
@@ -77,30 +77,75 @@ pub fn level_key(l: Option<Level>) -> &'static str {
     }
 }
 
-/// One output format: every view of every command goes through it.
-///
-/// The ranking views (`scores`, `explain`, `compare`) have a layout of their own in each
-/// format. The analysis views are laid out once, in [`views`], as a document (text, Markdown
-/// and HTML lay it out), a record table (CSV) and a value (JSON); `view` picks one.
+/// One output format: every command's result is a [`View`], and a format lays it out.
 pub trait Renderer {
-    /// The ranking, with category scores.
-    fn scores(&self, r: &Results, cx: &Context) -> String;
-    /// One fund, item by item, sorted by points lost, with evidence.
-    fn explain(&self, r: &Results, fund: &FundResult, cx: &Context) -> String;
-    /// Funds side by side: scores, then levels per disclosure with differences marked.
-    fn compare(&self, r: &Results, funds: &[&FundResult], cx: &Context) -> String;
-    /// An analysis view: history, gap, what-if, rubric comparison, diff, coverage, review.
     fn view(&self, v: &dyn View, cx: &Context) -> String;
 }
 
-/// An analysis result as the formats see it.
+/// A command's result as the formats see it: laid out once as a document (text, Markdown and
+/// HTML draw it), a record table (CSV) and a value (JSON).
 pub trait View {
-    /// Laid out for reading (the views the report shows use the context's language).
+    /// Laid out for reading, in the context's language.
     fn doc(&self, cx: &Context) -> markup::Doc;
     /// One row per record, with a header row.
     fn records(&self) -> views::Records;
-    /// The result itself, for JSON.
-    fn value(&self) -> serde_json::Value;
+    /// The result itself as pretty JSON, with a final newline.
+    fn json(&self) -> String;
+    /// A page of its own: the document, unless the view has a richer page (the ranking's, with
+    /// charts and the weights to re-rank by; one fund's card).
+    fn html(&self, cx: &Context) -> String {
+        html::standalone(&self.doc(cx), cx.lang)
+    }
+}
+
+impl View for Results {
+    fn doc(&self, cx: &Context) -> markup::Doc {
+        ranking::ranking(self, cx, cx.loc().t("scores.title"))
+    }
+    fn records(&self) -> views::Records {
+        ranking::ranking_records(self)
+    }
+    fn json(&self) -> String {
+        pretty(self)
+    }
+    fn html(&self, cx: &Context) -> String {
+        html::page(self, cx, &html::Extras::default())
+    }
+}
+
+impl View for crate::analysis::explain::Explanation<'_> {
+    fn doc(&self, cx: &Context) -> markup::Doc {
+        ranking::explanation(self, cx)
+    }
+    fn records(&self) -> views::Records {
+        ranking::explanation_records(self)
+    }
+    fn json(&self) -> String {
+        pretty(self)
+    }
+    fn html(&self, cx: &Context) -> String {
+        html::explanation_page(self, cx)
+    }
+}
+
+impl View for crate::analysis::explain::Comparison<'_> {
+    fn doc(&self, cx: &Context) -> markup::Doc {
+        ranking::comparison(self, cx, cx.loc().t("compare.title"))
+    }
+    fn records(&self) -> views::Records {
+        ranking::comparison_records(self)
+    }
+    fn json(&self) -> String {
+        pretty(self)
+    }
+}
+
+/// A value as pretty JSON with a final newline (an error object in the unlikely case that it
+/// cannot be written).
+fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
 }
 
 macro_rules! view {
@@ -112,8 +157,9 @@ macro_rules! view {
             fn records(&self) -> views::Records {
                 $records(self)
             }
-            fn value(&self) -> serde_json::Value {
-                serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+            fn json(&self) -> String {
+                // Through a `Value`, whose maps keep their keys sorted.
+                pretty(&serde_json::to_value(self).unwrap_or(serde_json::Value::Null))
             }
         }
     };
@@ -287,36 +333,6 @@ pub fn by_points_lost(f: &FundResult) -> Vec<&ItemResult> {
     v.into_iter().map(|(_, i)| i).collect()
 }
 
-/// The distinct disclosures the rubric reads, in rubric order.
-pub fn rubric_disclosures(r: &Results) -> Vec<&str> {
-    let mut seen = Vec::new();
-    if let Some(f) = r.results.iter().find(|f| !f.items.is_empty()) {
-        for i in &f.items {
-            for (d, _) in &i.levels {
-                if !seen.contains(&d.as_str()) {
-                    seen.push(d.as_str());
-                }
-            }
-        }
-    }
-    seen
-}
-
-/// A fund's level on a disclosure in the scored year.
-pub fn level_of(f: &FundResult, disclosure: &str) -> Option<Level> {
-    f.items.iter().flat_map(|i| i.levels.iter()).find(|(d, _)| d == disclosure).map(|(_, l)| *l)
-}
-
-/// Every disclosure's level in a fund's results, as [`level_of`] finds it (the first among
-/// the items), for a renderer that looks up many disclosures of one fund.
-pub fn levels_of(f: &FundResult) -> std::collections::HashMap<&str, Level> {
-    let mut m = std::collections::HashMap::new();
-    for (d, l) in f.items.iter().flat_map(|i| i.levels.iter()) {
-        m.entry(d.as_str()).or_insert(*l);
-    }
-    m
-}
-
 /// The message key of a short form of a level for matrices (`full`, `n/a`, `?`).
 pub fn level_short(l: Option<Level>) -> &'static str {
     match l {
@@ -329,11 +345,6 @@ pub fn level_short(l: Option<Level>) -> &'static str {
     }
 }
 
-/// The descriptor behind a result.
-pub fn fund_of<'a>(cx: &Context<'a>, f: &FundResult) -> Option<&'a Fund> {
-    cx.dataset.fund(&f.fund)
-}
-
 /// The title of a disclosure in the context's language, or its id.
 pub fn disclosure_title<'a>(cx: &Context<'a>, id: &'a str) -> &'a str {
     cx.dataset.catalogue.get(id).map_or(id, |d| d.title_in(cx.lang))
@@ -344,21 +355,14 @@ pub fn item_title<'a>(cx: &Context<'a>, id: &str) -> &'a str {
     cx.dataset.rubric.items().find(|(_, i)| i.id == id).map_or("", |(_, i)| i.title_in(cx.lang))
 }
 
-/// Whether the funds' levels differ on a disclosure.
-pub fn differs(funds: &[&FundResult], disclosure: &str) -> bool {
-    let mut levels = funds.iter().map(|f| level_of(f, disclosure));
-    let first = levels.next().flatten();
-    levels.any(|l| l != first)
-}
-
 /// CSV/Markdown-safe one-line text.
 pub fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// " since 2010" or " known since 2010": when the level in force in `year` began.
-pub fn since_text(fund: Option<&Fund>, disclosure: &str, year: Option<i32>, loc: &Locale) -> String {
-    match fund.and_then(|f| f.standing(disclosure, year).start) {
+/// " since 2010" or " known since 2010": when the level in force began.
+pub fn since_text(start: Option<crate::model::Start>, loc: &Locale) -> String {
+    match start {
         Some(crate::model::Start::Since(y)) => format!(" {}", loc.f("start.since", &[("year", &y)])),
         Some(crate::model::Start::KnownSince(y)) => format!(" {}", loc.f("start.known_since", &[("year", &y)])),
         _ => String::new(),

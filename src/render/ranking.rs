@@ -1,13 +1,16 @@
-//! The ranking (`score`) and the side-by-side comparison (`compare`) as documents: laid out
-//! once here, in the context's language, and drawn by the text and Markdown renderers (and the
-//! report), so the formats show the same columns with the same titles.
+//! The ranking (`score`), one fund explained (`explain`) and funds side by side (`compare`):
+//! laid out once here as documents, in the context's language, and drawn by the text,
+//! Markdown and HTML renderers (and the report), so the formats show the same columns with the
+//! same titles; and as record tables for CSV.
 
 use super::markup::{Align, Cell, Doc, Table, Tone};
+use super::views::Records;
 use super::{
-    Context, differs, estimate_columns, fmt_bounds, fmt_estimate, fmt_ranked_score, fmt_score, level_of, level_short,
-    rubric_disclosures, rubric_line,
+    Context, by_points_lost, disclosure_title, estimate_columns, fmt_bounds, fmt_estimate, fmt_ranked_score, fmt_score,
+    guess_text, item_title, level_short, rubric_line,
 };
-use crate::score::{FundResult, Results};
+use crate::analysis::explain::{Comparison, Explanation};
+use crate::score::{ItemStatus, Results};
 
 /// A score's tone: its share of the scale; dim without a score.
 fn score_tone(s: Option<f64>, scale: f64) -> Tone {
@@ -126,7 +129,8 @@ fn ranking_table(r: &Results, cx: &Context) -> Table {
 
 /// `funds` side by side under `title`: scores, ranks and category scores, then the level of
 /// every disclosure the rubric reads, the rows where the funds differ marked with `*`.
-pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str) -> Doc {
+pub fn comparison(c: &Comparison, cx: &Context, title: &str) -> Doc {
+    let (r, funds) = (c.of, &c.funds);
     let loc = cx.loc();
     let mut doc = Doc::titled(title);
     doc.para(rubric_line(r, cx));
@@ -176,17 +180,16 @@ pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str)
     let mut headers = vec![("", Align::Left), (loc.t("col.disclosure"), Align::Left)];
     headers.extend(labels.iter().map(|l| (*l, Align::Right)));
     let mut m = Table::new(&headers);
-    let all = rubric_disclosures(r);
+    let all = c.disclosures();
     let mut differing = 0;
-    for d in &all {
-        let diff = differs(funds, d);
+    for &(d, diff) in &all {
         differing += usize::from(diff);
         let mut row = vec![
             Cell::new(if diff { "*" } else { "" }, Tone::Highlight),
-            Cell::new(super::disclosure_title(cx, d), if diff { Tone::Highlight } else { Tone::Plain }),
+            Cell::new(disclosure_title(cx, d), if diff { Tone::Highlight } else { Tone::Plain }),
         ];
         for f in funds {
-            let l = level_of(f, d);
+            let l = f.level(d);
             row.push(Cell::new(loc.t(level_short(l)), l.map_or(Tone::Dim, Tone::of_level)));
         }
         m.row(row);
@@ -197,4 +200,274 @@ pub fn comparison(r: &Results, funds: &[&FundResult], cx: &Context, title: &str)
         doc.para(loc.t(super::mostly_unknown_note(&r.rubric)));
     }
     doc
+}
+
+/// One fund item by item: its score and rank (the estimate first where most of its weight is
+/// unknown), the unknown disclosures with what each could change, the items sorted by points
+/// lost, and the standing of each disclosure with its note and sources.
+pub fn explanation(e: &Explanation, cx: &Context) -> Doc {
+    let (r, f) = (e.of, e.fund);
+    let loc = cx.loc();
+    let mut doc = Doc::about(format!("{} ({})", cx.name(&f.fund, &f.name), f.fund));
+    doc.para(rubric_line(r, cx));
+    let (Some(_), Some(k)) = (f.score, f.rank) else {
+        doc.para(loc.f("explain.not_scored", &[("status", &cx.status(f))]));
+        return doc;
+    };
+    let score = loc.f(
+        "explain.score",
+        &[("score", &fmt_ranked_score(f, r)), ("scale", &r.rubric.scale), ("rank", &k), ("of", &e.ranked())],
+    );
+    // Where most of the weight is unknown the estimate leads.
+    doc.para(match super::estimate_leads(f, r, loc, "explain.estimate_leads") {
+        Some(lead) => format!("{lead}\n{score}"),
+        None => score,
+    });
+    if let Some(b) = f.bounds.filter(|b| !b.is_tight()) {
+        let mut lines = Vec::new();
+        if let Some(est) = f.estimate {
+            lines.push(loc.f(
+                "explain.estimate",
+                &[
+                    ("estimate", &format!("{:.1}", est.score)),
+                    ("low", &format!("{:.1}", est.low)),
+                    ("high", &format!("{:.1}", est.high)),
+                ],
+            ));
+        }
+        lines.push(loc.f("explain.range", &[("range", &fmt_bounds(Some(b))), ("n", &f.unknowns.len())]));
+        doc.para(lines.join("\n"));
+        let mut t = Table::new(&[
+            (loc.t("explain.col.if_none"), Align::Right),
+            (loc.t("explain.col.if_full"), Align::Right),
+            (loc.t("col.disclosure"), Align::Left),
+            (loc.t("explain.col.estimate"), Align::Left),
+        ]);
+        for u in &f.unknowns {
+            t.row(vec![
+                Cell::plain(format!("{:.1}", u.low)),
+                Cell::plain(format!("{:.1}", u.high)),
+                Cell::plain(format!("{} ({})", disclosure_title(cx, &u.disclosure), u.disclosure)),
+                Cell::new(guess_text(u, loc), Tone::Dim),
+            ]);
+        }
+        doc.table(t);
+    }
+    doc.para(loc.t("explain.sorted"));
+    let mut t = Table::new(&[
+        (loc.t("explain.col.lost"), Align::Right),
+        (loc.t("explain.col.points"), Align::Right),
+        (loc.t("explain.col.max"), Align::Right),
+        (loc.t("explain.col.credit"), Align::Right),
+        (loc.t("explain.col.item"), Align::Left),
+        (loc.t("col.category"), Align::Left),
+    ]);
+    let items = by_points_lost(f);
+    for i in &items {
+        t.row(vec![
+            Cell::new(format!("{:.2}", i.lost), if i.lost > 0.0 { Tone::Bad } else { Tone::Plain }),
+            Cell::plain(format!("{:.2}", i.points)),
+            Cell::new(format!("{:.2}", i.max_points), Tone::Dim),
+            Cell::plain(credit_text(i)),
+            Cell::new(item_title(cx, &i.item), Tone::Bold),
+            Cell::plain(cx.category(&i.category, &i.category)),
+        ]);
+    }
+    doc.table(t);
+    // Each disclosure once, in the order of the items that read it.
+    let mut seen = std::collections::HashSet::new();
+    let mut entries = Vec::new();
+    for (d, l) in items.iter().flat_map(|i| &i.levels) {
+        if !seen.insert(d.as_str()) {
+            continue;
+        }
+        let st = e.standing(d);
+        let since = super::since_text(st.and_then(|s| s.start), loc);
+        let mut lines = Vec::new();
+        if let Some(n) = st.and_then(|s| s.note) {
+            lines.push(format!("{}{}", loc.t("explain.note"), super::one_line(n)));
+        }
+        for ev in st.map_or(&[][..], |s| s.evidence) {
+            let date = ev.date.map(|d| format!(" ({d})")).unwrap_or_default();
+            let url = ev.url.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            lines.push(format!("{}{}{date}{url}", loc.t("explain.source"), super::one_line(&ev.source)));
+        }
+        let colon = loc.t("list.colon");
+        entries.push((format!("{} ({d}){colon}{}{since}", disclosure_title(cx, d), cx.level(Some(*l))), lines));
+    }
+    doc.outline(loc.t("explain.evidence"), entries);
+    doc
+}
+
+/// An item's credit: `0.50`, `n/a` where the item does not apply, `?` where it is unknown.
+fn credit_text(i: &crate::score::ItemResult) -> String {
+    match (i.credit, i.status) {
+        (Some(c), _) => format!("{c:.2}"),
+        (None, ItemStatus::NotApplicable) => "n/a".into(),
+        (None, _) => "?".into(),
+    }
+}
+
+fn num(x: Option<f64>) -> String {
+    x.map_or(String::new(), |x| format!("{x:.1}"))
+}
+
+/// A value's name as its JSON spells it (`not_established`, `scored`).
+fn snake<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// The ranking as records: one row per fund, with each category's score, coverage, the rubric
+/// and the estimate.
+pub fn ranking_records(r: &Results) -> Records {
+    let mut h: Vec<String> =
+        ["rank", "fund", "name", "status", "year", "score", "low", "high"].iter().map(|s| s.to_string()).collect();
+    h.extend(r.categories.iter().map(|c| c.id.clone()));
+    h.extend(
+        [
+            "assessed",
+            "unknown",
+            "not_applicable",
+            "rubric",
+            "rubric_version",
+            "estimate",
+            "estimate_low",
+            "estimate_high",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    let mut rows = vec![h];
+    for f in &r.results {
+        let mut v = vec![
+            f.rank.map_or(String::new(), |k| k.to_string()),
+            f.fund.clone(),
+            f.name.clone(),
+            snake(f.status),
+            f.year.map_or(String::new(), |y| y.to_string()),
+            num(f.score),
+            num(f.bounds.map(|b| b.low)),
+            num(f.bounds.map(|b| b.high)),
+        ];
+        v.extend(f.categories.iter().map(|(_, s)| num(*s)));
+        v.extend([
+            f.coverage.assessed.to_string(),
+            f.coverage.unknown.to_string(),
+            f.coverage.not_applicable.to_string(),
+            r.rubric.id.clone(),
+            r.rubric.version.clone().unwrap_or_default(),
+            num(f.estimate.map(|e| e.score)),
+            num(f.estimate.map(|e| e.low)),
+            num(f.estimate.map(|e| e.high)),
+        ]);
+        rows.push(v);
+    }
+    rows
+}
+
+/// One fund as records: one row per item, sorted by points lost.
+pub fn explanation_records(e: &Explanation) -> Records {
+    let f = e.fund;
+    let mut rows = vec![
+        ["fund", "item", "category", "levels", "status", "credit", "max_points", "points", "lost"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for i in by_points_lost(f) {
+        let levels: Vec<String> = i.levels.iter().map(|(d, l)| format!("{d}={l}")).collect();
+        rows.push(vec![
+            f.fund.clone(),
+            i.item.clone(),
+            i.category.clone(),
+            levels.join(" "),
+            snake(i.status),
+            i.credit.map_or(String::new(), |c| format!("{c:.4}")),
+            format!("{:.4}", i.max_points),
+            format!("{:.4}", i.points),
+            format!("{:.4}", i.lost),
+        ]);
+    }
+    rows
+}
+
+/// Funds side by side as records: the score, each category, then each disclosure's level
+/// with whether the funds differ on it.
+pub fn comparison_records(c: &Comparison) -> Records {
+    let (r, funds) = (c.of, &c.funds);
+    let mut h = vec!["row".to_string(), "differs".to_string()];
+    h.extend(funds.iter().map(|f| f.fund.clone()));
+    let mut rows = vec![h];
+    let mut v = vec!["score".to_string(), String::new()];
+    v.extend(funds.iter().map(|f| num(f.score)));
+    rows.push(v);
+    for (k, cat) in r.categories.iter().enumerate() {
+        let mut v = vec![format!("category:{}", cat.id), String::new()];
+        v.extend(funds.iter().map(|f| num(f.categories.get(k).and_then(|(_, s)| *s))));
+        rows.push(v);
+    }
+    for (d, differs) in c.disclosures() {
+        let mut v = vec![format!("disclosure:{d}"), differs.to_string()];
+        v.extend(funds.iter().map(|f| f.level(d).map_or(String::new(), |l| l.to_string())));
+        rows.push(v);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{Format, View, markup::Block};
+    use crate::score::{Options, score};
+
+    const FORMATS: [Format; 5] = [Format::Table, Format::Markdown, Format::Csv, Format::Json, Format::Html];
+
+    /// Every format of a view: CSV rows as wide as the header, JSON that parses, and the
+    /// document's table cells in the text and Markdown layouts alike.
+    fn check(v: &dyn View, cx: &Context, what: &str) -> Vec<String> {
+        let out: Vec<String> = FORMATS.iter().map(|f| f.renderer().view(v, cx)).collect();
+        let mut csv = ::csv::ReaderBuilder::new().has_headers(true).from_reader(out[2].as_bytes());
+        let width = csv.headers().map(|h| h.len()).unwrap_or_else(|e| panic!("{what}: {e}"));
+        for row in csv.records() {
+            assert_eq!(row.unwrap_or_else(|e| panic!("{what}: {e}")).len(), width, "{what}: {}", out[2]);
+        }
+        serde_json::from_str::<serde_json::Value>(&out[3]).unwrap_or_else(|e| panic!("{what}: {e}\n{}", out[3]));
+        for b in &v.doc(cx).blocks {
+            if let Block::Table(t) = b {
+                for c in t.rows.iter().flatten().filter(|c| !c.text.is_empty()) {
+                    assert!(out[0].contains(&c.text) && out[1].contains(&c.text), "{what}: {:?} missing", c.text);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_ranking_views_render_from_their_values_alone_in_every_format() {
+        let ds = crate::load::mini::dataset();
+        let cx = Context::new(&ds);
+        let r = score(&ds, &Options { unknown_effects: true, ..Options::default() });
+        check(&r, &cx, "score");
+        check(&Comparison { of: &r, funds: r.results.iter().collect() }, &cx, "compare");
+        for f in &r.results {
+            let e = Explanation::of(&ds, &r, f);
+            let out = check(&e, &cx, &f.fund);
+            // Every note and source the descriptor gives for a disclosure the rubric reads
+            // reaches the reading formats and JSON through the value.
+            let fund = ds.fund(&f.fund).unwrap();
+            let mut shown = 0;
+            for d in ds.rubric.disclosures() {
+                let st = fund.standing(d, f.year);
+                let texts = st.note.into_iter().chain(st.evidence.iter().filter_map(|e| e.url.as_deref()));
+                for t in texts {
+                    shown += 1;
+                    for (k, format) in FORMATS.iter().enumerate().filter(|(_, f)| **f != Format::Csv) {
+                        let text = if *format == Format::Json { t.replace('"', "\\\"") } else { t.to_string() };
+                        let text = if *format == Format::Html { crate::render::html::esc(&text) } else { text };
+                        assert!(out[k].contains(&text), "{} {format:?} lacks {t:?}", f.fund);
+                    }
+                }
+            }
+            assert!(f.fund != "alpha" || shown >= 5, "alpha's notes and sources were checked: {shown}");
+        }
+    }
 }

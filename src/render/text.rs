@@ -133,17 +133,27 @@ pub fn table(t: &markup::Table, colour: bool) -> String {
 
 /// For a terminal: blocks separated by blank lines.
 pub fn doc(d: &Doc, colour: bool) -> String {
-    let parts: Vec<String> = d
-        .blocks
-        .iter()
-        .map(|b| match b {
+    let title = d.title.as_ref().filter(|_| d.subject).map(|t| format!("{}\n", paint(t, Tone::Bold, colour)));
+    let parts: Vec<String> = title
+        .into_iter()
+        .chain(d.blocks.iter().map(|b| match b {
             Block::Para(p) => format!("{p}\n"),
             Block::List { lead, items } => {
                 format!("{lead}\n{}", items.iter().map(|i| format!("  {i}\n")).collect::<String>())
             }
+            Block::Outline { lead, entries } => {
+                let mut out = format!("{lead}\n");
+                for (e, lines) in entries {
+                    let _ = writeln!(out, "  {e}");
+                    for l in lines {
+                        let _ = writeln!(out, "    {l}");
+                    }
+                }
+                out
+            }
             Block::Table(t) => table(t, colour),
             Block::Series { floor, scale, series, .. } => sparklines(series, *floor, *scale, colour),
-        })
+        }))
         .collect();
     parts.join("\n")
 }

@@ -97,7 +97,7 @@ pub fn by_age_chart(h: &History, cx: &Context) -> Doc {
     let full = history(h, cx);
     let ids: Vec<&str> = h.funds.iter().map(|f| f.fund.as_str()).collect();
     let command = format!("swfscore history {} --by-age", ids.join(" "));
-    let mut doc = Doc { title: full.title, blocks: vec![] };
+    let mut doc = Doc { title: full.title, ..Doc::default() };
     doc.para(cx.loc().f("history.by_age_note", &[("command", &command)]));
     doc.blocks.extend(full.blocks.into_iter().filter(|b| matches!(b, Block::Series { .. })));
     doc

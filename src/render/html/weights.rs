@@ -132,13 +132,13 @@ fn data<'a>(r: &'a Results, cx: &Context<'a>) -> Data<'a> {
             offered.insert(id.to_string(), weights_json(&p));
         }
     }
-    let disclosures = super::rubric_disclosures(r);
+    let disclosures = r.disclosures();
     let funds = r
         .results
         .iter()
         .filter(|f| f.score.is_some())
         .map(|f| {
-            let first = super::levels_of(f);
+            let first = f.levels();
             let levels =
                 disclosures.iter().map(|d| (*d, first.get(d).copied().unwrap_or(Level::Unknown).as_str())).collect();
             FundLevels { id: &f.fund, label: cx.label(&f.fund, &f.label), levels, name: cx.name(&f.fund, &f.name) }
