@@ -116,11 +116,39 @@ pub enum Age {
 }
 
 impl std::str::FromStr for Age {
-    type Err = std::convert::Infallible;
+    type Err = String;
 
-    fn from_str(s: &str) -> Result<Age, Self::Err> {
-        Ok(s.trim().parse().map_or_else(|_| Age::Of(s.to_string()), Age::Years))
+    /// A number of years from 0 to 1000, or a fund (any text that is not a number).
+    fn from_str(s: &str) -> Result<Age, String> {
+        match s.trim().parse::<i32>() {
+            Ok(a) if (0..=1000).contains(&a) => Ok(Age::Years(a)),
+            Ok(_) => Err("an age runs from 0 to 1000 years".into()),
+            Err(_) => Ok(Age::Of(s.to_string())),
+        }
     }
+}
+
+/// A number that `accept` takes, else what to give instead (`want`).
+fn number(s: &str, accept: impl Fn(f64) -> bool, want: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && accept(x) => Ok(x),
+        _ => Err(format!("give {want}")),
+    }
+}
+
+/// `--weight-noise`: a share in [0, 1).
+fn below_one(s: &str) -> Result<f64, String> {
+    number(s, |x| (0.0..1.0).contains(&x), "a number in [0, 1)")
+}
+
+/// `--share`: a share in (0, 1].
+fn share(s: &str) -> Result<f64, String> {
+    number(s, |x| x > 0.0 && x <= 1.0, "a number in (0, 1]")
+}
+
+/// `--spread`: a number from 0.
+fn non_negative(s: &str) -> Result<f64, String> {
+    number(s, |x| x >= 0.0, "a number from 0")
 }
 
 /// The subcommands.
@@ -351,7 +379,7 @@ pub enum Command {
         #[arg(long, value_name = "S", default_value_t = crate::analysis::robustness::DEFAULT_SEED)]
         seed: u64,
         /// Weights are multiplied by a factor uniform in [1-F, 1+F].
-        #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE, allow_negative_numbers = true)]
+        #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE, allow_negative_numbers = true, value_parser = below_one)]
         weight_noise: f64,
         /// Also compute Sobol first- and total-order indices of each assumption.
         #[arg(long)]
@@ -385,13 +413,13 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         runs: u32,
         /// Share of the series (late_source) or cells (past_cells) hidden in each run.
-        #[arg(long, value_name = "P", default_value_t = 0.2)]
+        #[arg(long, value_name = "P", default_value_t = 0.2, allow_negative_numbers = true, value_parser = share)]
         share: f64,
         /// Seed of the maskings; the same seed gives the same bytes on any machine.
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
         /// Spread of the shared fund-year shift (log-odds) [default: the model's].
-        #[arg(long, value_name = "X", default_value_t = crate::estimate::SPREAD)]
+        #[arg(long, value_name = "X", default_value_t = crate::estimate::SPREAD, allow_negative_numbers = true, value_parser = non_negative)]
         spread: f64,
     },
     /// Every fund in every year under every rubric and profile, as one long table; or, with

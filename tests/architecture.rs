@@ -165,6 +165,22 @@ fn gap_targets_outside_the_scale_are_refused() {
     Test::mini().args(&["gap", "alpha", "--target-rank", "0"]).status(2).stderr_has("ranks run from 1").run();
 }
 
+/// Numbers out of range are refused by the command line's parsers, each naming its flag and
+/// what to give.
+#[test]
+fn numbers_out_of_range_are_refused_with_what_to_give() {
+    for (args, want) in [
+        (&["backtest", "--share", "0"][..], "'0' for '--share <P>': give a number in (0, 1]"),
+        (&["backtest", "--share", "1.5"], "give a number in (0, 1]"),
+        (&["backtest", "--spread", "-1"], "'-1' for '--spread <X>': give a number from 0"),
+        (&["backtest", "--spread", "NaN"], "give a number from 0"),
+        (&["robustness", "--weight-noise", "1"], "'1' for '--weight-noise <F>': give a number in [0, 1)"),
+        (&["score", "--at-age", "1001"], "'1001' for '--at-age <N|FUND>': an age runs from 0 to 1000 years"),
+    ] {
+        Test::mini().args(args).status(2).stderr_has(want).run();
+    }
+}
+
 #[test]
 fn whatif_refuses_a_disclosure_set_twice() {
     Test::mini()

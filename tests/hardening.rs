@@ -632,7 +632,7 @@ fn robustness_refuses_sobol_runs_too_small_or_too_large_and_negative_noise() {
     for (args, want) in [
         (&["robustness", "--sobol", "--samples", "1"][..], "with --sobol: give 100 to 1250000"),
         (&["robustness", "--sobol", "--samples", "10000000"][..], "at most 10000000 runs"),
-        (&["robustness", "--weight-noise", "-1"][..], "--weight-noise -1: give a number in [0, 1)"),
+        (&["robustness", "--weight-noise", "-1"][..], "'-1' for '--weight-noise <F>': give a number in [0, 1)"),
     ] {
         let r = swfscore(t.path(), args);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
