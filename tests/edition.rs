@@ -468,13 +468,15 @@ const ALLOWED: [&str; 14] = [
 ];
 
 /// The English words in `text`: runs of two or more Latin letters, leaving out codes (a token
-/// with `_`, `:`, `.`, a backtick or a URL; an all-capital abbreviation such as HKIC or USD)
+/// with `_`, `:`, `.` inside it, a backtick or a URL; an all-capital abbreviation such as HKIC or USD)
 /// and the allowed names.
 fn english_words(text: &str) -> Vec<String> {
     // A `code span` (a command, an id) is code, not reader text, as `<code>` in the HTML.
     let text: String =
         text.split('`').enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, s)| s).collect::<Vec<_>>().join(" ");
     text.split(|c: char| c.is_whitespace() || "，。、：；（）()「」*|,;!?“”\"'".contains(c))
+        // A colon or full stop that ends a word ("Target:") is punctuation, not part of a code.
+        .map(|t| t.trim_end_matches([':', '.']))
         .filter(|t| !["://", "_", "`", ":", "."].iter().any(|code| t.contains(code)))
         .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic()).map(str::to_string).collect::<Vec<_>>())
         .filter(|w| w.len() >= 2 && !w.chars().all(|c| c.is_ascii_uppercase()))
@@ -827,6 +829,9 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         &["compare", "hkic", "temasek"],
         &["history", "hkic"],
         &["gap", "hkic", "--match", "temasek"],
+        &["gap", "hkic", "--target-fund", "temasek"],
+        &["gap", "hkic", "--target-rank", "20", "--unknown", "exclude"],
+        &["gap", "temasek", "--target-score", "50"],
         &["whatif", "hkic", "--set", "holdings_list=full"],
         &["diff", "--base", "swfscore-2026"],
         &["trend", "--from", "2020", "--fund", "hkic", "--fund", "temasek"],
@@ -898,6 +903,9 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
             "- Source: ",
             "[reporting]",
             ": partial",
+            "Evidence",
+            "If none",
+            "note: ",
         ] {
             assert!(!r.stdout.contains(english), "explain {format} in zh-Hant shows {english:?}");
         }

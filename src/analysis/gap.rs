@@ -64,11 +64,32 @@ pub struct Other {
 pub struct TargetInfo {
     /// `score`, `rank` or `fund`.
     pub kind: String,
-    pub description: String,
+    /// The rank asked for (`rank`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    /// The fund whose score is the target (`fund`), and its short name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fund: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// The (rounded) score that reaches the goal.
     pub score: f64,
     /// Whether the fund already meets it.
     pub met: bool,
+}
+
+/// How the shortest path was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// A branch-and-bound search proved that no smaller set reaches the target.
+    Exact,
+    /// Greedily: under `unknown: exclude` the weights renormalise, so the bound does not hold.
+    GreedyExclude,
+    /// Greedily: the exact search ran out of its budget.
+    GreedyBudget,
+    /// Greedily: the fund has no score to search from.
+    Greedy,
 }
 
 /// One disclosure the fund could raise to full.
@@ -104,7 +125,7 @@ pub struct Path {
     pub rank: u32,
     /// True when the set is proven shortest; false when found greedily (see `method`).
     pub exact: bool,
-    pub method: String,
+    pub method: Method,
 }
 
 /// Evaluations the exact search may spend before it settles for the greedy answer.
@@ -169,22 +190,29 @@ pub fn gap(
     let score_raised = |set: &[&str]| score_with(&set.iter().map(|d| (*d, Level::Full)).collect::<Vec<_>>());
     let base_raw = score_with(&[]);
 
+    let target = |kind: &str, score: f64| TargetInfo {
+        kind: kind.into(),
+        rank: None,
+        fund: None,
+        label: None,
+        score,
+        met: score_now >= score,
+    };
     let target = match goal {
         None | Some(Goal::Match(_)) => None,
-        Some(Goal::Score(s)) => Some(("score", format!("a score of {s:.1}"), round_score(*s))),
+        Some(Goal::Score(s)) => Some(target("score", round_score(*s))),
         Some(Goal::Rank(r)) => {
             let mut sorted = others.clone();
             sorted.sort_by(|a, b| b.total_cmp(a));
             let need = if *r == 0 { f64::INFINITY } else { sorted.get(*r as usize - 1).copied().unwrap_or(0.0) };
-            Some(("rank", format!("rank {r}"), need))
+            Some(TargetInfo { rank: Some(*r), ..target("rank", need) })
         }
         Some(Goal::Fund(f)) => {
             let other = now.results.iter().find(|x| &x.fund == f).ok_or_else(|| GapError::UnknownFund(f.clone()))?;
             let s = other.score.ok_or_else(|| GapError::NotScored(f.clone()))?;
-            Some(("fund", format!("{}'s score ({s:.1})", other.label), s))
+            Some(TargetInfo { fund: Some(f.clone()), label: Some(other.label.clone()), ..target("fund", s) })
         }
-    }
-    .map(|(kind, description, s)| TargetInfo { kind: kind.into(), description, score: s, met: score_now >= s });
+    };
     let other = match goal {
         Some(Goal::Fund(f) | Goal::Match(f)) => {
             Some(other_fund(ds, &now, fund_id, f, matches!(goal, Some(Goal::Match(_))))?)
@@ -312,7 +340,7 @@ fn shortest(
     cands: &[&Candidate],
     target: f64,
     score_raised: &dyn Fn(&[&str]) -> f64,
-) -> Option<(Vec<String>, bool, String)> {
+) -> Option<(Vec<String>, bool, Method)> {
     let reaches = |set: &[&str]| -> (bool, f64) {
         let raw = score_raised(set);
         (round_score(raw) >= target, raw)
@@ -338,16 +366,12 @@ fn shortest(
         chosen
     };
     if ds.rubric.unknown != UnknownRule::None {
-        return Some((
-            greedy.iter().map(|s| s.to_string()).collect(),
-            false,
-            "greedy (weights renormalise under `unknown: exclude`)".into(),
-        ));
+        return Some((greedy.iter().map(|s| s.to_string()).collect(), false, Method::GreedyExclude));
     }
     let base = score_raised(&[]);
     let scored = score::score_with(ds, &Options { funds: vec![fund.id.clone()], ..Options::default() }, None);
     let Some(now) = scored.results.first() else {
-        return Some((greedy.iter().map(|s| s.to_string()).collect(), false, "greedy".into()));
+        return Some((greedy.iter().map(|s| s.to_string()).collect(), false, Method::Greedy));
     };
     let mut opt: Vec<(&str, f64)> = all.iter().map(|d| (*d, optimistic_gain(ds, fund, now, d))).collect();
     opt.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
@@ -357,26 +381,14 @@ fn shortest(
         search.best = None;
         search.chosen.clear();
         if !search.run(0, k, base) {
-            return Some((
-                greedy.iter().map(|s| s.to_string()).collect(),
-                false,
-                "greedy (exact search budget exhausted)".into(),
-            ));
+            return Some((greedy.iter().map(|s| s.to_string()).collect(), false, Method::GreedyBudget));
         }
         if let Some((set, _)) = search.best.take() {
-            return Some((
-                set.iter().map(|s| s.to_string()).collect(),
-                true,
-                format!("exact: no set of {} or fewer reaches the target", k - 1),
-            ));
+            return Some((set.iter().map(|s| s.to_string()).collect(), true, Method::Exact));
         }
     }
-    let k = greedy.len();
-    Some((
-        greedy.iter().map(|s| s.to_string()).collect(),
-        true,
-        format!("exact: no set of {} or fewer reaches the target", k - 1),
-    ))
+    // No smaller set reaches the target: the greedy one is shortest.
+    Some((greedy.iter().map(|s| s.to_string()).collect(), true, Method::Exact))
 }
 
 /// A depth-first search for the best set of disclosures reaching `target`, pruning on

@@ -7,7 +7,7 @@ use super::{Context, fmt_num, fmt_score};
 use crate::analysis::batch::Summary;
 use crate::analysis::coverage::Coverage;
 use crate::analysis::diff::Diff;
-use crate::analysis::gap::Gap;
+use crate::analysis::gap::{Gap, Method};
 use crate::analysis::history::{FundHistory, History, YearScore};
 use crate::analysis::rubrics::RubricComparison;
 use crate::analysis::trend::{MoveKind, Trend};
@@ -258,12 +258,15 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
     }
     if let Some(t) = &g.target {
         head.push('\n');
-        head.push_str(&format!(
-            "Target: {} = {:.1}{}",
-            t.description,
-            t.score,
-            if t.met { " (already met)" } else { "" }
+        let score = format!("{:.1}", t.score);
+        let fund = t.fund.as_deref().map_or("", |f| cx.label(f, t.label.as_deref().unwrap_or(f)));
+        head.push_str(&loc.f(
+            &format!("gap.target.{}", t.kind),
+            &[("score", &score), ("rank", &t.rank.unwrap_or(0)), ("fund", &fund)],
         ));
+        if t.met {
+            head.push_str(loc.t("gap.target.met"));
+        }
     }
     doc.para(head);
     doc.table(gap_table(g, cx, other.map(|(_, l)| l)));
@@ -323,9 +326,15 @@ fn gap_tail(g: &Gap, cx: &Context, me: &str, other: Option<&str>) -> String {
     match (&g.target, &g.path) {
         (Some(t), _) if t.met => tail.push(loc.t("gap.met").to_string()),
         (Some(_), Some(p)) => {
+            let method = match p.method {
+                Method::Exact => loc.f("gap.method.exact", &[("fewer", &p.disclosures.len().saturating_sub(1))]),
+                Method::GreedyExclude => loc.t("gap.method.greedy_exclude").to_string(),
+                Method::GreedyBudget => loc.t("gap.method.greedy_budget").to_string(),
+                Method::Greedy => loc.t("gap.method.greedy").to_string(),
+            };
             tail.push(loc.f(
                 "gap.path",
-                &[("n", &p.disclosures.len()), ("method", &p.method), ("disclosures", &p.disclosures.join(", "))],
+                &[("n", &p.disclosures.len()), ("method", &method), ("disclosures", &p.disclosures.join(", "))],
             ));
             tail.push(loc.f("gap.path_result", &[("score", &format!("{:.1}", p.score)), ("rank", &p.rank)]));
         }
