@@ -843,6 +843,7 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         &["batch", "--rubric", "lmti"],
         &["audit", "--bootstrap", "20"],
         &["robustness", "--samples", "500", "--fund", "hkic"],
+        &["robustness", "--sobol", "--samples", "100", "--fund", "hkic"],
     ];
     let mut codes = std::collections::BTreeSet::new();
     for file in ["disclosures.yaml", "rubric.yaml", "rubrics/swfscore-2026.yaml"] {

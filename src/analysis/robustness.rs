@@ -942,6 +942,7 @@ pub struct Sensitivity {
     /// N: base samples; the run took N × (d + 2) model evaluations.
     pub base_samples: usize,
     pub evaluations: usize,
+    /// What the indices measure, as an id: `mean_absolute_rank_shift` (from the nominal ranking).
     pub output: &'static str,
     pub indices: Vec<SobolIndex>,
     /// The assumption with the largest total-order index.
@@ -1185,7 +1186,7 @@ fn sobol(model: &Model, s: &Settings, nominal: &[u32], assumptions: &[Assumption
     Sensitivity {
         base_samples: n,
         evaluations: n * (varied.len() + 2),
-        output: "mean absolute rank shift from the nominal ranking",
+        output: "mean_absolute_rank_shift",
         indices,
         most_influential: most,
     }

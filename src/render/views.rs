@@ -1176,7 +1176,8 @@ fn sobol(doc: &mut Doc, s: &crate::analysis::robustness::Sensitivity, cx: &Conte
             Cell::plain(format!("{:.3}–{:.3}", i.total_order_interval[0], i.total_order_interval[1])),
         ]);
     }
-    doc.para(loc.f("robust.sobol", &[("output", &s.output), ("base", &s.base_samples), ("runs", &s.evaluations)]));
+    let output = loc.t(&format!("robust.output.{}", s.output)).to_string();
+    doc.para(loc.f("robust.sobol", &[("output", &output), ("base", &s.base_samples), ("runs", &s.evaluations)]));
     doc.table(t);
     if let Some(m) = s.most_influential {
         let name = loc.t(&format!("robust.assumption.{}", m.as_str())).to_string();
