@@ -40,8 +40,9 @@ pub struct Options {
     pub profile: Option<String>,
     /// Also work out, for each unknown disclosure, the score if it alone were none or full.
     pub unknown_effects: bool,
-    /// Scores, categories and ranks only: no item-by-item results and no bounds (two fewer
-    /// scoring passes), for callers that compare rankings.
+    /// Scores, bounds, categories and ranks only: no item-by-item results and no estimates
+    /// (one sweep per fund, nothing made per item), for callers that compare rankings or
+    /// follow scores over time.
     pub scores_only: bool,
 }
 
@@ -875,10 +876,17 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
             };
         }
         let levels = compiled.levels_of(fund, year);
-        let (raw, categories, items) = compiled.explain(&levels);
-        // The bounds need the two other passes; the rule's pass is `explain`'s.
-        let bounds = (!opts.scores_only).then(|| compiled.score(&levels).bounds.rounded());
-        let coverage = Compiled::coverage(&levels);
+        // The three passes in one sweep; `explain` repeats the rule's pass, item by item, where
+        // the items are shown (the same bits).
+        let swept = compiled.score(&levels);
+        let (raw, categories, items) = if opts.scores_only {
+            let ids = rubric.categories.iter().map(|c| c.id.clone());
+            (swept.score, ids.zip(swept.categories.iter().map(|s| s.map(round_score))).collect(), vec![])
+        } else {
+            compiled.explain(&levels)
+        };
+        let bounds = Some(swept.bounds.rounded());
+        let coverage = swept.coverage;
         FundResult {
             fund: fund.id.clone(),
             name: fund.name.clone(),
@@ -896,7 +904,7 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
             } else {
                 vec![]
             },
-            items: if opts.scores_only { vec![] } else { items },
+            items,
         }
     };
     let mut results: Vec<FundResult> =
@@ -1155,6 +1163,25 @@ mod tests {
         assert_eq!(rounded, cats.into_iter().map(|(_, v)| v).collect::<Vec<_>>(), "{} {year:?}", f.id);
     }
 
+    /// `scores_only` (history's and compare-rubrics' mode) gives the full run's scores, bounds,
+    /// categories, coverage and ranks, without the items.
+    #[test]
+    fn scores_only_agrees_with_the_full_run() {
+        let ds = builtin_data();
+        for when in [(None, None), (Some(1995), None), (Some(2012), None), (None, Some(5))] {
+            let opts = Options { as_of: when.0, at_age: when.1, ..Options::default() };
+            let full = score_with(&ds, &opts, None);
+            let only = score_with(&ds, &Options { scores_only: true, ..opts }, None);
+            assert_eq!(full.results.len(), only.results.len());
+            for (a, b) in full.results.iter().zip(&only.results) {
+                let key = |f: &FundResult| (f.fund.clone(), f.score, f.bounds, f.categories.clone(), f.rank);
+                assert_eq!(key(a), key(b), "{when:?}");
+                assert_eq!((a.coverage.assessed, a.coverage.unknown), (b.coverage.assessed, b.coverage.unknown));
+                assert!(b.items.is_empty() && (a.items.is_empty() || a.score.is_some()));
+            }
+        }
+    }
+
     #[test]
     fn levels_index_their_own_place_in_all() {
         for (k, l) in Level::ALL.iter().enumerate() {
@@ -1162,11 +1189,17 @@ mod tests {
         }
     }
 
+    /// The project's data as built into the binary.
+    fn builtin_data() -> Dataset {
+        use crate::load::builtin;
+        from_texts(builtin::DISCLOSURES, builtin::RUBRIC, &builtin::FUNDS).dataset.expect("built-in data is valid")
+    }
+
     #[test]
     fn compiled_rubrics_agree_with_the_engine_on_the_builtin_data() {
         use crate::load::builtin;
         let funds: Vec<(&str, &str)> = builtin::FUNDS.to_vec();
-        let base = from_texts(builtin::DISCLOSURES, builtin::RUBRIC, &funds).dataset.expect("built-in data is valid");
+        let base = builtin_data();
         let mut rubrics = vec![base.rubric.clone()];
         rubrics.extend(base.rubric.profiles.iter().filter_map(|p| base.rubric.with_profile(&p.id, &base.catalogue)));
         for (_, text) in builtin::RUBRICS {

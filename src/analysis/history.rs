@@ -62,14 +62,16 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, by_age: bool, 
             years: vec![],
         })
         .collect();
-    // The other funds are scored for the ranks; only the funds shown need the estimate.
+    // The other funds are scored for the ranks (scores and bounds, no items); only the funds
+    // shown need the estimate.
     let model = Model::of(ds);
     let estimator = Estimator::new(&model, &ds.rubric);
     let estimate = |fr: &score::FundResult| ds.fund(&fr.fund).and_then(|f| estimator.fund(f, fr.year));
     if by_age {
         let oldest = picked.iter().map(|f| f.assessed.year - f.established).max().unwrap_or(0);
         for age in 0..=oldest.max(0) {
-            let r = score::score_with(ds, &Options { at_age: Some(age), ..Options::default() }, None);
+            let r =
+                score::score_with(ds, &Options { at_age: Some(age), scores_only: true, ..Options::default() }, None);
             let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
             for h in &mut out {
                 if let Some(fr) = r.results.iter().find(|x| x.fund == h.fund && x.status == Status::Scored) {
@@ -80,7 +82,7 @@ pub fn history(ds: &Dataset, funds: &[String], from: Option<i32>, by_age: bool, 
         return History { rubric: RubricInfo::of(&ds.rubric), profile, from, by_age, funds: out };
     }
     for year in first..=last {
-        let r = score::score_with(ds, &Options { as_of: Some(year), ..Options::default() }, None);
+        let r = score::score_with(ds, &Options { as_of: Some(year), scores_only: true, ..Options::default() }, None);
         let of = r.results.iter().filter(|x| x.status == Status::Scored).count();
         for h in &mut out {
             let start = from.map_or(h.established, |y| y.max(h.established));
