@@ -1192,7 +1192,7 @@ mod tests {
     /// The project's data as built into the binary.
     fn builtin_data() -> Dataset {
         use crate::load::builtin;
-        from_texts(builtin::DISCLOSURES, builtin::RUBRIC, &builtin::FUNDS).dataset.expect("built-in data is valid")
+        from_texts(builtin::DISCLOSURES, builtin::RUBRIC, builtin::FUNDS).dataset.expect("built-in data is valid")
     }
 
     #[test]
