@@ -139,7 +139,7 @@ fn score(
     check_year(&ds, as_of)?;
     let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, funds, profile: cfg.profile.clone(), ..Options::default() });
-    emit(cfg, &cfg.format.renderer().view(&r, &context(&ds, cfg)))?;
+    emit(cfg, &cfg.format.renderer().view(&r, &context(&ds, cfg))?)?;
     if skipped.is_empty() {
         Ok(())
     } else {
@@ -171,7 +171,7 @@ fn explain(cfg: &Config, fund: &str, as_of: Option<i32>, at_age: Option<Age>) ->
     let opts = Options { as_of, at_age, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
     let r = score::score(&ds, &opts);
     let f = pick(&r, &id)?;
-    emit(cfg, &cfg.format.renderer().view(&Explanation::of(&ds, &r, f), &context(&ds, cfg)))
+    emit(cfg, &cfg.format.renderer().view(&Explanation::of(&ds, &r, f), &context(&ds, cfg))?)
 }
 
 fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Age>) -> Result<(), Error> {
@@ -182,7 +182,7 @@ fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Ag
     let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, profile: cfg.profile.clone(), ..Options::default() });
     let funds = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
-    emit(cfg, &cfg.format.renderer().view(&Comparison { of: &r, funds }, &context(&ds, cfg)))
+    emit(cfg, &cfg.format.renderer().view(&Comparison { of: &r, funds }, &context(&ds, cfg))?)
 }
 
 fn history(cfg: &Config, funds: &[String], from: Option<i32>, by_age: bool) -> Result<(), Error> {
@@ -584,7 +584,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     if !o.funds.is_empty() {
         r.funds.retain(|f| settings.pairs.contains(&f.fund));
     }
-    let text = cfg.format.renderer().view(&r, &context(&base, cfg));
+    let text = cfg.format.renderer().view(&r, &context(&base, cfg))?;
     match (model, &cfg.target) {
         (None, _) => emit(cfg, &text),
         (Some((path, json)), Target::File(p)) => {
@@ -751,20 +751,20 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
         };
         let fallback = Dataset::empty();
         let ds = dataset.as_ref().unwrap_or(&fallback);
-        emit(cfg, &cfg.format.renderer().view(&v, &context(ds, cfg)))?;
+        emit(cfg, &cfg.format.renderer().view(&v, &context(ds, cfg))?)?;
         return if errors == 0 { Ok(()) } else { Err(failed()) };
     }
     let mut text = String::new();
     if let (Some(ds), Some(shown)) = (&dataset, &listed) {
         let cx = context(ds, cfg);
         if coverage {
-            text.push_str(&cfg.format.renderer().view(&analysis::coverage::coverage(shown), &cx));
+            text.push_str(&cfg.format.renderer().view(&analysis::coverage::coverage(shown), &cx)?);
         }
         if review {
             if !text.is_empty() {
                 text.push('\n');
             }
-            text.push_str(&cfg.format.renderer().view(&crate::validate::review_queue(shown), &cx));
+            text.push_str(&cfg.format.renderer().view(&crate::validate::review_queue(shown), &cx)?);
         }
         if errors == 0 {
             text.push_str(&cx.loc().f(
@@ -788,7 +788,7 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
 fn funds(cfg: &Config) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let list = crate::render::views::FundList::of(&ds);
-    emit(cfg, &cfg.format.renderer().view(&list, &context(&ds, cfg)))
+    emit(cfg, &cfg.format.renderer().view(&list, &context(&ds, cfg))?)
 }
 
 fn rubrics(cfg: &Config) -> Result<(), Error> {
@@ -1004,7 +1004,7 @@ fn context<'a>(ds: &'a Dataset, cfg: &Config) -> Context<'a> {
 }
 
 fn emit_view(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<(), Error> {
-    emit(cfg, &cfg.format.renderer().view(v, &context(ds, cfg)))
+    emit(cfg, &cfg.format.renderer().view(v, &context(ds, cfg))?)
 }
 
 fn note(msg: &str) {

@@ -8,7 +8,7 @@ use crate::model::Dataset;
 use crate::model::Level;
 use crate::render::html::{self, Extras};
 use crate::render::ranking::{self, Peers};
-use crate::render::{Context, Format, markdown};
+use crate::render::{Context, Format, View, markdown};
 use crate::score::{self, Options, Results};
 use std::fmt::Write as _;
 
@@ -141,8 +141,9 @@ impl<'a> Report<'a> {
         let lang = lang_of(name);
         let cx = Context { lang, ..Context::new(self.ds) };
         match name {
-            "scores.csv" => out.write_str(&Format::Csv.renderer().view(&self.r, &cx)),
-            "scores.json" => out.write_str(&Format::Json.renderer().view(&self.r, &cx)),
+            // A result that cannot be written as JSON fails the file (and so the run).
+            "scores.csv" => out.write_str(&Format::Csv.renderer().view(&self.r, &cx).map_err(|_| std::fmt::Error)?),
+            "scores.json" => out.write_str(&Format::Json.renderer().view(&self.r, &cx).map_err(|_| std::fmt::Error)?),
             n if n.ends_with(".md") => out.write_str(&self.markdown(&cx)),
             _ => {
                 let editions = Lang::ALL
@@ -212,16 +213,16 @@ impl<'a> Report<'a> {
         }
         if let Some(g) = &self.gap {
             md.push('\n');
-            md.push_str(&Format::Markdown.renderer().view(g, cx));
+            md.push_str(&markdown::doc(&g.doc(cx)));
         }
         if let Some(c) = &self.rubrics {
             md.push('\n');
-            md.push_str(&Format::Markdown.renderer().view(c, cx));
+            md.push_str(&markdown::doc(&c.doc(cx)));
         }
         md.push('\n');
-        md.push_str(&Format::Markdown.renderer().view(&self.audit, cx));
+        md.push_str(&markdown::doc(&self.audit.doc(cx)));
         md.push('\n');
-        md.push_str(&Format::Markdown.renderer().view(&self.robust, cx));
+        md.push_str(&markdown::doc(&self.robust.doc(cx)));
         md.push('\n');
         md.push_str(&funds_section(r, cx));
         md.push('\n');

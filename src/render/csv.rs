@@ -2,6 +2,7 @@
 //! through [`records`] (the csv crate's RFC 4180 writer): no hand quoting.
 
 use super::{Context, Renderer, View};
+use crate::error::Error;
 
 /// The `csv` format.
 #[derive(Debug)]
@@ -19,7 +20,7 @@ pub fn records(rows: &[Vec<String>]) -> String {
 }
 
 impl Renderer for Csv {
-    fn view(&self, v: &dyn View, _cx: &Context) -> String {
-        records(&v.records())
+    fn view(&self, v: &dyn View, _cx: &Context) -> Result<String, Error> {
+        Ok(records(&v.records()))
     }
 }

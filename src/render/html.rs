@@ -1098,8 +1098,8 @@ pub fn standalone(doc: &markup::Doc, lang: Lang) -> String {
 }
 
 impl Renderer for Html {
-    fn view(&self, v: &dyn View, cx: &Context) -> String {
-        v.html(cx)
+    fn view(&self, v: &dyn View, cx: &Context) -> Result<String, crate::error::Error> {
+        Ok(v.html(cx))
     }
 }
 

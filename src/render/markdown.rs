@@ -2,6 +2,7 @@
 
 use super::markup::{self, Align, Block, Doc, Series};
 use super::{Context, Renderer, View, one_line};
+use crate::error::Error;
 use std::fmt::Write as _;
 
 /// The `markdown` format.
@@ -14,8 +15,8 @@ pub fn cell(s: &str) -> String {
 }
 
 impl Renderer for Markdown {
-    fn view(&self, v: &dyn View, cx: &Context) -> String {
-        doc(&v.doc(cx))
+    fn view(&self, v: &dyn View, cx: &Context) -> Result<String, Error> {
+        Ok(doc(&v.doc(cx)))
     }
 }
 

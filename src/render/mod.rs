@@ -77,9 +77,10 @@ pub fn level_key(l: Option<Level>) -> &'static str {
     }
 }
 
-/// One output format: every command's result is a [`View`], and a format lays it out.
+/// One output format: every command's result is a [`View`], and a format lays it out. Only
+/// JSON can fail (a value serde cannot write), and then nothing is written.
 pub trait Renderer {
-    fn view(&self, v: &dyn View, cx: &Context) -> String;
+    fn view(&self, v: &dyn View, cx: &Context) -> Result<String, crate::error::Error>;
 }
 
 /// A command's result as the formats see it: laid out once as a document (text, Markdown and
@@ -90,7 +91,7 @@ pub trait View {
     /// One row per record, with a header row.
     fn records(&self) -> views::Records;
     /// The result itself as pretty JSON, with a final newline.
-    fn json(&self) -> String;
+    fn json(&self) -> serde_json::Result<String>;
     /// A page of its own: the document, unless the view has a richer page (the ranking's, with
     /// charts and the weights to re-rank by; one fund's card).
     fn html(&self, cx: &Context) -> String {
@@ -105,7 +106,7 @@ impl View for Results {
     fn records(&self) -> views::Records {
         ranking::ranking_records(self)
     }
-    fn json(&self) -> String {
+    fn json(&self) -> serde_json::Result<String> {
         pretty(self)
     }
     fn html(&self, cx: &Context) -> String {
@@ -120,7 +121,7 @@ impl View for crate::analysis::explain::Explanation<'_> {
     fn records(&self) -> views::Records {
         ranking::explanation_records(self)
     }
-    fn json(&self) -> String {
+    fn json(&self) -> serde_json::Result<String> {
         pretty(self)
     }
     fn html(&self, cx: &Context) -> String {
@@ -135,17 +136,16 @@ impl View for crate::analysis::explain::Comparison<'_> {
     fn records(&self) -> views::Records {
         ranking::comparison_records(self)
     }
-    fn json(&self) -> String {
+    fn json(&self) -> serde_json::Result<String> {
         pretty(self)
     }
 }
 
-/// A value as pretty JSON with a final newline (an error object in the unlikely case that it
-/// cannot be written).
-fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+/// A value as pretty JSON with a final newline.
+fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> serde_json::Result<String> {
+    let mut s = serde_json::to_string_pretty(v)?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 macro_rules! view {
@@ -157,9 +157,9 @@ macro_rules! view {
             fn records(&self) -> views::Records {
                 $records(self)
             }
-            fn json(&self) -> String {
+            fn json(&self) -> serde_json::Result<String> {
                 // Through a `Value`, whose maps keep their keys sorted.
-                pretty(&serde_json::to_value(self).unwrap_or(serde_json::Value::Null))
+                pretty(&serde_json::to_value(self)?)
             }
         }
     };

@@ -424,7 +424,7 @@ mod tests {
     /// Every format of a view: CSV rows as wide as the header, JSON that parses, and the
     /// document's table cells in the text and Markdown layouts alike.
     fn check(v: &dyn View, cx: &Context, what: &str) -> Vec<String> {
-        let out: Vec<String> = FORMATS.iter().map(|f| f.renderer().view(v, cx)).collect();
+        let out: Vec<String> = FORMATS.iter().map(|f| f.renderer().view(v, cx).unwrap()).collect();
         let mut csv = ::csv::ReaderBuilder::new().has_headers(true).from_reader(out[2].as_bytes());
         let width = csv.headers().map(|h| h.len()).unwrap_or_else(|e| panic!("{what}: {e}"));
         for row in csv.records() {
