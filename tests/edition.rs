@@ -236,13 +236,30 @@ fn both_editions_fit_a_phone_a_tablet_and_a_desktop() {
     std::fs::create_dir_all(&shots).unwrap();
     let (english, chinese) =
         (probed(&t.path().join("out/transparency.html")), probed(&t.path().join("out/transparency.zh-Hant.html")));
+    // A command's own page: funds side by side (two tables), one fund's card.
+    let page = |args: &[&str], name: &str| {
+        let out = t.path().join("out").join(name);
+        let r = swfscore(t.path(), &[args, &["--format", "html", "-o", out.to_str().unwrap()][..]].concat());
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        probed(&out)
+    };
+    let compare = page(&["compare", "hkic", "temasek", "adia", "--lang", "zh-Hant"], "compare.html");
+    let explain = page(&["explain", "hkic"], "explain.html");
     // Every measurement in one Chromium run, which also takes the screenshot: both editions at
     // a phone's and a desktop's width, side by side (target/screenshots/editions.png).
     let shot = shots.join("editions.png");
     let _ = std::fs::remove_file(&shot);
     let m = measure_all(
         browser,
-        &[(&english, "", 400), (&english, "", 1400), (&chinese, "", 400), (&chinese, "", 1400), (&english, "", 768)],
+        &[
+            (&english, "", 400),
+            (&english, "", 1400),
+            (&chinese, "", 400),
+            (&chinese, "", 1400),
+            (&english, "", 768),
+            (&compare, "", 400),
+            (&explain, "", 400),
+        ],
         Some((&shot, 4)),
     );
     for (k, page) in ["transparency.html", "transparency.zh-Hant.html"].into_iter().enumerate() {
@@ -259,6 +276,12 @@ fn both_editions_fit_a_phone_a_tablet_and_a_desktop() {
 
     // A tablet: tables and the heatmap fit there too.
     assert_fits(&m[4], "transparency.html at 768 px");
+    // The commands' pages fit a phone: their tables become a card per row.
+    for (m, page) in m[5..].iter().zip(["compare --format html", "explain --format html"]) {
+        let width = m["clientWidth"].as_f64().unwrap();
+        assert_eq!(m["innerWidth"].as_f64(), Some(400.0), "{page}");
+        assert!(m["scrollWidth"].as_f64().unwrap() <= width, "{page}: scrolls sideways at 400 px: {m}");
+    }
 }
 
 /// The ranking the page shows under weights given in the address, under a profile chosen as

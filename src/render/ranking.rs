@@ -179,7 +179,8 @@ pub fn comparison(c: &Comparison, cx: &Context, title: &str) -> Doc {
     doc.table(t);
     let mut headers = vec![("", Align::Left), (loc.t("col.disclosure"), Align::Left)];
     headers.extend(labels.iter().map(|l| (*l, Align::Right)));
-    let mut m = Table::new(&headers);
+    // The disclosure names each row (a card's title on a phone), not the difference mark.
+    let mut m = Table::new(&headers).keyed(1);
     let all = c.disclosures();
     let mut differing = 0;
     for &(d, diff) in &all {
