@@ -1,5 +1,5 @@
-//! Output formats. Each format is one file implementing [`Renderer`]; renderers take the
-//! computed [`Results`] and never compute scores themselves.
+//! Output formats. Each format is one file implementing [`Renderer`]: it lays out a command's
+//! result (a [`View`]) and never computes scores itself.
 
 pub mod csv;
 pub mod html;
@@ -15,7 +15,8 @@ use crate::locale::{Lang, Locale};
 use crate::model::{Dataset, Level};
 use crate::score::{Bounds, FundResult, ItemResult, Results};
 
-/// What a renderer may look up besides the results: names, evidence, colour, language.
+/// What a renderer may look up besides the result: names and titles in the reader's language
+/// (the ranking's page also the rubric and each fund's evidence), colour, language.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub dataset: &'a Dataset,
