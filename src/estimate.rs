@@ -441,29 +441,46 @@ const TRAINING_CAP: usize = 10_000;
 /// At most this many funds (taken evenly) are masked for training; the estimates use all.
 const TRAINING_FUNDS: usize = 200;
 
-impl Model {
-    /// The model fitted to the record of `ds`. A process fits each distinct record once: the
-    /// views a command scores (a rubric's profiles, the years of a history, the report's
-    /// sections) share one grid, and the fit is a pure function of it.
-    pub fn of(ds: &Dataset) -> Arc<Model> {
-        /// The last few models fitted, newest last.
-        static FITTED: Mutex<Vec<Arc<Model>>> = Mutex::new(Vec::new());
-        const KEPT: usize = 8;
+/// The last few models fitted, newest last: [`Model::of`]'s memory (a test keeps its own).
+struct Fits {
+    kept: Mutex<Vec<Arc<Model>>>,
+}
+
+impl Fits {
+    /// How many fits are kept.
+    const KEPT: usize = 8;
+
+    const fn new() -> Fits {
+        Fits { kept: Mutex::new(Vec::new()) }
+    }
+
+    /// The kept fit of `ds`'s record, or a new one (kept in place of the oldest).
+    fn of(&self, ds: &Dataset) -> Arc<Model> {
         let cached = |fitted: &[Arc<Model>], grid: &Grid| fitted.iter().find(|m| m.grid == *grid).cloned();
         let grid = Grid::of(ds);
-        if let Some(m) = cached(&FITTED.lock().unwrap_or_else(|e| e.into_inner()), &grid) {
+        if let Some(m) = cached(&self.kept.lock().unwrap_or_else(|e| e.into_inner()), &grid) {
             return m;
         }
         let m = Arc::new(Model::fit(grid, 0x5EED));
-        let mut fitted = FITTED.lock().unwrap_or_else(|e| e.into_inner());
+        let mut fitted = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         // Another thread may have fitted the same record meanwhile.
         if cached(&fitted, &m.grid).is_none() {
-            if fitted.len() == KEPT {
+            if fitted.len() == Self::KEPT {
                 fitted.remove(0);
             }
             fitted.push(m.clone());
         }
         m
+    }
+}
+
+impl Model {
+    /// The model fitted to the record of `ds`. A process fits each distinct record once: the
+    /// views a command scores (a rubric's profiles, the years of a history, the report's
+    /// sections) share one grid, and the fit is a pure function of it.
+    pub fn of(ds: &Dataset) -> Arc<Model> {
+        static FITTED: Fits = Fits::new();
+        FITTED.of(ds)
     }
 
     /// Fits the model to `grid`, hiding known cells with seeds drawn from `seed`.
@@ -876,14 +893,16 @@ mod tests {
         let ds = repository();
         let profile = ds.rubric.profiles[0].id.clone();
         let weighted = ds.with_rubric(ds.rubric.with_profile(&profile, &ds.catalogue).unwrap());
-        let (a, b) = (Model::of(&ds), Model::of(&weighted));
+        // A memory of its own: the process's is shared with the tests running alongside.
+        let fits = Fits::new();
+        let (a, b) = (fits.of(&ds), fits.of(&weighted));
         assert!(Arc::ptr_eq(&a, &b), "the profile {profile} reuses the rubric's fit");
         let fresh = Model::fit(Grid::of(&ds), 0x5EED);
         assert_eq!(fresh.weights.map(|w| w.map(f64::to_bits)), a.weights.map(|w| w.map(f64::to_bits)));
         let mut merged = ds.rubric.clone();
         let moved = merged.categories[1].items.remove(0);
         merged.categories[0].items.push(moved);
-        assert!(!Arc::ptr_eq(&a, &Model::of(&ds.with_rubric(merged))), "other categories, another fit");
+        assert!(!Arc::ptr_eq(&a, &fits.of(&ds.with_rubric(merged))), "other categories, another fit");
     }
 
     #[test]
