@@ -111,11 +111,17 @@ fn repository_data_in_every_format() {
         assert_eq!(r.code, 0, "{}", r.stderr);
         assert_eq!(r.stdout, std::fs::read_to_string(repo().join(file)).unwrap(), "score --format {format} = {file}");
     }
-    for format in ["table", "markdown"] {
-        let r = swfscore(&repo(), &["score", "--format", format]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        snap!(format!("score_{format}"), r.stdout);
-    }
+    // One golden copy each: the README pins the table (its first example, whole), and the
+    // report the Markdown ranking, under its own title.
+    let r = swfscore(&repo(), &["score", "--format", "markdown"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (title, body) = r.stdout.split_once('\n').unwrap();
+    assert_eq!(title, "## Transparency scores");
+    let report = std::fs::read_to_string(repo().join("reports/transparency.md")).unwrap();
+    assert!(report.contains(body.trim()), "score --format markdown is the report's ranking:\n{}", r.stdout);
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let table = swfscore(&repo(), &["score"]);
+    assert!(readme.contains(&format!("$ swfscore score\n{}```", table.stdout)), "the README's first example is whole");
     let r = swfscore(&repo(), &["explain", "hkic"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     snap!("explain_hkic", r.stdout);
