@@ -60,6 +60,9 @@ pub struct Results {
     pub categories: Vec<CategoryInfo>,
     /// Sorted by rank, then fund id; funds not yet established last.
     pub results: Vec<FundResult>,
+    /// The distinct disclosures the rubric reads, in rubric order.
+    #[serde(skip)]
+    pub disclosures: Vec<String>,
 }
 
 /// The rubric a result was scored under.
@@ -195,17 +198,7 @@ impl FundResult {
 impl Results {
     /// The distinct disclosures the rubric reads, in rubric order.
     pub fn disclosures(&self) -> Vec<&str> {
-        let mut seen = Vec::new();
-        if let Some(f) = self.results.iter().find(|f| !f.items.is_empty()) {
-            for i in &f.items {
-                for (d, _) in &i.levels {
-                    if !seen.contains(&d.as_str()) {
-                        seen.push(d.as_str());
-                    }
-                }
-            }
-        }
-        seen
+        self.disclosures.iter().map(String::as_str).collect()
     }
 }
 
@@ -451,20 +444,15 @@ pub struct RawScores {
 
 impl Compiled {
     pub fn new(rubric: &Rubric) -> Compiled {
-        let mut disclosures: Vec<String> = Vec::new();
-        let mut index = std::collections::HashMap::new();
+        let disclosures: Vec<String> = rubric.disclosures().into_iter().map(str::to_string).collect();
+        let index: std::collections::HashMap<String, usize> =
+            disclosures.iter().enumerate().map(|(k, d)| (d.clone(), k)).collect();
         let (mut items, mut categories, mut reads) = (Vec::new(), Vec::new(), Vec::new());
         for c in &rubric.categories {
             let first = items.len();
             for i in &c.items {
                 let start = reads.len();
-                for d in i.rule.disclosures() {
-                    let k = *index.entry(d.clone()).or_insert_with(|| {
-                        disclosures.push(d.clone());
-                        disclosures.len() - 1
-                    });
-                    reads.push(k);
-                }
+                reads.extend(i.rule.disclosures().iter().map(|d| index[d]));
                 let c = &i.credits;
                 let credit = [UnknownAs::Rule(rubric.unknown), UnknownAs::Lowest, UnknownAs::Highest].map(|unknown| {
                     Level::ALL.map(|l| match (l, unknown) {
@@ -921,6 +909,7 @@ pub fn score_with(ds: &Dataset, opts: &Options, model: Option<&Model>) -> Result
             .map(|c| CategoryInfo { id: c.id.clone(), title: c.title.clone(), weight: round_to(c.weight / total_w, 4) })
             .collect(),
         results,
+        disclosures: compiled.disclosures.clone(),
     }
 }
 
