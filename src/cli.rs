@@ -151,6 +151,20 @@ fn non_negative(s: &str) -> Result<f64, String> {
     number(s, |x| x >= 0.0, "a number from 0")
 }
 
+/// When the funds are scored: as they stood in a year, or at an age (the same on every
+/// command that takes them).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Basis {
+    /// Each fund as its disclosures stood in this year.
+    #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
+    pub as_of: Option<i32>,
+    /// Each fund as it stood N years after its establishment, ranked among the funds that
+    /// reached that age: "at the same age". A fund instead of N means that fund's age now
+    /// (`--at-age hkic`).
+    #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
+    pub at_age: Option<Age>,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -160,13 +174,8 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        /// Score each fund as its disclosures stood in this year.
-        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
-        as_of: Option<i32>,
-        /// Score each fund as it stood N years after its establishment (N, or a fund: its age
-        /// now, e.g. `--at-age hkic`).
-        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
-        at_age: Option<Age>,
+        #[command(flatten)]
+        basis: Basis,
         /// Only these funds (repeatable); ranks are among them.
         #[arg(long = "fund", id = "fund_ids", value_name = "ID")]
         funds: Vec<String>,
@@ -183,13 +192,8 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        /// The fund as its disclosures stood in this year.
-        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
-        as_of: Option<i32>,
-        /// The fund as it stood N years after its establishment (ranked among every fund at
-        /// the same age); a fund instead of N means that fund's age now.
-        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
-        at_age: Option<Age>,
+        #[command(flatten)]
+        basis: Basis,
     },
     /// Compare funds side by side: scores, categories and levels, differences marked.
     Compare {
@@ -203,13 +207,8 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        /// The funds as their disclosures stood in this year.
-        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
-        as_of: Option<i32>,
-        /// Each fund as it stood N years after its establishment: "at the same age". A fund
-        /// instead of N means that fund's age now (`compare hkic temasek --at-age hkic`).
-        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
-        at_age: Option<Age>,
+        #[command(flatten)]
+        basis: Basis,
     },
     /// Check every input and print every problem; exit 1 if any.
     Validate {
@@ -391,13 +390,8 @@ pub enum Command {
         /// every fund, with hkic, temasek and adia compared when present].
         #[arg(long = "fund", id = "robust_funds", value_name = "ID")]
         funds: Vec<String>,
-        /// Score the funds as they stood in this year.
-        #[arg(long, value_name = "YEAR", conflicts_with = "at_age", allow_negative_numbers = true)]
-        as_of: Option<i32>,
-        /// Score each fund as it stood N years after its establishment (a fund instead of N:
-        /// its age now), ranked among the funds that reached that age.
-        #[arg(long, value_name = "N|FUND", allow_negative_numbers = true)]
-        at_age: Option<Age>,
+        #[command(flatten)]
+        basis: Basis,
         /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
         #[arg(long, value_name = "FILE")]
         export_model: Option<PathBuf>,

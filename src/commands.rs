@@ -3,7 +3,7 @@
 
 use crate::analysis::explain::{Comparison, Explanation};
 use crate::analysis::{self, gap::Goal};
-use crate::cli::{Age, Cli, Command, SchemaKind, Target as GapTarget};
+use crate::cli::{Age, Basis, Cli, Command, SchemaKind, Target as GapTarget};
 use crate::config::{Config, Target};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::error::Error;
@@ -21,13 +21,13 @@ use std::path::{Path, PathBuf};
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
-        Command::Score { inputs, out, as_of, at_age, funds, skip_invalid } => {
+        Command::Score { inputs, out, basis: Basis { as_of, at_age }, funds, skip_invalid } => {
             score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds, skip_invalid)
         }
-        Command::Explain { fund, inputs, out, as_of, at_age } => {
+        Command::Explain { fund, inputs, out, basis: Basis { as_of, at_age } } => {
             explain(&Config::with_out(&inputs, &out)?, &fund, as_of, at_age)
         }
-        Command::Compare { mut funds, fund, inputs, out, as_of, at_age } => {
+        Command::Compare { mut funds, fund, inputs, out, basis: Basis { as_of, at_age } } => {
             funds.extend(fund);
             if funds.len() < 2 {
                 return Err(Error::Usage("compare needs two or more funds (FUND arguments or --fund)".into()));
@@ -81,8 +81,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             sobol,
             fix,
             funds,
-            as_of,
-            at_age,
+            basis: Basis { as_of, at_age },
             export_model,
         } => {
             let cfg = Config::with_out(&inputs, &out)?;
