@@ -6,7 +6,7 @@ use crate::analysis::{self, gap::Goal};
 use crate::cli::{Age, Basis, Cli, Command, SchemaKind, Target as GapTarget};
 use crate::config::{Config, Target};
 use crate::diag::{Diagnostics, did_you_mean};
-use crate::error::Error;
+use crate::error::{Error, YearError};
 use crate::load::{self, Loaded, Sources};
 use crate::locale::Lang;
 use crate::model::{Dataset, LevelChange, When};
@@ -201,22 +201,19 @@ fn gap(cfg: &Config, fund: &str, target: &GapTarget, at_age: Option<&Age>) -> Re
     let ds = all.at(When::of(None, at_age));
     if at_age.is_some() && ds.fund(&id).is_none() {
         let f = all.fund(&id).map_or(0, |f| f.assessed.year - f.established);
-        return Err(Error::Year(format!(
-            "--at-age {}: `{id}` was last assessed at age {f}, so it has no record at that age",
-            at_age.unwrap_or(0)
-        )));
+        return Err(YearError::NoRecordAtAge { age: at_age.unwrap_or(0), fund: id, last: f }.into());
     }
     let goal = match (target.target_score, target.target_rank, &target.target_fund, &target.match_fund) {
         (Some(s), _, _, _) => Some(Goal::Score(s)),
         (_, Some(r), _, _) => Some(Goal::Rank(r)),
-        (_, _, Some(f), _) => Some(Goal::Fund(resolve_fund(&ds, f)?)),
-        (_, _, _, Some(f)) => Some(Goal::Match(resolve_fund(&ds, f)?)),
+        (_, _, Some(f), _) => Some(Goal::Fund(resolve_fund(&all, f)?)),
+        (_, _, _, Some(f)) => Some(Goal::Match(resolve_fund(&all, f)?)),
         _ => None,
     };
     if let (Some(a), Some(Goal::Fund(f) | Goal::Match(f))) = (at_age, &goal)
         && ds.fund(f).is_none()
     {
-        return Err(Error::Year(format!("--at-age {a}: `{f}` has no record at that age (it is younger)")));
+        return Err(YearError::OtherTooYoung { age: a, fund: f.clone() }.into());
     }
     let mut g = analysis::gap::gap(&ds, &id, goal.as_ref(), target.skip_commercial, cfg.profile.clone())?;
     g.at_age = at_age;
@@ -449,7 +446,7 @@ fn panel(cfg: &Config, from: Option<i32>, to: Option<i32>, output: &Path) -> Res
     if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
-        return Err(Error::Year(format!("--from {a} is after --to {b}")));
+        return Err(YearError::FromAfterTo { from: a, to: b }.into());
     }
     let levels = analysis::batch::Panel::from_descriptors(&ds, from, to);
     let bytes = crate::panel::panel_bytes(&levels, output).map_err(Error::Panel)?;
@@ -472,7 +469,7 @@ fn trend(cfg: &Config, from: i32, to: Option<i32>, funds: &[String]) -> Result<(
     check_year(&ds, to)?;
     let to = to.unwrap_or_else(|| ds.funds.iter().map(|f| f.assessed.year).max().unwrap_or(from));
     if from >= to {
-        return Err(Error::Year(format!("--from {from} must be before the later year {to}")));
+        return Err(YearError::FromNotBefore { from, to }.into());
     }
     let t = analysis::trend::trend(&ds, from, to, &funds, cfg.profile.clone());
     if t.funds.is_empty() {
@@ -484,13 +481,11 @@ fn trend(cfg: &Config, from: i32, to: Option<i32>, funds: &[String]) -> Result<(
             .map(|f| format!("`{}` (established {})", f.id, f.established))
             .collect();
         let earliest = t.not_established.iter().filter_map(|id| ds.fund(id)).map(|f| f.established).max();
-        return Err(Error::Year(match earliest {
-            Some(y) if y < to => format!(
-                "no fund to compare: not yet established in {from}: {}; give --from {y} or later",
-                founded.join(", ")
-            ),
-            _ => format!("no fund to compare between {from} and {to}: {}", founded.join(", ")),
-        }));
+        return Err(match earliest {
+            Some(earliest) if earliest < to => YearError::NotYetEstablished { from, founded, earliest },
+            _ => YearError::NothingToCompare { from, to, founded },
+        }
+        .into());
     }
     emit_view(cfg, &ds, &t)
 }
@@ -981,13 +976,10 @@ fn check_year(ds: &Dataset, year: Option<i32>) -> Result<(), Error> {
     let latest = ds.funds.iter().map(|f| f.assessed).max();
     let first = ds.funds.iter().map(|f| f.established).min();
     if let Some(l) = latest.filter(|l| y > l.year) {
-        return Err(Error::Year(format!(
-            "{y} is after the latest assessment ({l}): the data says nothing about later years; use {} or earlier",
-            l.year
-        )));
+        return Err(YearError::AfterLatest { year: y, latest: l }.into());
     }
     if let Some(e) = first.filter(|e| y < *e) {
-        return Err(Error::Year(format!("{y} is before any fund was established (the first in {e})")));
+        return Err(YearError::BeforeFirst { year: y, first: e }.into());
     }
     Ok(())
 }

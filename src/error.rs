@@ -25,8 +25,8 @@ pub enum Error {
     #[error("no profile `{profile}` in rubric `{rubric}`{hint}")]
     UnknownProfile { profile: String, rubric: String, hint: String },
     /// A year outside what the data can speak for.
-    #[error("{0}")]
-    Year(String),
+    #[error(transparent)]
+    Year(#[from] YearError),
     #[error(transparent)]
     Gap(#[from] GapError),
     #[error(transparent)]
@@ -53,4 +53,30 @@ impl Error {
             _ => 2,
         }
     }
+}
+
+/// A year or an age the data cannot speak for.
+#[derive(Debug, thiserror::Error)]
+pub enum YearError {
+    #[error("{year} is after the latest assessment ({latest}): the data says nothing about later years; use {} or earlier", .latest.year)]
+    AfterLatest { year: i32, latest: crate::model::Date },
+    #[error("{year} is before any fund was established (the first in {first})")]
+    BeforeFirst { year: i32, first: i32 },
+    /// `panel --from A --to B` with A after B.
+    #[error("--from {from} is after --to {to}")]
+    FromAfterTo { from: i32, to: i32 },
+    /// `trend`: the two years must differ, the first earlier.
+    #[error("--from {from} must be before the later year {to}")]
+    FromNotBefore { from: i32, to: i32 },
+    /// The fund asked about had not reached the age when it was last assessed.
+    #[error("--at-age {age}: `{fund}` was last assessed at age {last}, so it has no record at that age")]
+    NoRecordAtAge { age: i32, fund: String, last: i32 },
+    /// The fund to compare with is younger than the age asked for.
+    #[error("--at-age {age}: `{fund}` has no record at that age (it is younger)")]
+    OtherTooYoung { age: i32, fund: String },
+    /// `trend`: none of the funds asked for existed in the first year.
+    #[error("no fund to compare: not yet established in {from}: {}; give --from {earliest} or later", .founded.join(", "))]
+    NotYetEstablished { from: i32, founded: Vec<String>, earliest: i32 },
+    #[error("no fund to compare between {from} and {to}: {}", .founded.join(", "))]
+    NothingToCompare { from: i32, to: i32, founded: Vec<String> },
 }

@@ -499,6 +499,21 @@ fn gap_robustness_and_history_at_the_same_age() {
     let young = swfscore(&repo(), &["gap", "hkic", "--at-age", "40"]);
     assert_eq!(young.code, 2);
     assert!(young.stderr.contains("no record at that age"), "{}", young.stderr);
+    // At HKIC's early age most of Temasek's record is unknown: its score is a floor, never a
+    // bare 0.0, and the roadmap says what the mark means.
+    let early = swfscore(&repo(), &["gap", "hkic", "--match", "temasek", "--at-age", "3"]);
+    assert_eq!(early.code, 0, "{}", early.stderr);
+    assert!(
+        early.stdout.contains("Temasek: ≥0.0 (rank") && early.stdout.contains("so it is a lower bound"),
+        "{}",
+        early.stdout
+    );
+    // A fund to compare with that is younger than the age is named as such, not as unknown.
+    for goal in ["--target-fund", "--match"] {
+        let r = swfscore(&repo(), &["gap", "temasek", "--at-age", "20", goal, "hkic"]);
+        assert_eq!(r.code, 2, "{goal}: {}", r.stderr);
+        assert!(r.stderr.contains("--at-age 20: `hkic` has no record at that age (it is younger)"), "{}", r.stderr);
+    }
 
     // robustness: the nominal scores are the at-age scores, and only funds of that age run.
     let rb = json(&["robustness", "--samples", "200", "--at-age", &age_s]);

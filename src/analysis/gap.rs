@@ -3,7 +3,9 @@
 
 use crate::model::{Dataset, Fund, Level, Rule};
 use crate::model::{Sensitivity, UnknownRule};
-use crate::score::{self, Compiled, FundResult, ItemStatus, Options, RubricInfo, rank_among, round_score, round_to};
+use crate::score::{
+    self, Bounds, Compiled, FundResult, ItemStatus, Options, RubricInfo, rank_among, round_score, round_to,
+};
 use serde::Serialize;
 
 /// What the fund aims for.
@@ -29,6 +31,8 @@ pub struct Gap {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_age: Option<i32>,
     pub score: f64,
+    /// The score with every unknown at none and at full.
+    pub bounds: Option<Bounds>,
     pub rank: u32,
     /// Funds ranked.
     pub of: usize,
@@ -54,6 +58,8 @@ pub struct Other {
     pub fund: String,
     pub label: String,
     pub score: f64,
+    /// The score with every unknown at none and at full.
+    pub bounds: Option<Bounds>,
     pub rank: u32,
     /// True for `--match` (candidates take this fund's levels), false for `--target-fund`.
     pub matching: bool,
@@ -283,6 +289,7 @@ pub fn gap(
         label: fund.label().to_string(),
         at_age: None,
         score: score_now,
+        bounds: me.bounds,
         rank: rank_now,
         of: now.results.iter().filter(|r| r.rank.is_some()).count(),
         target,
@@ -304,7 +311,7 @@ fn other_fund(ds: &Dataset, now: &score::Results, me: &str, id: &str, matching: 
         return Err(GapError::NotScored(id.to_string()));
     };
     ds.fund(id).ok_or_else(|| GapError::UnknownFund(id.to_string()))?;
-    Ok(Other { fund: id.to_string(), label: f.label.clone(), score, rank, matching })
+    Ok(Other { fund: id.to_string(), label: f.label.clone(), score, bounds: f.bounds, rank, matching })
 }
 
 /// An upper bound on what raising `d` to full can add, whatever else is raised with it

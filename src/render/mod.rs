@@ -264,8 +264,18 @@ pub fn estimate_columns(r: &Results) -> (bool, bool) {
 /// part and could lie anywhere in its range); else the score.
 pub fn fmt_ranked_score(f: &FundResult, r: &Results) -> String {
     match f.score {
-        Some(s) if mostly_unknown(f, r) => format!("{}{s:.1}", mostly_unknown_mark(&r.rubric)),
-        s => fmt_score(s),
+        Some(s) => fmt_marked_score(s, f.bounds, &r.rubric),
+        None => fmt_score(None),
+    }
+}
+
+/// A score to one decimal, marked (`≥` or `~`, as [`fmt_ranked_score`]) where its bounds say
+/// most of the weight is unknown.
+pub fn fmt_marked_score(s: f64, bounds: Option<Bounds>, rubric: &crate::score::RubricInfo) -> String {
+    if bounds.is_some_and(|b| unknown_beyond_a_third(b, rubric)) {
+        format!("{}{s:.1}", mostly_unknown_mark(rubric))
+    } else {
+        format!("{s:.1}")
     }
 }
 

@@ -240,7 +240,7 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
         "gap.head",
         &[
             ("fund", &me),
-            ("score", &format!("{:.1}", g.score)),
+            ("score", &crate::render::fmt_marked_score(g.score, g.bounds, &g.rubric)),
             ("rank", &g.rank),
             ("of", &g.of),
             ("rubric", &rubric_name(cx, &g.rubric, &g.profile)),
@@ -252,9 +252,14 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
     }
     if let Some((o, them)) = other {
         head.push('\n');
-        head.push_str(
-            &loc.f("gap.other", &[("other", &them), ("score", &format!("{:.1}", o.score)), ("rank", &o.rank)]),
-        );
+        head.push_str(&loc.f(
+            "gap.other",
+            &[
+                ("other", &them),
+                ("score", &crate::render::fmt_marked_score(o.score, o.bounds, &g.rubric)),
+                ("rank", &o.rank),
+            ],
+        ));
     }
     if let Some(t) = &g.target {
         head.push('\n');
@@ -275,6 +280,12 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
         _ => loc.t("gap.legend").to_string(),
     });
     doc.para(gap_tail(g, cx, me, other.map(|(_, l)| l)));
+    // A score marked as mostly unknown says what its mark means, as the ranking does.
+    let bounds = std::iter::once(g.bounds).chain(other.map(|(o, _)| o.bounds));
+    if bounds.flatten().any(|b| crate::render::unknown_beyond_a_third(b, &g.rubric)) {
+        let known_part = crate::render::rests_on_known_part(&g.rubric);
+        doc.para(loc.t(if known_part { "gap.known_part_note" } else { "gap.lower_bound_note" }));
+    }
     doc
 }
 
