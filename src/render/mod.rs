@@ -295,6 +295,12 @@ pub fn mostly_unknown_note(rubric: &crate::score::RubricInfo) -> &'static str {
     if rests_on_known_part(rubric) { "ranking.known_part_note" } else { "ranking.lower_bound_note" }
 }
 
+/// The note under a view that marks scores but shows no estimate (gap, trend), by what the
+/// mark means; it points to `explain` for the estimate.
+pub fn marked_note(rubric: &crate::score::RubricInfo) -> &'static str {
+    if rests_on_known_part(rubric) { "marked.known_part_note" } else { "marked.lower_bound_note" }
+}
+
 /// `explain`'s opening line where most of `f`'s weight is unknown and the estimate leads (its
 /// message `key`, or `key` + `_known_part` where unknowns are left out); `None` otherwise.
 pub fn estimate_leads(f: &FundResult, r: &Results, loc: &Locale, key: &str) -> Option<String> {

@@ -15,7 +15,7 @@ use crate::analysis::whatif::WhatIf;
 use crate::estimate::Backtest;
 use crate::model::Sensitivity;
 use crate::model::Start;
-use crate::score::RubricInfo;
+use crate::score::{Bounds, RubricInfo};
 use crate::validate::{LATE_START_YEARS, LateStart, REVIEW_AFTER_YEARS, ReviewQueue};
 
 /// Records for CSV: a header row, then one row per record.
@@ -283,8 +283,7 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
     // A score marked as mostly unknown says what its mark means, as the ranking does.
     let bounds = std::iter::once(g.bounds).chain(other.map(|(o, _)| o.bounds));
     if bounds.flatten().any(|b| crate::render::unknown_beyond_a_third(b, &g.rubric)) {
-        let known_part = crate::render::rests_on_known_part(&g.rubric);
-        doc.para(loc.t(if known_part { "gap.known_part_note" } else { "gap.lower_bound_note" }));
+        doc.para(loc.t(crate::render::marked_note(&g.rubric)));
     }
     doc
 }
@@ -1253,9 +1252,10 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
         table.row(vec![
             Cell::plain(f.rank.to_string()),
             Cell::plain(cx.label(&f.fund, &f.label)),
-            Cell::plain(format!("{:.1}", f.before)),
+            // A year whose weight is mostly unknown shows a marked score (≥ or ~), never a bare one.
+            Cell::plain(crate::render::fmt_marked_score(f.before, Some(f.before_bounds), &t.rubric)),
             Cell::new(format!("{:.1}–{:.1}", f.before_bounds.low, f.before_bounds.high), Tone::Dim),
-            Cell::plain(format!("{:.1}", f.after)),
+            Cell::plain(crate::render::fmt_marked_score(f.after, Some(f.after_bounds), &t.rubric)),
             Cell::new(format!("{:+.1}", f.change), Tone::of_sign(f.change)),
             Cell::plain(loc.f("trend.moved", &[("changed", &(f.moved.len() - confirmed)), ("confirmed", &confirmed)])),
         ]);
@@ -1282,6 +1282,10 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
                 Cell::new(format!("{:+.2}", m.effect), Tone::of_sign(m.effect)),
             ]);
         }
+    }
+    let marked = |b: Bounds| crate::render::unknown_beyond_a_third(b, &t.rubric);
+    if t.funds.iter().any(|f| marked(f.before_bounds) || marked(f.after_bounds)) {
+        doc.para(loc.t(crate::render::marked_note(&t.rubric)));
     }
     if !moves.rows.is_empty() {
         doc.para(loc.t("trend.moves"));
