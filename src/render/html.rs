@@ -903,7 +903,7 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
     headers.extend(names.iter().map(|n| n.to_string()));
     let mut rows = vec![];
     let mut score_row = vec![loc.t("col.score").to_string()];
-    score_row.extend(focus.iter().map(|f| fmt_score(f.score)));
+    score_row.extend(focus.iter().map(|f| fmt_ranked_score(f, r)));
     rows.push(score_row);
     let mut rank_row = vec![loc.t("col.rank").to_string()];
     rank_row.extend(focus.iter().map(|f| f.rank.map_or("-".into(), |k| k.to_string())));
