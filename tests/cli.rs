@@ -650,7 +650,11 @@ fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
     let floor = run(&["score"]);
     assert!(floor.contains("≥25.0") && floor.contains("so it is a lower bound"), "{floor}");
     // Views that show no estimate mark the score too, and point to explain for it.
-    for args in [&["trend", "--from", "2015"][..], &["gap", "gamma", "--match", "alpha"]] {
+    for args in [
+        &["trend", "--from", "2015"][..],
+        &["gap", "gamma", "--match", "alpha"],
+        &["whatif", "gamma", "--set", "fund_size=full"],
+    ] {
         let out = run(args);
         assert!(out.contains("≥25.0") && out.contains("lower bound (`swfscore explain FUND`"), "{args:?}:\n{out}");
     }
@@ -662,6 +666,7 @@ fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
         (&["history", "gamma"], "~0.0 (0.0–75.0)"),
         (&["trend", "--from", "2015"], "Gamma  ~100.0"),
         (&["gap", "gamma", "--match", "alpha"], "Gamma: ~100.0"),
+        (&["whatif", "gamma", "--set", "fund_size=full"], "Gamma  ~100.0 → ~100.0"),
         (&["audit"], "resting on the known part, ~): Gamma"),
     ] {
         let out = run(&[args, &["--unknown", "exclude"][..]].concat());

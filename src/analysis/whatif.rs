@@ -1,7 +1,7 @@
 //! What-if: re-score with some levels changed and show who moved.
 
 use crate::model::{Dataset, Level, LevelChange};
-use crate::score::{self, FundResult, Options, Results, RubricInfo};
+use crate::score::{self, Bounds, FundResult, Options, Results, RubricInfo};
 use serde::Serialize;
 
 /// One change, checked.
@@ -21,6 +21,9 @@ pub struct Moved {
     pub changed: bool,
     pub old_score: Option<f64>,
     pub new_score: Option<f64>,
+    /// Each score with every unknown at none and at full.
+    pub old_bounds: Option<Bounds>,
+    pub new_bounds: Option<Bounds>,
     pub old_rank: Option<u32>,
     pub new_rank: Option<u32>,
     /// Category id to score before the changes, in rubric order (a JSON object, as in `score`).
@@ -83,6 +86,8 @@ fn moved(old: &FundResult, new: &FundResult, changed: bool) -> Moved {
         changed,
         old_score: old.score,
         new_score: new.score,
+        old_bounds: old.bounds,
+        new_bounds: new.bounds,
         old_rank: old.rank,
         new_rank: new.rank,
         old_categories: old.categories.clone(),

@@ -420,6 +420,9 @@ pub fn whatif(w: &WhatIf, cx: &Context) -> Doc {
         vec![(loc.t("col.fund"), Align::Left), (loc.t("col.score"), Align::Right), (loc.t("col.rank"), Align::Right)];
     headers.extend(cats.iter().map(|c| (*c, Align::Right)));
     let mut t = Table::new(&headers).keyed(0);
+    // A score whose weight is mostly unknown is marked (≥ or ~), never shown bare.
+    let marked =
+        |s: Option<f64>, b| s.map_or_else(|| fmt_score(None), |s| crate::render::fmt_marked_score(s, b, &w.rubric));
     for m in &w.funds {
         let tone = if m.new_score > m.old_score {
             Tone::Good
@@ -430,7 +433,7 @@ pub fn whatif(w: &WhatIf, cx: &Context) -> Doc {
         };
         let mut row = vec![
             Cell::new(cx.label(&m.fund, &m.label), Tone::Bold),
-            Cell::new(format!("{} → {}", fmt_score(m.old_score), fmt_score(m.new_score)), tone),
+            Cell::new(format!("{} → {}", marked(m.old_score, m.old_bounds), marked(m.new_score, m.new_bounds)), tone),
             Cell::plain(format!("{} → {}", opt_rank(m.old_rank), opt_rank(m.new_rank))),
         ];
         for c in &w.categories {
@@ -451,6 +454,10 @@ pub fn whatif(w: &WhatIf, cx: &Context) -> Doc {
     } else {
         loc.f("whatif.others_moved", &[("n", &others)])
     });
+    let bounds = w.funds.iter().flat_map(|m| [m.old_bounds, m.new_bounds]).flatten();
+    if bounds.into_iter().any(|b| crate::render::unknown_beyond_a_third(b, &w.rubric)) {
+        doc.para(loc.t(crate::render::marked_note(&w.rubric)));
+    }
     doc
 }
 
