@@ -196,7 +196,7 @@ pub fn gap(
     let score_raised = |set: &[&str]| score_with(&set.iter().map(|d| (*d, Level::Full)).collect::<Vec<_>>());
     let base_raw = score_with(&[]);
 
-    let target = |kind: &str, score: f64| TargetInfo {
+    let aim = |kind: &str, score: f64| TargetInfo {
         kind: kind.into(),
         rank: None,
         fund: None,
@@ -206,17 +206,17 @@ pub fn gap(
     };
     let target = match goal {
         None | Some(Goal::Match(_)) => None,
-        Some(Goal::Score(s)) => Some(target("score", round_score(*s))),
+        Some(Goal::Score(s)) => Some(aim("score", round_score(*s))),
         Some(Goal::Rank(r)) => {
             let mut sorted = others.clone();
             sorted.sort_by(|a, b| b.total_cmp(a));
             let need = if *r == 0 { f64::INFINITY } else { sorted.get(*r as usize - 1).copied().unwrap_or(0.0) };
-            Some(TargetInfo { rank: Some(*r), ..target("rank", need) })
+            Some(TargetInfo { rank: Some(*r), ..aim("rank", need) })
         }
         Some(Goal::Fund(f)) => {
             let other = now.results.iter().find(|x| &x.fund == f).ok_or_else(|| GapError::UnknownFund(f.clone()))?;
             let s = other.score.ok_or_else(|| GapError::NotScored(f.clone()))?;
-            Some(TargetInfo { fund: Some(f.clone()), label: Some(other.label.clone()), ..target("fund", s) })
+            Some(TargetInfo { fund: Some(f.clone()), label: Some(other.label.clone()), ..aim("fund", s) })
         }
     };
     let other = match goal {

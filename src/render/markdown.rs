@@ -20,16 +20,11 @@ impl Renderer for Markdown {
     }
 }
 
-/// Escapes table-breaking characters in a Markdown cell.
-pub fn md_cell(s: &str) -> String {
-    super::one_line(s).replace('|', "\\|")
-}
-
 /// A GitHub-flavoured Markdown table.
 pub fn table(t: &markup::Table) -> String {
     let mut out = String::from("|");
     for (h, _) in &t.headers {
-        let _ = write!(out, " {} |", md_cell(h));
+        let _ = write!(out, " {} |", cell(h));
     }
     out.push_str("\n|");
     for (_, a) in &t.headers {
@@ -40,9 +35,9 @@ pub fn table(t: &markup::Table) -> String {
         out.push('|');
         for c in r {
             if c.tone == markup::Tone::Code {
-                let _ = write!(out, " `{}` |", md_cell(&c.text));
+                let _ = write!(out, " `{}` |", cell(&c.text));
             } else {
-                let _ = write!(out, " {} |", md_cell(&c.text));
+                let _ = write!(out, " {} |", cell(&c.text));
             }
         }
         out.push('\n');

@@ -295,10 +295,19 @@ pub fn mostly_unknown_note(rubric: &crate::score::RubricInfo) -> &'static str {
     if rests_on_known_part(rubric) { "ranking.known_part_note" } else { "ranking.lower_bound_note" }
 }
 
-/// The note under a view that marks scores but shows no estimate (gap, trend), by what the
-/// mark means; it points to `explain` for the estimate.
-pub fn marked_note(rubric: &crate::score::RubricInfo) -> &'static str {
-    if rests_on_known_part(rubric) { "marked.known_part_note" } else { "marked.lower_bound_note" }
+/// The note under a view that marks scores but shows no estimate (gap, trend, whatif): the
+/// message key saying what the mark means (it points to `explain` for the estimate), where some
+/// of the shown scores' `bounds` are marked; `None` where none is.
+pub fn marked_note(
+    bounds: impl IntoIterator<Item = Bounds>,
+    rubric: &crate::score::RubricInfo,
+) -> Option<&'static str> {
+    let known_part = rests_on_known_part(rubric);
+    bounds.into_iter().any(|b| unknown_beyond_a_third(b, rubric)).then_some(if known_part {
+        "marked.known_part_note"
+    } else {
+        "marked.lower_bound_note"
+    })
 }
 
 /// `explain`'s opening line where most of `f`'s weight is unknown and the estimate leads (its

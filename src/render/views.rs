@@ -15,7 +15,7 @@ use crate::analysis::whatif::WhatIf;
 use crate::estimate::Backtest;
 use crate::model::Sensitivity;
 use crate::model::Start;
-use crate::score::{Bounds, RubricInfo};
+use crate::score::RubricInfo;
 use crate::validate::{LATE_START_YEARS, LateStart, REVIEW_AFTER_YEARS, ReviewQueue};
 
 /// Records for CSV: a header row, then one row per record.
@@ -281,9 +281,9 @@ pub fn gap(g: &Gap, cx: &Context) -> Doc {
     });
     doc.para(gap_tail(g, cx, me, other.map(|(_, l)| l)));
     // A score marked as mostly unknown says what its mark means, as the ranking does.
-    let bounds = std::iter::once(g.bounds).chain(other.map(|(o, _)| o.bounds));
-    if bounds.flatten().any(|b| crate::render::unknown_beyond_a_third(b, &g.rubric)) {
-        doc.para(loc.t(crate::render::marked_note(&g.rubric)));
+    let bounds = std::iter::once(g.bounds).chain(other.map(|(o, _)| o.bounds)).flatten();
+    if let Some(note) = crate::render::marked_note(bounds, &g.rubric) {
+        doc.para(loc.t(note));
     }
     doc
 }
@@ -455,8 +455,8 @@ pub fn whatif(w: &WhatIf, cx: &Context) -> Doc {
         loc.f("whatif.others_moved", &[("n", &others)])
     });
     let bounds = w.funds.iter().flat_map(|m| [m.old_bounds, m.new_bounds]).flatten();
-    if bounds.into_iter().any(|b| crate::render::unknown_beyond_a_third(b, &w.rubric)) {
-        doc.para(loc.t(crate::render::marked_note(&w.rubric)));
+    if let Some(note) = crate::render::marked_note(bounds, &w.rubric) {
+        doc.para(loc.t(note));
     }
     doc
 }
@@ -1290,9 +1290,9 @@ pub fn trend(t: &Trend, cx: &Context) -> Doc {
             ]);
         }
     }
-    let marked = |b: Bounds| crate::render::unknown_beyond_a_third(b, &t.rubric);
-    if t.funds.iter().any(|f| marked(f.before_bounds) || marked(f.after_bounds)) {
-        doc.para(loc.t(crate::render::marked_note(&t.rubric)));
+    let bounds = t.funds.iter().flat_map(|f| [f.before_bounds, f.after_bounds]);
+    if let Some(note) = crate::render::marked_note(bounds, &t.rubric) {
+        doc.para(loc.t(note));
     }
     if !moves.rows.is_empty() {
         doc.para(loc.t("trend.moves"));
