@@ -1,18 +1,18 @@
 //! What each subcommand does: resolve the command line once ([`Config`]), load once,
 //! compute one result value, render it through the format's [`Renderer`], write it.
 
-use crate::analysis::explain::{Comparison, Explanation};
+use crate::analysis::explain::{Comparison, Explanation, Ranking};
 use crate::analysis::{self, gap::Goal};
 use crate::cli::{Age, Basis, Cli, Command, SchemaKind, Target as GapTarget};
 use crate::config::{Config, Target};
 use crate::diag::{Diagnostics, did_you_mean};
-use crate::error::{Error, YearError};
+use crate::error::{CheckError, Error, UsageError, YearError};
 use crate::load::{self, Loaded, Sources};
 use crate::locale::Lang;
 use crate::model::{Dataset, LevelChange, When};
 use crate::output::{emit, shown, write_files, write_stdout};
 use crate::raw::{RawCatalogue, RawFund, RawRubric, RawScenario};
-use crate::render::{Context, Format, View};
+use crate::render::{Context, Format, Glossary, View};
 use crate::report;
 use crate::score::{self, FundResult, Options, Results};
 use std::io::{IsTerminal, Write};
@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Compare { mut funds, fund, inputs, out, basis: Basis { as_of, at_age } } => {
             funds.extend(fund);
             if funds.len() < 2 {
-                return Err(Error::Usage("compare needs two or more funds (FUND arguments or --fund)".into()));
+                return Err(UsageError::CompareNeedsTwo.into());
             }
             compare(&Config::with_out(&inputs, &out)?, &funds, as_of, at_age)
         }
@@ -138,16 +138,11 @@ fn score(
     check_year(&ds, as_of)?;
     let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, funds, profile: cfg.profile.clone(), ..Options::default() });
-    emit(cfg, &cfg.format.renderer().view(&r, &context(&ds, cfg))?)?;
-    if skipped.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::CheckFailed(format!(
-            "scored without {} invalid fund descriptor(s): {} (`swfscore validate` lists every problem)",
-            skipped.len(),
-            skipped.join(", ")
-        )))
-    }
+    // The page's cards and weights are made only for the page.
+    let text =
+        if cfg.format == Format::Html { render(cfg, &ds, &Ranking::of(&ds, &r))? } else { render(cfg, &ds, &r)? };
+    emit(cfg, &text)?;
+    if skipped.is_empty() { Ok(()) } else { Err(CheckError::SkippedInvalid { skipped }.into()) }
 }
 
 /// `--at-age` in years: a number from 0 to 1000, or a fund's age at its latest assessment.
@@ -170,7 +165,7 @@ fn explain(cfg: &Config, fund: &str, as_of: Option<i32>, at_age: Option<Age>) ->
     let opts = Options { as_of, at_age, profile: cfg.profile.clone(), unknown_effects: true, ..Options::default() };
     let r = score::score(&ds, &opts);
     let f = pick(&r, &id)?;
-    emit(cfg, &cfg.format.renderer().view(&Explanation::of(&ds, &r, f), &context(&ds, cfg))?)
+    emit_view(cfg, &ds, &Explanation::of(&ds, &r, f))
 }
 
 fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Age>) -> Result<(), Error> {
@@ -181,7 +176,7 @@ fn compare(cfg: &Config, funds: &[String], as_of: Option<i32>, at_age: Option<Ag
     let at_age = age(&ds, at_age.as_ref())?;
     let r = score::score(&ds, &Options { as_of, at_age, profile: cfg.profile.clone(), ..Options::default() });
     let funds = ids.iter().map(|f| pick(&r, f)).collect::<Result<Vec<&FundResult>, Error>>()?;
-    emit(cfg, &cfg.format.renderer().view(&Comparison { of: &r, funds }, &context(&ds, cfg))?)
+    emit_view(cfg, &ds, &Comparison { of: &r, funds })
 }
 
 fn history(cfg: &Config, funds: &[String], from: Option<i32>, by_age: bool) -> Result<(), Error> {
@@ -227,7 +222,7 @@ fn whatif(cfg: &Config, fund: Option<&str>, set: &[String], scenario: Option<&Pa
     if let Some(f) = fund {
         let id = resolve_fund(&ds, f)?;
         if set.is_empty() && scenario.is_none() {
-            return Err(Error::Usage("nothing to change: give `--set DISCLOSURE=LEVEL` or `--scenario FILE`".into()));
+            return Err(UsageError::NoSet.into());
         }
         changes.extend(analysis::whatif::from_args(&ds, &id, set)?);
     }
@@ -236,18 +231,13 @@ fn whatif(cfg: &Config, fund: Option<&str>, set: &[String], scenario: Option<&Pa
         title = s.title;
         for c in s.changes {
             if changes.iter().any(|(f, d, _)| *f == c.0 && *d == c.1) {
-                return Err(Error::Usage(format!(
-                    "`{}` of `{}` is changed both by `--set` and by the scenario",
-                    c.1, c.0
-                )));
+                return Err(UsageError::SetTwice { fund: c.0, disclosure: c.1 }.into());
             }
             changes.push(c);
         }
     }
     if changes.is_empty() {
-        return Err(Error::Usage(
-            "nothing to change: give a FUND with `--set DISCLOSURE=LEVEL`, or `--scenario FILE`".into(),
-        ));
+        return Err(UsageError::NoChange.into());
     }
     let w = analysis::whatif::whatif(&ds, title, &changes, cfg.profile.clone());
     emit_view(cfg, &ds, &w)
@@ -281,7 +271,7 @@ fn compare_rubrics(cfg: &Config, rubrics: &[PathBuf], profiles: &[String]) -> Re
         _ => views,
     };
     if views.len() < 2 {
-        return Err(Error::Usage("compare-rubrics needs at least two rubrics or profiles".into()));
+        return Err(UsageError::TooFewRubrics.into());
     }
     let c = analysis::rubrics::compare(&views);
     emit_view(cfg, &base, &c)
@@ -306,7 +296,7 @@ fn batch(
     let table = match panel {
         Some(file) => {
             if rubrics.len() > 1 || profiles.len() > 1 {
-                return Err(Error::Usage("a panel is scored under one rubric and at most one profile".into()));
+                return Err(UsageError::PanelUnderOneRubric.into());
             }
             let ds = under(cfg, &base, rubrics.first().map(PathBuf::as_path), profiles.first().map(String::as_str))?;
             let (mut levels, ignored) = crate::panel::read(file, &ds.catalogue).map_err(Error::Panel)?;
@@ -318,10 +308,7 @@ fn batch(
                 // match); a fund with no descriptor has no metadata to match.
                 levels.retain_funds(|id| ds.fund(id).is_some());
                 if levels.cells.is_empty() {
-                    return Err(Error::Usage(format!(
-                        "no fund of {} matches the --where filter (a panel's fund is matched through the descriptor with its id)",
-                        load::display(file)
-                    )));
+                    return Err(UsageError::NoPanelFundMatches { file: load::display(file) }.into());
                 }
             }
             analysis::batch::panel(&ds, profiles.first().cloned(), &levels)
@@ -362,7 +349,7 @@ fn sql(
     table: &str,
     output: Option<&Path>,
 ) -> Result<(), Error> {
-    let table = crate::sql::table_name(dialect, table).map_err(Error::Usage)?;
+    let table = crate::sql::table_name(dialect, table)?;
     let cfg = Config::for_data(&inputs.data);
     let base = dataset(&cfg)?;
     let ds = under(&cfg, &base, inputs.rubric.as_deref(), inputs.profile.as_deref())?;
@@ -512,7 +499,7 @@ struct Robust {
 fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     use crate::analysis::robustness::{self as rb, Progress, Settings};
     if !(1..=MAX_MODEL_RUNS).contains(&o.samples) {
-        return Err(Error::Usage(format!("--samples {}: give 1 to 10,000,000", o.samples)));
+        return Err(UsageError::Samples(o.samples).into());
     }
     if o.sobol {
         // Sobol runs the model N × (d + 2) times (Saltelli's scheme), and its indices mean
@@ -520,10 +507,14 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         let per_sample = crate::analysis::robustness::Assumption::ALL.len() + 2;
         let most = MAX_MODEL_RUNS / per_sample;
         if !(SOBOL_MIN_SAMPLES..=most).contains(&o.samples) {
-            return Err(Error::Usage(format!(
-                "--samples {} with --sobol: give {SOBOL_MIN_SAMPLES} to {most} (each sample runs the model {per_sample} times, at most {MAX_MODEL_RUNS} runs in all; fewer than {SOBOL_MIN_SAMPLES} give no usable index)",
-                o.samples
-            )));
+            return Err(UsageError::SobolSamples {
+                samples: o.samples,
+                min: SOBOL_MIN_SAMPLES,
+                most,
+                per_sample,
+                runs: MAX_MODEL_RUNS,
+            }
+            .into());
         }
     }
     // The profile is one of the assumptions: load the rubric's own weights, name the nominal one.
@@ -578,7 +569,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     if !o.funds.is_empty() {
         r.funds.retain(|f| settings.pairs.contains(&f.fund));
     }
-    let text = cfg.format.renderer().view(&r, &context(&base, cfg))?;
+    let text = render(cfg, &base, &r)?;
     match (model, &cfg.target) {
         (None, _) => emit(cfg, &text),
         (Some((path, json)), Target::File(p)) => {
@@ -601,10 +592,7 @@ fn report(
 ) -> Result<(), Error> {
     let dir = out.unwrap_or_else(|| cfg.sources.dir.join("reports"));
     if check && !dir.is_dir() {
-        return Err(Error::CheckFailed(format!(
-            "{} does not exist: there are no published reports to check; run `swfscore report` to write them",
-            load::display(&dir)
-        )));
+        return Err(CheckError::NoReports { dir: load::display(&dir) }.into());
     }
     let ds = dataset(cfg)?;
     let views = default_views(cfg, &ds)?;
@@ -654,11 +642,8 @@ fn check_reports(dir: &Path, rep: &report::Report, names: &[String]) -> Result<(
         return Ok(());
     }
     write_stdout(&diffs)?;
-    Err(Error::CheckFailed(format!(
-        "{} is stale: {} differ; run `swfscore report`",
-        load::display(dir),
-        stale.join(", ")
-    )))
+    Err(CheckError::StaleReports { dir: load::display(dir), stale: stale.iter().map(|s| s.to_string()).collect() }
+        .into())
 }
 
 fn diff(cfg: &Config, base: &str) -> Result<(), Error> {
@@ -723,13 +708,10 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
     print_diagnostics(&diagnostics);
     // Every file is checked; `--where` narrows the coverage and review lists to the funds it keeps.
     let listed = dataset.clone().map(|d| policy(d, cfg));
-    let what = if strict { "error(s) (warnings count as errors with --strict)" } else { "error(s)" };
-    let failed = || Error::CheckFailed(format!("{errors} {what}, {warnings} warning(s)"));
+    let failed = || Error::from(CheckError::Invalid { errors, warnings, strict });
     if cfg.format != crate::render::Format::Table {
         if cfg.format == crate::render::Format::Csv && coverage && review {
-            return Err(Error::Usage(
-                "CSV holds one table: give --coverage or --review with --format csv, not both".into(),
-            ));
+            return Err(UsageError::CsvHoldsOneTable.into());
         }
         let v = crate::render::views::Validation {
             ok: errors == 0,
@@ -745,23 +727,22 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
         };
         let fallback = Dataset::empty();
         let ds = dataset.as_ref().unwrap_or(&fallback);
-        emit(cfg, &cfg.format.renderer().view(&v, &context(ds, cfg))?)?;
+        emit_view(cfg, ds, &v)?;
         return if errors == 0 { Ok(()) } else { Err(failed()) };
     }
     let mut text = String::new();
     if let (Some(ds), Some(shown)) = (&dataset, &listed) {
-        let cx = context(ds, cfg);
         if coverage {
-            text.push_str(&cfg.format.renderer().view(&analysis::coverage::coverage(shown), &cx)?);
+            text.push_str(&render(cfg, ds, &analysis::coverage::coverage(shown))?);
         }
         if review {
             if !text.is_empty() {
                 text.push('\n');
             }
-            text.push_str(&cfg.format.renderer().view(&crate::validate::review_queue(shown), &cx)?);
+            text.push_str(&render(cfg, ds, &crate::validate::review_queue(shown))?);
         }
         if errors == 0 {
-            text.push_str(&cx.loc().f(
+            text.push_str(&crate::locale::Locale::of(cfg.lang).f(
                 "validate.ok",
                 &[
                     ("funds", &ds.funds.len()),
@@ -782,7 +763,7 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
 fn funds(cfg: &Config) -> Result<(), Error> {
     let ds = dataset(cfg)?;
     let list = crate::render::views::FundList::of(&ds);
-    emit(cfg, &cfg.format.renderer().view(&list, &context(&ds, cfg))?)
+    emit_view(cfg, &ds, &list)
 }
 
 fn rubrics(cfg: &Config) -> Result<(), Error> {
@@ -803,18 +784,16 @@ fn new_fund(
     output: Option<PathBuf>,
 ) -> Result<(), Error> {
     if !crate::validate::is_snake_case(id) {
-        return Err(Error::Usage(format!(
-            "fund id `{id}` is not snake_case: use lowercase letters, digits and underscores, starting with a letter"
-        )));
+        return Err(UsageError::NotSnakeCase(id.to_string()).into());
     }
     let ds = dataset(cfg)?;
     if ds.fund(id).is_some() {
-        return Err(Error::Usage(format!("a fund `{id}` exists already")));
+        return Err(UsageError::FundExists(id.to_string()).into());
     }
     let funds_dir = cfg.sources.funds.clone().unwrap_or_else(|| cfg.sources.dir.join("funds"));
     let path = output.unwrap_or_else(|| funds_dir.join(format!("{id}.yaml")));
     if path.exists() {
-        return Err(Error::Usage(format!("{} exists already: nothing was written", load::display(&path))));
+        return Err(UsageError::FileExists(load::display(&path)).into());
     }
     let today = crate::model::Date::today();
     let text = crate::validate::new_descriptor(
@@ -885,11 +864,7 @@ pub fn dataset_skipping(cfg: &Config, skip_invalid: bool) -> Result<(Dataset, Ve
     }
     let ds = policy(ds, cfg);
     if ds.funds.is_empty() && !cfg.filter.is_empty() {
-        let given: Vec<String> = cfg.filter.iter().map(|c| format!("--where {c}")).collect();
-        return Err(Error::Usage(format!(
-            "no fund matches {}; `swfscore funds --format csv` lists each fund's metadata",
-            given.join(" ")
-        )));
+        return Err(UsageError::NoFundMatches { filters: cfg.filter.iter().map(ToString::to_string).collect() }.into());
     }
     match &cfg.profile {
         Some(p) => Ok((profiled(&ds, p)?, skipped)),
@@ -963,7 +938,7 @@ fn resolve_funds(ds: &Dataset, names: &[String]) -> Result<Vec<String>, Error> {
 fn check_distinct(funds: &[String]) -> Result<(), Error> {
     for (i, f) in funds.iter().enumerate() {
         if funds[..i].contains(f) {
-            return Err(Error::Usage(format!("fund `{f}` is given twice")));
+            return Err(UsageError::FundTwice(f.clone()).into());
         }
     }
     Ok(())
@@ -990,12 +965,14 @@ fn pick<'a>(r: &'a Results, id: &str) -> Result<&'a FundResult, Error> {
     r.results.iter().find(|f| f.fund == id).ok_or_else(|| Error::Internal(format!("fund `{id}` has no result")))
 }
 
-fn context<'a>(ds: &'a Dataset, cfg: &Config) -> Context<'a> {
-    Context { colour: cfg.colour, lang: cfg.lang, ..Context::new(ds) }
+/// Renders `v` in the configured format and language, with the words of `ds`.
+fn render(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<String, Error> {
+    let words = Glossary::of(ds);
+    cfg.format.renderer().view(v, &Context { colour: cfg.colour, lang: cfg.lang, ..Context::new(&words) })
 }
 
 fn emit_view(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<(), Error> {
-    emit(cfg, &cfg.format.renderer().view(v, &context(ds, cfg))?)
+    emit(cfg, &render(cfg, ds, v)?)
 }
 
 fn note(msg: &str) {

@@ -2,7 +2,7 @@
 //! how the output goes. Commands receive a [`Config`] and never look at flags again.
 
 use crate::cli::{ColourChoice, Data, Inputs, Output};
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::load::Sources;
 use crate::model::UnknownRule;
 use crate::render::Format;
@@ -124,11 +124,7 @@ fn format_of(p: &std::path::Path) -> Result<Format, Error> {
         Some("csv") => Ok(Format::Csv),
         Some("json") => Ok(Format::Json),
         Some("html" | "htm") => Ok(Format::Html),
-        Some(e) => Err(Error::Usage(format!(
-            "cannot tell the format of `{}` from its extension `.{e}`: name it .txt, .md, .csv, .json or .html, or give --format{}",
-            p.display(),
-            if e == "parquet" { " (Parquet tables come from `batch -o FILE.parquet`)" } else { "" }
-        ))),
+        Some(e) => Err(UsageError::UnknownExtension { path: p.to_path_buf(), ext: e.to_string() }.into()),
     }
 }
 

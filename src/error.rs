@@ -13,8 +13,8 @@ pub enum Error {
     #[error("{} error(s) in the inputs", .0.errors())]
     Input(Diagnostics),
     /// The command line asks for something that is not there or not allowed.
-    #[error("{0}")]
-    Usage(String),
+    #[error(transparent)]
+    Usage(#[from] UsageError),
     /// A fund named on the command line is not in the data.
     #[error("unknown fund `{id}`{}; `swfscore funds` lists every fund", if .near.is_empty() { String::new() } else { format!(" (did you mean {}?)", .near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")) })]
     UnknownFund { id: String, near: Vec<String> },
@@ -41,8 +41,8 @@ pub enum Error {
     #[error("internal error: {0} (please report this)")]
     Internal(String),
     /// The command ran and a check failed.
-    #[error("{0}")]
-    CheckFailed(String),
+    #[error(transparent)]
+    CheckFailed(#[from] CheckError),
 }
 
 impl Error {
@@ -79,4 +79,71 @@ pub enum YearError {
     NotYetEstablished { from: i32, founded: Vec<String>, earliest: i32 },
     #[error("no fund to compare between {from} and {to}: {}", .founded.join(", "))]
     NothingToCompare { from: i32, to: i32, founded: Vec<String> },
+}
+
+/// A command line that asks for something that is not there or not allowed (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    #[error("compare needs two or more funds (FUND arguments or --fund)")]
+    CompareNeedsTwo,
+    /// `whatif FUND` without a change.
+    #[error("nothing to change: give `--set DISCLOSURE=LEVEL` or `--scenario FILE`")]
+    NoSet,
+    /// `whatif` with neither a fund nor a scenario.
+    #[error("nothing to change: give a FUND with `--set DISCLOSURE=LEVEL`, or `--scenario FILE`")]
+    NoChange,
+    #[error("`{disclosure}` of `{fund}` is changed both by `--set` and by the scenario")]
+    SetTwice { fund: String, disclosure: String },
+    #[error("compare-rubrics needs at least two rubrics or profiles")]
+    TooFewRubrics,
+    #[error("a panel is scored under one rubric and at most one profile")]
+    PanelUnderOneRubric,
+    #[error(
+        "no fund of {file} matches the --where filter (a panel's fund is matched through the descriptor with its id)"
+    )]
+    NoPanelFundMatches { file: String },
+    /// `--where` left no fund.
+    #[error("no fund matches {}; `swfscore funds --format csv` lists each fund's metadata", .filters.iter().map(|c| format!("--where {c}")).collect::<Vec<_>>().join(" "))]
+    NoFundMatches { filters: Vec<String> },
+    #[error("--samples {0}: give 1 to 10,000,000")]
+    Samples(usize),
+    #[error(
+        "--samples {samples} with --sobol: give {min} to {most} (each sample runs the model {per_sample} times, at most {runs} runs in all; fewer than {min} give no usable index)"
+    )]
+    SobolSamples { samples: usize, min: usize, most: usize, per_sample: usize, runs: usize },
+    #[error("CSV holds one table: give --coverage or --review with --format csv, not both")]
+    CsvHoldsOneTable,
+    #[error("fund id `{0}` is not snake_case: use lowercase letters, digits and underscores, starting with a letter")]
+    NotSnakeCase(String),
+    #[error("a fund `{0}` exists already")]
+    FundExists(String),
+    #[error("{0} exists already: nothing was written")]
+    FileExists(String),
+    #[error("fund `{0}` is given twice")]
+    FundTwice(String),
+    /// `sql --table` given something other than a (dotted) name.
+    #[error(
+        "`{0}` is not a table name: expected a name such as `panel` or `research.panel` (letters, digits and underscores); to score a file, make a view of it first, e.g. in DuckDB `CREATE VIEW panel AS SELECT * FROM 'panel.parquet'`"
+    )]
+    TableName(String),
+    /// `-o FILE` whose extension names no format.
+    #[error("cannot tell the format of `{}` from its extension `.{ext}`: name it .txt, .md, .csv, .json or .html, or give --format{}", .path.display(), if ext == "parquet" { " (Parquet tables come from `batch -o FILE.parquet`)" } else { "" })]
+    UnknownExtension { path: PathBuf, ext: String },
+}
+
+/// The command ran and what it checks failed (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// `score --skip-invalid` left funds out.
+    #[error("scored without {} invalid fund descriptor(s): {} (`swfscore validate` lists every problem)", .skipped.len(), .skipped.join(", "))]
+    SkippedInvalid { skipped: Vec<String> },
+    /// `validate` found errors (or warnings, with `--strict`).
+    #[error("{errors} error(s){}, {warnings} warning(s)", if *.strict { " (warnings count as errors with --strict)" } else { "" })]
+    Invalid { errors: usize, warnings: usize, strict: bool },
+    /// `report --check` with no reports folder.
+    #[error("{dir} does not exist: there are no published reports to check; run `swfscore report` to write them")]
+    NoReports { dir: String },
+    /// `report --check` found files that differ from their regeneration.
+    #[error("{dir} is stale: {} differ; run `swfscore report`", .stale.join(", "))]
+    StaleReports { dir: String, stale: Vec<String> },
 }

@@ -1,14 +1,14 @@
 //! The published reports: built in memory from the data, written to `reports/`, and checked
 //! against the files on disk so a published ranking never drifts from its data.
 
-use crate::analysis::explain::Comparison;
+use crate::analysis::explain::{Comparison, Ranking};
 use crate::analysis::{self, gap::Goal};
 use crate::locale::{Lang, Locale};
 use crate::model::Dataset;
 use crate::model::Level;
 use crate::render::html::{self, Extras};
 use crate::render::ranking::{self, Peers};
-use crate::render::{Context, Format, View, markdown};
+use crate::render::{Context, Format, Glossary, View, markdown};
 use crate::score::{self, Options, Results};
 use std::fmt::Write as _;
 
@@ -62,6 +62,8 @@ fn lang_of(name: &str) -> Lang {
 /// caller can write (or compare) one file at a time and hold only one in memory.
 pub(crate) struct Report<'a> {
     ds: &'a Dataset,
+    /// The data's words for its ids, for every file.
+    words: Glossary,
     r: Results,
     focus: Vec<&'static str>,
     at_age: Option<Results>,
@@ -124,7 +126,21 @@ impl<'a> Report<'a> {
         let runs =
             settings.backtest_runs.unwrap_or(if ds.funds.len() <= BACKTEST_MAX_FUNDS { BACKTEST_RUNS } else { 0 });
         let backtest = (runs > 0).then(|| crate::estimate::backtest(ds, runs, 0.2, 1, crate::estimate::SPREAD));
-        Report { ds, r, focus, at_age, by_age, peers, gap, rubrics, audit, robust, backtest, untranslated }
+        Report {
+            ds,
+            words: Glossary::of(ds),
+            r,
+            focus,
+            at_age,
+            by_age,
+            peers,
+            gap,
+            rubrics,
+            audit,
+            robust,
+            backtest,
+            untranslated,
+        }
     }
 
     /// The text of one of [`names`].
@@ -139,12 +155,12 @@ impl<'a> Report<'a> {
     /// without holding the page (tens of megabytes for thousands of funds) in memory.
     pub(crate) fn render_to(&self, name: &str, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
         let lang = lang_of(name);
-        let cx = Context { lang, ..Context::new(self.ds) };
+        let cx = Context { lang, ..Context::new(&self.words) };
         match name {
             // A result that cannot be written as JSON fails the file (and so the run).
             "scores.csv" => out.write_str(&Format::Csv.renderer().view(&self.r, &cx).map_err(|_| std::fmt::Error)?),
             "scores.json" => out.write_str(&Format::Json.renderer().view(&self.r, &cx).map_err(|_| std::fmt::Error)?),
-            n if n.ends_with(".md") => out.write_str(&self.markdown(&cx)),
+            n if n.ends_with(".md") => out.write_str(&self.markdown(&Ranking::of(self.ds, &self.r), &cx)),
             _ => {
                 let editions = Lang::ALL
                     .into_iter()
@@ -163,7 +179,7 @@ impl<'a> Report<'a> {
                     editions,
                     backtest: self.backtest.as_ref(),
                 };
-                html::write_page(out, &self.r, &cx, &extras)
+                html::write_page(out, &Ranking::of(self.ds, &self.r), &cx, &extras)
             }
         }
     }
@@ -173,7 +189,7 @@ impl<'a> Report<'a> {
         &self.untranslated
     }
 
-    fn markdown(&self, cx: &Context) -> String {
+    fn markdown(&self, k: &Ranking, cx: &Context) -> String {
         let loc = cx.loc();
         let r = &self.r;
         let mut md = format!("# {}\n\n", loc.t("page.heading"));
@@ -224,9 +240,9 @@ impl<'a> Report<'a> {
         md.push('\n');
         md.push_str(&markdown::doc(&self.robust.doc(cx)));
         md.push('\n');
-        md.push_str(&funds_section(r, cx));
+        md.push_str(&funds_section(k, cx));
         md.push('\n');
-        md.push_str(&method_section(r, cx, self.backtest.as_ref()));
+        md.push_str(&method_section(k, cx, self.backtest.as_ref()));
         md
     }
 }
@@ -290,7 +306,7 @@ fn matrix(r: &Results, cx: &Context) -> String {
     }
     s.push('\n');
     for d in r.disclosures() {
-        let sens = cx.dataset.catalogue.get(d).is_some_and(|x| x.sensitivity == crate::model::Sensitivity::Commercial);
+        let sens = cx.words.commercial(d);
         let _ = write!(
             s,
             "| {}{} |",
@@ -308,11 +324,11 @@ fn matrix(r: &Results, cx: &Context) -> String {
 
 /// One paragraph per fund: name, jurisdiction, score, headline figures with their units, and
 /// how many of its sources are secondary.
-fn funds_section(r: &Results, cx: &Context) -> String {
-    let loc = cx.loc();
+fn funds_section(k: &Ranking, cx: &Context) -> String {
+    let (r, loc) = (k.results, cx.loc());
     let mut s = format!("## {}\n\n", loc.t("funds.title"));
-    for f in &r.results {
-        let Some(fund) = cx.dataset.fund(&f.fund) else { continue };
+    for e in &k.cards {
+        let (f, Some(fund)) = (e.fund, e.descriptor) else { continue };
         let score = match (f.score, f.rank) {
             (Some(x), Some(k)) => {
                 loc.f("card.score", &[("score", &format!("{x:.1}")), ("scale", &r.rubric.scale), ("rank", &k)])
@@ -357,15 +373,14 @@ fn funds_section(r: &Results, cx: &Context) -> String {
 }
 
 /// The method and its limits, as in the HTML page.
-fn method_section(r: &Results, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
-    let loc = cx.loc();
-    let (method, limits) = html::method_paragraphs(r, cx, backtest);
+fn method_section(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
+    let (r, loc) = (k.results, cx.loc());
+    let (method, limits) = html::method_paragraphs(k, cx, backtest);
     let mut s = format!("## {}\n\n", loc.t("method.title"));
     for p in method {
         s.push_str(&format!("{p}\n\n"));
     }
-    let cats: Vec<String> = cx
-        .dataset
+    let cats: Vec<String> = k
         .rubric
         .categories
         .iter()
@@ -381,7 +396,7 @@ fn method_section(r: &Results, cx: &Context, backtest: Option<&crate::estimate::
         loc.t("col.items"),
         cats.join("\n")
     ));
-    let profiles = &cx.dataset.rubric.profiles;
+    let profiles = &k.rubric.profiles;
     if !profiles.is_empty() {
         s.push_str(&format!(
             "{}\n\n| {} | {} | {} |\n|---|---|---|\n",

@@ -151,7 +151,7 @@ impl Dialect {
 
 /// A table name as `--table` takes it: a name or a dotted path (`schema.table`), each part
 /// letters, digits and underscores (and `-` in a BigQuery project id).
-pub fn table_name(dialect: Dialect, name: &str) -> Result<String, String> {
+pub fn table_name(dialect: Dialect, name: &str) -> Result<String, crate::error::UsageError> {
     let ok_part = |p: &str| {
         let mut chars = p.chars();
         chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -159,12 +159,7 @@ pub fn table_name(dialect: Dialect, name: &str) -> Result<String, String> {
     };
     let parts: Vec<&str> = name.split('.').collect();
     if parts.len() > 3 || !parts.iter().all(|p| ok_part(p)) {
-        return Err(format!(
-            "`{}` is not a table name: expected a name such as `panel` or `research.panel` \
-             (letters, digits and underscores); to score a file, make a view of it first, e.g. in DuckDB \
-             `CREATE VIEW panel AS SELECT * FROM 'panel.parquet'`",
-            crate::diag::visible(name, false)
-        ));
+        return Err(crate::error::UsageError::TableName(crate::diag::visible(name, false).into_owned()));
     }
     Ok(match dialect {
         // A dotted BigQuery path is quoted whole (project ids may hold `-`).

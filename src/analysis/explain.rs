@@ -3,7 +3,7 @@
 //! `explain` the standing of every disclosure in the scored year), so no renderer looks into
 //! the descriptors.
 
-use crate::model::{Dataset, Evidence, Fund, Level, Start};
+use crate::model::{Dataset, Evidence, Fund, Level, Profile, Rubric, Start};
 use crate::score::{FundResult, Results};
 use serde::{Serialize, Serializer};
 
@@ -59,6 +59,32 @@ impl<'a> Explanation<'a> {
     /// How many funds were ranked.
     pub fn ranked(&self) -> usize {
         self.of.results.iter().filter(|x| x.rank.is_some()).count()
+    }
+}
+
+/// The ranking as its page shows it: the results, the rubric (the method, and the weights the
+/// page re-ranks by, with its profiles as presets) and every fund's card.
+#[derive(Debug, Clone)]
+pub struct Ranking<'a> {
+    pub results: &'a Results,
+    pub rubric: &'a Rubric,
+    /// The rubric's profiles with their weights applied, offered as presets; none when the
+    /// results already use a profile.
+    pub presets: Vec<(&'a Profile, Rubric)>,
+    /// One per result, in the results' order.
+    pub cards: Vec<Explanation<'a>>,
+}
+
+impl<'a> Ranking<'a> {
+    /// The page's material for `results`, scored from `ds`.
+    pub fn of(ds: &'a Dataset, results: &'a Results) -> Self {
+        let presets = if results.profile.is_some() {
+            Vec::new()
+        } else {
+            ds.rubric.profiles.iter().filter_map(|p| Some((p, ds.rubric.with_profile(&p.id, &ds.catalogue)?))).collect()
+        };
+        let cards = results.results.iter().map(|f| Explanation::of(ds, results, f)).collect();
+        Ranking { results, rubric: &ds.rubric, presets, cards }
     }
 }
 

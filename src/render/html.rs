@@ -6,7 +6,7 @@
 
 use super::markup::{Align, Block, Doc, Series, Tone};
 use super::*;
-use crate::analysis::explain::Explanation;
+use crate::analysis::explain::{Explanation, Ranking};
 use crate::analysis::gap::Gap;
 use crate::analysis::robustness::Robustness;
 use crate::analysis::rubrics::RubricComparison;
@@ -207,7 +207,7 @@ fn head(lang: Lang, title: &str) -> String {
 
 /// The newest assessment date among the funds: the date the data describes.
 pub fn data_date(cx: &Context) -> Option<Date> {
-    cx.dataset.funds.iter().map(|f| f.assessed).max()
+    cx.words.assessed()
 }
 
 /// About how wide `s` is at font size `size` (CJK characters a full em, others 0.6 em).
@@ -759,12 +759,11 @@ fn card(e: &Explanation, cx: &Context, open: bool, focus: &[&str]) -> String {
 /// The method and its limits, as paragraphs of the context's language (the Markdown report
 /// prints the same).
 pub fn method_paragraphs(
-    r: &Results,
+    k: &Ranking,
     cx: &Context,
     backtest: Option<&crate::estimate::Backtest>,
 ) -> (Vec<String>, Vec<String>) {
-    let loc = cx.loc();
-    let rb = &cx.dataset.rubric;
+    let (r, rb, loc) = (k.results, k.rubric, cx.loc());
     let unknown = match rb.unknown {
         crate::model::UnknownRule::None => loc.t("method.unknown_none"),
         crate::model::UnknownRule::Exclude => loc.t("method.unknown_exclude"),
@@ -822,10 +821,9 @@ pub fn method_paragraphs(
     (method, limits)
 }
 
-fn method(r: &Results, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
-    let loc = cx.loc();
-    let rb = &cx.dataset.rubric;
-    let (method, limits) = method_paragraphs(r, cx, backtest);
+fn method(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
+    let (r, rb, loc) = (k.results, k.rubric, cx.loc());
+    let (method, limits) = method_paragraphs(k, cx, backtest);
     let mut s = format!("<section id=\"method\">\n<h2>{}</h2>\n", esc(loc.t("method.title")));
     for p in &method {
         let _ = writeln!(s, "<p>{}</p>", esc_code(p));
@@ -1027,16 +1025,16 @@ pub(crate) const PAGE_BYTES_PER_FUND: usize = 50_000;
 
 /// The whole page: ranking (with the weights panel), heatmap, the focus section, a card per
 /// fund, the method and its limits.
-pub fn page(r: &Results, cx: &Context, extras: &Extras) -> String {
-    let mut s = String::with_capacity(r.results.len() * PAGE_BYTES_PER_FUND);
-    let _ = write_page(&mut s, r, cx, extras);
+pub fn page(k: &Ranking, cx: &Context, extras: &Extras) -> String {
+    let mut s = String::with_capacity(k.results.results.len() * PAGE_BYTES_PER_FUND);
+    let _ = write_page(&mut s, k, cx, extras);
     s
 }
 
 /// Writes the whole report page to `s` piece by piece, so a caller can stream it to a file
 /// (a page for thousands of funds runs to tens of megabytes) instead of holding it whole.
-pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras: &Extras) -> std::fmt::Result {
-    let loc = cx.loc();
+pub fn write_page(s: &mut dyn std::fmt::Write, k: &Ranking, cx: &Context, extras: &Extras) -> std::fmt::Result {
+    let (r, loc) = (k.results, cx.loc());
     let focus = &extras.focus;
     s.write_str(&head(cx.lang, loc.t("page.title")))?;
     s.write_str(&header(r, cx, extras))?;
@@ -1045,7 +1043,7 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
     if !focus.is_empty() {
         writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.focus_note")))?;
     }
-    s.write_str(&weights::panel(r, cx))?;
+    s.write_str(&weights::panel(k, cx))?;
     s.write_str(&scores_table(r, cx, focus))?;
     writeln!(s, "<p class=\"muted\">{}</p>", esc(loc.t("ranking.range_note")))?;
     writeln!(
@@ -1077,13 +1075,13 @@ pub fn write_page(s: &mut dyn std::fmt::Write, r: &Results, cx: &Context, extras
         s.write_str("</section>\n</div>\n")?;
     }
     writeln!(s, "<section id=\"funds\">\n<h2>{}</h2>\n<div class=\"cards\">", esc(loc.t("funds.title")))?;
-    for f in &r.results {
-        s.write_str(&card(&Explanation::of(cx.dataset, r, f), cx, false, focus))?;
+    for e in &k.cards {
+        s.write_str(&card(e, cx, false, focus))?;
     }
     s.write_str("</div>\n</section>\n")?;
-    s.write_str(&method(r, cx, extras.backtest))?;
+    s.write_str(&method(k, cx, extras.backtest))?;
     s.write_str("</main>\n")?;
-    s.write_str(&weights::script(r, cx))?;
+    s.write_str(&weights::script(k, cx))?;
     s.write_str("</body>\n</html>\n")
 }
 
@@ -1333,7 +1331,8 @@ mod tests {
         )
         .dataset
         .expect("the fixture loads");
-        let cx = Context::new(&ds);
+        let words = Glossary::of(&ds);
+        let cx = Context::new(&words);
         assert_eq!(fact_value(&fact(19_742e9, Some("NOK"), None), &cx), "NOK 19.7 trn");
         assert_eq!(fact_value(&fact(64.007e9, Some("HKD"), None), &cx), "HKD 64.0 bn");
         assert_eq!(fact_value(&fact(5.7, Some("USD"), Some("percent")), &cx), "5.7% (in USD)");

@@ -2,6 +2,7 @@
 //! result (a [`View`]) and never computes scores itself.
 
 pub mod csv;
+pub mod glossary;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -12,14 +13,15 @@ pub mod text;
 pub mod views;
 
 use crate::locale::{Lang, Locale};
-use crate::model::{Dataset, Level};
+use crate::model::Level;
 use crate::score::{Bounds, FundResult, ItemResult, Results};
+pub use glossary::Glossary;
 
-/// What a renderer may look up besides the result: names and titles in the reader's language
-/// (the ranking's page also the rubric and each fund's evidence), colour, language.
+/// What a renderer may look up besides the result: the data's words for its ids (names and
+/// titles, in the reader's language), colour, language.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
-    pub dataset: &'a Dataset,
+    pub words: &'a Glossary,
     /// Terminal colours (table format only).
     pub colour: bool,
     /// The language of the published report's words and the data's translations.
@@ -28,8 +30,8 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// English, without colour.
-    pub fn new(dataset: &'a Dataset) -> Self {
-        Context { dataset, colour: false, lang: Lang::En }
+    pub fn new(words: &'a Glossary) -> Self {
+        Context { words, colour: false, lang: Lang::En }
     }
 
     /// The messages of the context's language.
@@ -39,17 +41,17 @@ impl<'a> Context<'a> {
 
     /// A fund's full name in the context's language (`fallback` for a fund not in the data).
     pub fn name(&self, id: &str, fallback: &'a str) -> &'a str {
-        self.dataset.fund(id).map_or(fallback, |f| f.name_in(self.lang))
+        self.words.name(id, self.lang).unwrap_or(fallback)
     }
 
     /// A fund's short name in the context's language.
     pub fn label(&self, id: &str, fallback: &'a str) -> &'a str {
-        self.dataset.fund(id).map_or(fallback, |f| f.label_in(self.lang))
+        self.words.label(id, self.lang).unwrap_or(fallback)
     }
 
     /// A category's title in the context's language.
     pub fn category(&self, id: &str, fallback: &'a str) -> &'a str {
-        self.dataset.rubric.categories.iter().find(|c| c.id == id).map_or(fallback, |c| c.title_in(self.lang))
+        self.words.category(id, self.lang).unwrap_or(fallback)
     }
 
     /// A fund's status in words when it has no score.
@@ -109,6 +111,20 @@ impl View for Results {
     }
     fn json(&self) -> serde_json::Result<String> {
         pretty(self)
+    }
+}
+
+/// The ranking with its page: the same document, records and value as the results, and in
+/// HTML the interactive page (charts, the weights to re-rank by, a card per fund).
+impl View for crate::analysis::explain::Ranking<'_> {
+    fn doc(&self, cx: &Context) -> markup::Doc {
+        self.results.doc(cx)
+    }
+    fn records(&self) -> views::Records {
+        self.results.records()
+    }
+    fn json(&self) -> serde_json::Result<String> {
+        self.results.json()
     }
     fn html(&self, cx: &Context) -> String {
         html::page(self, cx, &html::Extras::default())
@@ -373,12 +389,12 @@ pub fn level_short(l: Option<Level>) -> &'static str {
 
 /// The title of a disclosure in the context's language, or its id.
 pub fn disclosure_title<'a>(cx: &Context<'a>, id: &'a str) -> &'a str {
-    cx.dataset.catalogue.get(id).map_or(id, |d| d.title_in(cx.lang))
+    cx.words.disclosure(id, cx.lang).unwrap_or(id)
 }
 
 /// The title of an item in the context's language.
 pub fn item_title<'a>(cx: &Context<'a>, id: &str) -> &'a str {
-    cx.dataset.rubric.items().find(|(_, i)| i.id == id).map_or("", |(_, i)| i.title_in(cx.lang))
+    cx.words.item(id, cx.lang).unwrap_or("")
 }
 
 /// CSV/Markdown-safe one-line text.

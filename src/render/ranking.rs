@@ -445,9 +445,15 @@ mod tests {
     #[test]
     fn the_ranking_views_render_from_their_values_alone_in_every_format() {
         let ds = crate::load::mini::dataset();
-        let cx = Context::new(&ds);
+        let words = crate::render::Glossary::of(&ds);
+        let cx = Context::new(&words);
         let r = score(&ds, &Options { unknown_effects: true, ..Options::default() });
         check(&r, &cx, "score");
+        // The page: the same document, records and value, and in HTML every fund's card.
+        let page = check(&crate::analysis::explain::Ranking::of(&ds, &r), &cx, "page");
+        for f in &r.results {
+            assert!(page[4].contains(&format!("id=\"fund-{}\"", f.fund)), "the page has no card for {}", f.fund);
+        }
         check(&Comparison { of: &r, funds: r.results.iter().collect() }, &cx, "compare");
         for f in &r.results {
             let e = Explanation::of(&ds, &r, f);

@@ -963,12 +963,11 @@ pub fn fund_list(l: &FundList, cx: &Context) -> Doc {
     let mut t = Table { headers, rows: vec![], key: None };
     let or_dash = |s: Option<&str>| s.unwrap_or("-").to_string();
     for f in &l.funds {
-        let fund = cx.dataset.fund(&f.id);
         let m = &f.metadata;
         t.row(vec![
             Cell::plain(f.id.clone()),
-            Cell::new(fund.map_or(f.name.as_str(), |x| x.name_in(cx.lang)), Tone::Bold),
-            Cell::plain(fund.map_or(f.jurisdiction.as_str(), |x| x.jurisdiction_in(cx.lang))),
+            Cell::new(cx.name(&f.id, &f.name), Tone::Bold),
+            Cell::plain(cx.words.jurisdiction(&f.id, cx.lang).unwrap_or(&f.jurisdiction)),
             Cell::plain(f.established.to_string()),
             Cell::plain(f.assessed.clone()),
             Cell::plain(format!("{}/{}", f.assessed_disclosures, f.catalogue)),

@@ -4,7 +4,8 @@
 //! The weights live in the URL fragment (`#w=reporting:30,portfolio:10`, and `p=PROFILE` for
 //! a preset's item weights), so a weighting can be shared as a link.
 
-use super::{Context, Results, esc};
+use super::{Context, esc};
+use crate::analysis::explain::Ranking;
 use crate::model::{Level, Rubric, Rule};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
@@ -15,9 +16,8 @@ const SCRIPT: &str = include_str!("weights.js");
 
 /// The panel of sliders; hidden until the script shows it (without JavaScript the page shows
 /// the rubric's ranking).
-pub(super) fn panel(r: &Results, cx: &Context) -> String {
-    let loc = cx.loc();
-    let rubric = &cx.dataset.rubric;
+pub(super) fn panel(k: &Ranking, cx: &Context) -> String {
+    let (loc, rubric) = (cx.loc(), k.rubric);
     let top = rubric.categories.iter().map(|c| c.weight).fold(0.0, f64::max);
     let max = (top * 2.0).max(50.0).ceil();
     let mut s = format!(
@@ -30,9 +30,9 @@ pub(super) fn panel(r: &Results, cx: &Context) -> String {
         "<label>{} <select id=\"weights-preset\"><option value=\"\">{}</option>{}</select></label>",
         esc(loc.t("weights.preset")),
         esc(loc.t("weights.preset_default")),
-        presets(rubric, r, cx)
+        k.presets
             .iter()
-            .map(|(id, title)| format!("<option value=\"{}\">{}</option>", esc(id), esc(title)))
+            .map(|(p, _)| format!("<option value=\"{}\">{}</option>", esc(&p.id), esc(p.title_in(cx.lang))))
             .collect::<String>()
     );
     for c in &rubric.categories {
@@ -50,14 +50,6 @@ pub(super) fn panel(r: &Results, cx: &Context) -> String {
         esc(loc.t("weights.reset"))
     );
     s
-}
-
-/// The profiles offered as presets: none when the page already shows a profile's weights.
-fn presets<'a>(rubric: &'a Rubric, r: &Results, cx: &Context<'a>) -> Vec<(&'a str, &'a str)> {
-    if r.profile.is_some() {
-        return vec![];
-    }
-    rubric.profiles.iter().map(|p| (p.id.as_str(), p.title_in(cx.lang))).collect()
 }
 
 /// The rubric as the script scores it: categories with weights, items with their rule,
@@ -123,15 +115,9 @@ struct FundLevels<'a> {
     name: &'a str,
 }
 
-fn data<'a>(r: &'a Results, cx: &Context<'a>) -> Data<'a> {
-    let loc = cx.loc();
-    let rubric = &cx.dataset.rubric;
-    let mut offered = Map::new();
-    for (id, _) in presets(rubric, r, cx) {
-        if let Some(p) = rubric.with_profile(id, &cx.dataset.catalogue) {
-            offered.insert(id.to_string(), weights_json(&p));
-        }
-    }
+fn data<'a>(k: &Ranking<'a>, cx: &Context<'a>) -> Data<'a> {
+    let (r, rubric, loc) = (k.results, k.rubric, cx.loc());
+    let offered = k.presets.iter().map(|(p, weighted)| (p.id.clone(), weights_json(weighted))).collect();
     let disclosures = r.disclosures();
     let funds = r
         .results
@@ -172,8 +158,8 @@ fn data<'a>(r: &'a Results, cx: &Context<'a>) -> Data<'a> {
 }
 
 /// The embedded data and the script.
-pub(super) fn script(r: &Results, cx: &Context) -> String {
+pub(super) fn script(k: &Ranking, cx: &Context) -> String {
     // `<` is escaped so no text in the data can close the script element.
-    let json = serde_json::to_string(&data(r, cx)).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c");
+    let json = serde_json::to_string(&data(k, cx)).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c");
     format!("<script type=\"application/json\" id=\"swfscore-data\">{json}</script>\n<script>\n{SCRIPT}</script>\n")
 }
