@@ -151,6 +151,46 @@ fn non_negative(s: &str) -> Result<f64, String> {
     number(s, |x| x >= 0.0, "a number from 0")
 }
 
+/// Funds by id or name, given the same way on every command that takes several: FUND
+/// arguments, `--fund`, or both (each command says what the funds are for).
+#[derive(Debug, Args, Clone, Default)]
+pub struct Funds {
+    /// Funds by id or name.
+    #[arg(id = "fund_list", value_name = "FUND")]
+    pub named: Vec<String>,
+    /// A fund by id or name, as a FUND argument (repeatable).
+    #[arg(long = "fund", id = "fund", value_name = "FUND")]
+    pub fund: Vec<String>,
+}
+
+impl Funds {
+    /// The FUND arguments, then the `--fund` ones.
+    pub fn all(self) -> Vec<String> {
+        let mut all = self.named;
+        all.extend(self.fund);
+        all
+    }
+}
+
+/// One fund by id or name: a FUND argument or `--fund`, as on the commands that take several.
+#[derive(Debug, Args, Clone, Default)]
+#[group(id = "one_fund", multiple = false)]
+pub struct OneFund {
+    /// The fund, by id or name (e.g. hkic).
+    #[arg(id = "fund_arg", value_name = "FUND")]
+    pub named: Option<String>,
+    /// The fund, as the FUND argument.
+    #[arg(long = "fund", id = "fund", value_name = "FUND")]
+    pub fund: Option<String>,
+}
+
+impl OneFund {
+    /// The fund given, either way.
+    pub fn get(self) -> Option<String> {
+        self.named.or(self.fund)
+    }
+}
+
 /// When the funds are scored: as they stood in a year, or at an age (the same on every
 /// command that takes them).
 #[derive(Debug, Args, Clone, Default)]
@@ -168,7 +208,7 @@ pub struct Basis {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Score and rank the funds.
+    /// Score and rank the funds (only the FUNDs given, ranked among themselves).
     Score {
         #[command(flatten)]
         inputs: Inputs,
@@ -176,18 +216,18 @@ pub enum Command {
         out: Output,
         #[command(flatten)]
         basis: Basis,
-        /// Only these funds (repeatable); ranks are among them.
-        #[arg(long = "fund", id = "fund_ids", value_name = "ID")]
-        funds: Vec<String>,
+        #[command(flatten)]
+        funds: Funds,
         /// Score the funds whose descriptors pass their checks, print the others' problems and
         /// name them, and exit 1 (for drafting a new fund without blocking the rest).
         #[arg(long)]
         skip_invalid: bool,
     },
     /// Explain one fund's score item by item, with evidence, sorted by points lost.
+    #[command(mut_arg("fund_arg", |a| a.required_unless_present("fund")))]
     Explain {
-        /// Fund id, e.g. hkic.
-        fund: String,
+        #[command(flatten)]
+        fund: OneFund,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
@@ -195,14 +235,12 @@ pub enum Command {
         #[command(flatten)]
         basis: Basis,
     },
-    /// Compare funds side by side: scores, categories and levels, differences marked.
+    /// Compare two or more funds side by side: scores, categories and levels, differences marked.
+    #[command(mut_arg("fund_list", |a| a.required_unless_present("fund")))]
     Compare {
-        /// Two or more funds (ids or names).
-        #[arg(id = "compare_funds", value_name = "FUND", num_args = 1.., required_unless_present = "compare_fund")]
-        funds: Vec<String>,
-        /// A fund, as `score` takes it (repeatable; with or instead of the FUND arguments).
-        #[arg(long = "fund", id = "compare_fund", value_name = "ID")]
-        fund: Vec<String>,
+        /// Two or more funds.
+        #[command(flatten)]
+        funds: Funds,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]
@@ -272,13 +310,10 @@ pub enum Command {
         out: Output,
     },
     /// Each fund's score year by year, from its establishment to its latest assessment.
+    #[command(mut_arg("fund_list", |a| a.required_unless_present("fund")))]
     History {
-        /// One or more funds (ids or names).
-        #[arg(id = "history_funds", value_name = "FUND", num_args = 1.., required_unless_present = "history_fund")]
-        funds: Vec<String>,
-        /// A fund, as `score` takes it (repeatable; with or instead of the FUND arguments).
-        #[arg(long = "fund", id = "history_fund", value_name = "ID")]
-        fund: Vec<String>,
+        #[command(flatten)]
+        funds: Funds,
         /// Start in this year instead of at establishment.
         #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         from: Option<i32>,
@@ -292,9 +327,10 @@ pub enum Command {
         out: Output,
     },
     /// A disclosure roadmap: what each missing disclosure would add, and the shortest way to a target.
+    #[command(mut_arg("fund_arg", |a| a.required_unless_present("fund")))]
     Gap {
-        /// Fund id.
-        fund: String,
+        #[command(flatten)]
+        fund: OneFund,
         #[command(flatten)]
         target: Target,
         /// Every fund as it stood N years after its establishment (a fund instead of N: its age
@@ -310,9 +346,10 @@ pub enum Command {
     /// Re-score with some disclosures changed, and show who moved.
     Whatif {
         /// The fund `--set` applies to.
-        fund: Option<String>,
+        #[command(flatten)]
+        fund: OneFund,
         /// DISCLOSURE=LEVEL (repeatable), e.g. audited_financial_statements=full.
-        #[arg(long = "set", value_name = "DISCLOSURE=LEVEL", requires = "fund")]
+        #[arg(long = "set", value_name = "DISCLOSURE=LEVEL", requires = "one_fund")]
         set: Vec<String>,
         /// A YAML file of changes for one or more funds.
         #[arg(long, value_name = "FILE")]
@@ -386,10 +423,10 @@ pub enum Command {
         /// Hold an assumption at its nominal value (repeatable).
         #[arg(long, value_enum, value_name = "ASSUMPTION")]
         fix: Vec<crate::analysis::robustness::Assumption>,
-        /// Only these funds (repeatable), ranked among every fund and compared pairwise [default:
-        /// every fund, with hkic, temasek and adia compared when present].
-        #[arg(long = "fund", id = "robust_funds", value_name = "ID")]
-        funds: Vec<String>,
+        /// Only these funds, ranked among every fund and compared pairwise [default: every
+        /// fund, with hkic, temasek and adia compared when present].
+        #[command(flatten)]
+        funds: Funds,
         #[command(flatten)]
         basis: Basis,
         /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
@@ -521,9 +558,9 @@ pub enum Command {
         /// The later year [default: the latest assessment].
         #[arg(long, value_name = "YEAR", allow_negative_numbers = true)]
         to: Option<i32>,
-        /// Only these funds (repeatable); ranks are among them.
-        #[arg(long = "fund", id = "trend_funds", value_name = "ID")]
-        funds: Vec<String>,
+        /// Only these funds; ranks are among them.
+        #[command(flatten)]
+        funds: Funds,
         #[command(flatten)]
         inputs: Inputs,
         #[command(flatten)]

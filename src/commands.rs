@@ -22,13 +22,13 @@ use std::path::{Path, PathBuf};
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Score { inputs, out, basis: Basis { as_of, at_age }, funds, skip_invalid } => {
-            score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds, skip_invalid)
+            score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds.all(), skip_invalid)
         }
         Command::Explain { fund, inputs, out, basis: Basis { as_of, at_age } } => {
-            explain(&Config::with_out(&inputs, &out)?, &fund, as_of, at_age)
+            explain(&Config::with_out(&inputs, &out)?, &fund.get().unwrap_or_default(), as_of, at_age)
         }
-        Command::Compare { mut funds, fund, inputs, out, basis: Basis { as_of, at_age } } => {
-            funds.extend(fund);
+        Command::Compare { funds, inputs, out, basis: Basis { as_of, at_age } } => {
+            let funds = funds.all();
             if funds.len() < 2 {
                 return Err(UsageError::CompareNeedsTwo.into());
             }
@@ -47,15 +47,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Funds { data, out } => funds(&Config::for_data(&data).output(&out)?),
         Command::Rubrics { data, out } => rubrics(&Config::for_data(&data).output(&out)?),
-        Command::History { mut funds, fund, from, by_age, inputs, out } => {
-            funds.extend(fund);
-            history(&Config::with_out(&inputs, &out)?, &funds, from, by_age)
+        Command::History { funds, from, by_age, inputs, out } => {
+            history(&Config::with_out(&inputs, &out)?, &funds.all(), from, by_age)
         }
         Command::Gap { fund, target, at_age, inputs, out } => {
-            gap(&Config::with_out(&inputs, &out)?, &fund, &target, at_age.as_ref())
+            gap(&Config::with_out(&inputs, &out)?, &fund.get().unwrap_or_default(), &target, at_age.as_ref())
         }
         Command::Whatif { fund, set, scenario, inputs, out } => {
-            whatif(&Config::with_out(&inputs, &out)?, fund.as_deref(), &set, scenario.as_deref())
+            whatif(&Config::with_out(&inputs, &out)?, fund.get().as_deref(), &set, scenario.as_deref())
         }
         Command::Report { inputs, out, check, lang, samples, backtest_runs } => {
             let langs = lang.map_or(Lang::ALL.to_vec(), |l| vec![l]);
@@ -86,6 +85,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         } => {
             let cfg = Config::with_out(&inputs, &out)?;
             let fixed = fix;
+            let funds = funds.all();
             let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, at_age, export_model };
             robustness(&cfg, opts)
         }
@@ -114,7 +114,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let a = analysis::audit::audit(&ds, cfg.profile.clone(), &settings);
             emit_view(&cfg, &ds, &a)
         }
-        Command::Trend { from, to, funds, inputs, out } => trend(&Config::with_out(&inputs, &out)?, from, to, &funds),
+        Command::Trend { from, to, funds, inputs, out } => {
+            trend(&Config::with_out(&inputs, &out)?, from, to, &funds.all())
+        }
         Command::CompareRubrics { data, rubrics, profiles, out } => {
             let cfg = Config::for_data(&data).output(&out)?;
             compare_rubrics(&cfg, &rubrics, &profiles)

@@ -616,15 +616,30 @@ fn new_in_an_empty_folder_and_trend_with_nothing_to_compare() {
     assert!(trend.stderr.contains("give --from 2022 or later"), "{}", trend.stderr);
 }
 
-/// Funds are given the same way on every command that takes several: `--fund` (as on `score`
-/// and `trend`) works on `history` and `compare` too, beside the FUND arguments.
+/// Funds are given the same way on every command: FUND arguments, `--fund`, or both, whether
+/// the command takes one fund or several.
 #[test]
-fn history_and_compare_take_fund_as_score_does() {
+fn every_command_takes_funds_the_same_way() {
     let t = mini();
     for (positional, flagged) in [
+        (&["score", "alpha", "beta"][..], &["score", "--fund", "alpha", "--fund", "beta"][..]),
+        (
+            &["trend", "--from", "2020", "alpha", "beta"][..],
+            &["trend", "--from", "2020", "--fund", "alpha", "--fund", "beta"][..],
+        ),
+        (
+            &["robustness", "--samples", "50", "alpha", "beta"][..],
+            &["robustness", "--samples", "50", "--fund", "alpha", "--fund", "beta"][..],
+        ),
         (&["history", "alpha", "beta"][..], &["history", "--fund", "alpha", "--fund", "beta"][..]),
         (&["compare", "alpha", "beta"][..], &["compare", "--fund", "alpha", "--fund", "beta"][..]),
         (&["compare", "alpha", "beta"][..], &["compare", "alpha", "--fund", "beta"][..]),
+        (&["explain", "beta"][..], &["explain", "--fund", "beta"][..]),
+        (&["gap", "beta"][..], &["gap", "--fund", "beta"][..]),
+        (
+            &["whatif", "beta", "--set", "annual_report=full"][..],
+            &["whatif", "--fund", "beta", "--set", "annual_report=full"][..],
+        ),
     ] {
         let (a, b) = (swfscore(t.path(), positional), swfscore(t.path(), flagged));
         assert_eq!(a.code, 0, "{positional:?}: {}", a.stderr);
@@ -633,6 +648,14 @@ fn history_and_compare_take_fund_as_score_does() {
     let r = swfscore(t.path(), &["compare", "alpha"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("two or more funds"), "{}", r.stderr);
+    // One fund is one: given twice, or not at all, is refused before anything is loaded.
+    for args in
+        [&["explain", "alpha", "--fund", "beta"][..], &["gap"][..], &["whatif", "--set", "annual_report=full"][..]]
+    {
+        let r = swfscore(t.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stdout);
+        assert!(r.stderr.contains("FUND"), "{args:?}: {}", r.stderr);
+    }
 }
 
 /// A fund with most of its weight unknown: under `none` its score is a floor (`≥`); under
