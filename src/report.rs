@@ -5,12 +5,10 @@ use crate::analysis::explain::{Comparison, Ranking};
 use crate::analysis::{self, gap::Goal};
 use crate::locale::{Lang, Locale};
 use crate::model::Dataset;
-use crate::model::Level;
 use crate::render::html::{self, Extras};
 use crate::render::ranking::{self, Peers};
 use crate::render::{Context, Format, Glossary, View, markdown};
 use crate::score::{self, Options, Results};
-use std::fmt::Write as _;
 
 /// Samples of the report's robustness run (the `robustness` command's default).
 pub(crate) const ROBUSTNESS_SAMPLES: usize = 10_000;
@@ -207,7 +205,7 @@ impl<'a> Report<'a> {
         }
         md.push_str(&markdown::doc(&ranking::ranking(r, cx, loc.t("ranking.title"))));
         md.push('\n');
-        md.push_str(&matrix(r, cx));
+        md.push_str(&markdown::doc(&ranking::matrix(r, cx)));
         if self.focus.len() >= 2 {
             let picked: Vec<_> = self.focus.iter().filter_map(|id| r.results.iter().find(|f| f.fund == *id)).collect();
             let labels: Vec<&str> = picked.iter().map(|f| cx.label(&f.fund, &f.label)).collect();
@@ -217,7 +215,7 @@ impl<'a> Report<'a> {
         }
         if let Some(a) = &self.at_age {
             md.push('\n');
-            md.push_str(&at_age_section(a, cx));
+            md.push_str(&markdown::doc(&ranking::at_age(a, cx)));
         }
         if let Some(h) = &self.by_age {
             md.push('\n');
@@ -242,84 +240,9 @@ impl<'a> Report<'a> {
         md.push('\n');
         md.push_str(&funds_section(k, cx));
         md.push('\n');
-        md.push_str(&method_section(k, cx, self.backtest.as_ref()));
+        md.push_str(&markdown::doc(&ranking::method(k, cx, self.backtest.as_ref())));
         md
     }
-}
-
-fn at_age_section(a: &Results, cx: &Context) -> String {
-    let loc = cx.loc();
-    let age = a.at_age.unwrap_or(0);
-    // Most of an old fund's early record is unknown: the estimate leads, and the rule's score
-    // is marked as the floor it is (never a bare 0.0).
-    let mut s = format!(
-        "## {}\n\n{}\n\n| {} | {} | {} | {} | {} | {} |\n|---:|---|---:|---:|---:|---:|\n",
-        loc.f("at_age.title", &[("age", &age)]),
-        loc.f("at_age.lead", &[("age", &age)]),
-        loc.t("col.rank"),
-        loc.t("col.fund"),
-        loc.t("col.year"),
-        loc.t("col.estimate"),
-        loc.t("col.score"),
-        loc.t("col.range"),
-    );
-    for f in &a.results {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} |",
-            f.rank.map_or("-".into(), |k| k.to_string()),
-            markdown::cell(cx.name(&f.fund, &f.name)),
-            f.year.map_or("-".into(), |y| y.to_string()),
-            crate::render::fmt_estimate(f),
-            if f.score.is_some() { crate::render::fmt_ranked_score(f, a) } else { format!("*{}*", cx.status(f)) },
-            f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))
-        );
-    }
-    let (estimate, lead) = crate::render::estimate_columns(a);
-    if estimate {
-        let _ = write!(s, "\n{}\n", loc.t("ranking.estimate_note"));
-    }
-    if lead {
-        let _ = write!(s, "\n{}\n", loc.t(crate::render::mostly_unknown_note(&a.rubric)));
-    }
-    s
-}
-
-/// Funds × disclosures, with a symbol per level.
-fn matrix(r: &Results, cx: &Context) -> String {
-    let loc = cx.loc();
-    let funds: Vec<_> = r.results.iter().filter(|f| f.score.is_some()).collect();
-    let legend: Vec<String> =
-        Level::ALL.iter().map(|l| format!("{} {}", html::level_symbol(Some(*l)), cx.level(Some(*l)))).collect();
-    let mut s = format!(
-        "## {}\n\n{}\n\n| {} |",
-        loc.t("matrix.title"),
-        loc.f("matrix.legend", &[("legend", &legend.join(" · "))]),
-        loc.t("col.disclosure")
-    );
-    for f in &funds {
-        let _ = write!(s, " {} |", markdown::cell(cx.label(&f.fund, &f.label)));
-    }
-    s.push_str("\n|---|");
-    for _ in &funds {
-        s.push_str(":-:|");
-    }
-    s.push('\n');
-    for d in r.disclosures() {
-        let sens = cx.words.commercial(d);
-        let _ = write!(
-            s,
-            "| {}{} |",
-            markdown::cell(crate::render::disclosure_title(cx, d)),
-            if sens { " (c)" } else { "" }
-        );
-        for f in &funds {
-            let _ = write!(s, " {} |", html::level_symbol(f.level(d)));
-        }
-        s.push('\n');
-    }
-    let _ = write!(s, "\n{}\n", loc.t("matrix.commercial"));
-    s
 }
 
 /// One paragraph per fund: name, jurisdiction, score, headline figures with their units, and
@@ -369,58 +292,6 @@ fn funds_section(k: &Ranking, cx: &Context) -> String {
         line.push_str(&loc.f("md.sources", &[("n", &evidence.len()), ("secondary", &secondary)]));
         s.push_str(&format!("{line}\n\n"));
     }
-    s
-}
-
-/// The method and its limits, as in the HTML page.
-fn method_section(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
-    let (r, loc) = (k.results, cx.loc());
-    let (method, limits) = html::method_paragraphs(k, cx, backtest);
-    let mut s = format!("## {}\n\n", loc.t("method.title"));
-    for p in method {
-        s.push_str(&format!("{p}\n\n"));
-    }
-    let cats: Vec<String> = k
-        .rubric
-        .categories
-        .iter()
-        .zip(&r.categories)
-        .map(|(c, info)| {
-            format!("| {} | {:.0}% | {} |", markdown::cell(c.title_in(cx.lang)), info.weight * 100.0, c.items.len())
-        })
-        .collect();
-    s.push_str(&format!(
-        "| {} | {} | {} |\n|---|---:|---:|\n{}\n\n",
-        loc.t("col.category"),
-        loc.t("col.weight"),
-        loc.t("col.items"),
-        cats.join("\n")
-    ));
-    let profiles = &k.rubric.profiles;
-    if !profiles.is_empty() {
-        s.push_str(&format!(
-            "{}\n\n| {} | {} | {} |\n|---|---|---|\n",
-            loc.t("method.profiles"),
-            loc.t("col.profile"),
-            loc.t("col.id"),
-            loc.t("col.rationale")
-        ));
-        for p in profiles {
-            s.push_str(&format!(
-                "| {} | `{}` | {} |\n",
-                markdown::cell(p.title_in(cx.lang)),
-                p.id,
-                markdown::cell(p.rationale_in(cx.lang))
-            ));
-        }
-        s.push('\n');
-    }
-    s.push_str(&format!("### {}\n\n", loc.t("limits.title")));
-    for p in limits {
-        s.push_str(&format!("{p}\n\n"));
-    }
-    s.truncate(s.trim_end().len());
-    s.push('\n');
     s
 }
 

@@ -756,118 +756,17 @@ fn card(e: &Explanation, cx: &Context, open: bool, focus: &[&str]) -> String {
     s
 }
 
-/// The method and its limits, as paragraphs of the context's language (the Markdown report
-/// prints the same).
-pub fn method_paragraphs(
-    k: &Ranking,
-    cx: &Context,
-    backtest: Option<&crate::estimate::Backtest>,
-) -> (Vec<String>, Vec<String>) {
-    let (r, rb, loc) = (k.results, k.rubric, cx.loc());
-    let unknown = match rb.unknown {
-        crate::model::UnknownRule::None => loc.t("method.unknown_none"),
-        crate::model::UnknownRule::Exclude => loc.t("method.unknown_exclude"),
-    };
-    let method = vec![
-        loc.f(
-            "method.scoring",
-            &[
-                ("rubric", &rb.title_in(cx.lang)),
-                ("full", &rb.credits.full),
-                ("partial", &rb.credits.partial),
-                ("none", &rb.credits.none),
-                ("floor", &fmt_num(r.rubric.floor)),
-                ("scale", &r.rubric.scale),
-                ("unknown", &unknown),
-            ],
-        ),
-        loc.t("method.bounds").to_string(),
-        loc.t("method.time").to_string(),
-        loc.f("method.estimate", &[("draws", &crate::estimate::DRAWS)]),
-    ];
-    let mut method = method;
-    if let Some(b) = backtest {
-        let figures: Vec<String> = b
-            .maskings
-            .iter()
-            .map(|m| {
-                loc.f(
-                    &format!("method.backtest.{}", m.masking.as_str()),
-                    &[
-                        ("estimate", &format!("{:.2}", m.mae_estimate)),
-                        ("none", &format!("{:.2}", m.mae_none)),
-                        ("exclude", &format!("{:.2}", m.mae_exclude)),
-                        ("coverage", &format!("{:.0}", m.coverage * 100.0)),
-                        ("fund_years", &m.fund_years),
-                    ],
-                )
-            })
-            .collect();
-        method.push(loc.f(
-            "method.backtest",
-            &[
-                ("runs", &b.runs),
-                ("share", &format!("{:.0}", b.share * 100.0)),
-                ("seed", &b.seed),
-                ("figures", &figures.join(loc.t("list.separator"))),
-            ],
-        ));
-    }
-    method.push(loc.t("method.weights").to_string());
-    let limits = ["limits.record", "limits.years", "limits.frameworks", "limits.secondary", "limits.judgement"]
-        .iter()
-        .map(|k| loc.t(k).to_string())
-        .collect();
-    (method, limits)
-}
-
+/// The method and its limits (laid out once, as the Markdown report prints them), then when
+/// the page was made.
 fn method(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
-    let (r, rb, loc) = (k.results, k.rubric, cx.loc());
-    let (method, limits) = method_paragraphs(k, cx, backtest);
-    let mut s = format!("<section id=\"method\">\n<h2>{}</h2>\n", esc(loc.t("method.title")));
-    for p in &method {
-        let _ = writeln!(s, "<p>{}</p>", esc_code(p));
-    }
-    let mut categories = markup::Table::new(&[
-        (loc.t("col.category"), Align::Left),
-        (loc.t("col.weight"), Align::Right),
-        (loc.t("col.items"), Align::Right),
-    ]);
-    for (c, info) in rb.categories.iter().zip(&r.categories) {
-        categories.row(vec![
-            markup::Cell::plain(c.title_in(cx.lang)),
-            markup::Cell::plain(format!("{:.0}%", info.weight * 100.0)),
-            markup::Cell::plain(c.items.len().to_string()),
-        ]);
-    }
-    s.push_str(&table(&categories, Some(loc.t("method.categories"))));
-    if !rb.profiles.is_empty() {
-        let mut profiles = markup::Table::new(&[
-            (loc.t("col.profile"), Align::Left),
-            (loc.t("col.id"), Align::Left),
-            (loc.t("col.rationale"), Align::Left),
-        ]);
-        for p in &rb.profiles {
-            profiles.row(vec![
-                markup::Cell::plain(p.title_in(cx.lang)),
-                markup::Cell::new(p.id.clone(), Tone::Code),
-                markup::Cell::plain(p.rationale_in(cx.lang)),
-            ]);
-        }
-        s.push_str(&table(&profiles, Some(loc.t("method.profiles"))));
-    }
-    let _ = writeln!(s, "<h3>{}</h3>", esc(loc.t("limits.title")));
-    for p in &limits {
-        let _ = writeln!(s, "<p>{}</p>", esc(p));
-    }
+    let mut s = doc(&ranking::method(k, cx, backtest));
     if let Some(d) = data_date(cx) {
         let _ = writeln!(
             s,
             "<p class=\"muted\">{}</p>",
-            esc(&loc.f("method.generated", &[("date", &d), ("version", &env!("CARGO_PKG_VERSION"))]))
+            esc(&cx.loc().f("method.generated", &[("date", &d), ("version", &env!("CARGO_PKG_VERSION"))]))
         );
     }
-    s.push_str("</section>\n");
     s
 }
 
@@ -1114,6 +1013,7 @@ pub fn explanation_page(e: &Explanation, cx: &Context) -> String {
 /// carries its column's name (`data-label`) and the table's key cell is marked, so that
 /// [`FIT_SCRIPT`] can show a table too wide for its space as a card per row.
 pub fn table(t: &markup::Table, caption: Option<&str>) -> String {
+    let caption = caption.or(t.caption.as_deref());
     let mut out = String::from("<div class=\"table-wrap\"><table>");
     if let Some(c) = caption {
         let _ = write!(out, "<caption>{}</caption>", esc(c));
@@ -1183,7 +1083,10 @@ const FIT_SCRIPT: &str = "<script>(function () {
 
 /// An HTML fragment: a section with the title as a heading.
 pub fn doc(d: &Doc) -> String {
-    let mut out = String::from("<section>\n");
+    let mut out = match &d.anchor {
+        Some(id) => format!("<section id=\"{}\">\n", esc(id)),
+        None => String::from("<section>\n"),
+    };
     if let Some(t) = &d.title {
         let _ = writeln!(out, "<h2>{}</h2>", esc(t));
     }
@@ -1217,6 +1120,9 @@ pub fn doc(d: &Doc) -> String {
                     out.push_str("</li>\n");
                 }
                 out.push_str("</ul>\n");
+            }
+            Block::Heading(h) => {
+                let _ = writeln!(out, "<h3>{}</h3>", esc(h));
             }
             Block::Table(t) => out.push_str(&table(t, None)),
             Block::Series { floor, scale, series, caption, .. } => {

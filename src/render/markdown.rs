@@ -55,6 +55,7 @@ pub fn doc(d: &Doc) -> String {
         parts.push(match b {
             // Each line its own paragraph, so GitHub does not run them together.
             Block::Para(p) => p.lines().map(|l| format!("{}\n", l.trim())).collect::<Vec<_>>().join("\n"),
+            Block::Heading(h) => format!("### {h}\n"),
             Block::List { lead, items } => {
                 format!("{lead}\n{}", items.iter().map(|i| format!("- {i}\n")).collect::<String>())
             }
@@ -68,7 +69,10 @@ pub fn doc(d: &Doc) -> String {
                 }
                 out
             }
-            Block::Table(t) => table(t),
+            Block::Table(t) => match &t.caption {
+                Some(c) => format!("{c}\n\n{}", table(t)),
+                None => table(t),
+            },
             Block::Series { floor, scale, series, caption, axis } => mermaid(series, *floor, *scale, caption, axis),
         });
     }

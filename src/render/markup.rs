@@ -83,11 +83,23 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// The column that names a row (a fund, a disclosure), when not the first left-aligned one.
     pub key: Option<usize>,
+    /// What the table shows, in one line (HTML's caption; a line above it elsewhere).
+    pub caption: Option<String>,
 }
 
 impl Table {
     pub fn new(headers: &[(&str, Align)]) -> Self {
-        Table { headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(), rows: vec![], key: None }
+        Table {
+            headers: headers.iter().map(|(h, a)| (h.to_string(), *a)).collect(),
+            rows: vec![],
+            key: None,
+            caption: None,
+        }
+    }
+
+    pub fn captioned(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
     }
 
     /// Names `column` as the one that names each row.
@@ -123,6 +135,8 @@ pub struct Series {
 pub enum Block {
     /// A paragraph (one or more lines, kept as written in text).
     Para(String),
+    /// A subsection's heading.
+    Heading(String),
     /// A bulleted list under a lead-in line.
     List {
         lead: String,
@@ -153,6 +167,8 @@ pub enum Block {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Doc {
     pub title: Option<String>,
+    /// Where a page links to it (HTML's section id).
+    pub anchor: Option<String>,
     /// The title names what the view is about (a fund), so the terminal shows it too.
     pub subject: bool,
     pub blocks: Vec<Block>,
@@ -160,7 +176,7 @@ pub struct Doc {
 
 impl Doc {
     pub fn titled(title: impl Into<String>) -> Self {
-        Doc { title: Some(title.into()), subject: false, blocks: vec![] }
+        Doc { title: Some(title.into()), ..Doc::default() }
     }
 
     /// A document about one subject, named in its title on every format.

@@ -3,13 +3,13 @@
 //! Markdown and HTML renderers (and the report), so the formats show the same columns with the
 //! same titles; and as record tables for CSV.
 
-use super::markup::{Align, Cell, Doc, Table, Tone};
+use super::markup::{Align, Block, Cell, Doc, Table, Tone};
 use super::views::Records;
 use super::{
     Context, by_points_lost, disclosure_title, estimate_columns, fmt_bounds, fmt_estimate, fmt_ranked_score, fmt_score,
     guess_text, item_title, level_short, rubric_line,
 };
-use crate::analysis::explain::{Comparison, Explanation};
+use crate::analysis::explain::{Comparison, Explanation, Ranking};
 use crate::score::{ItemStatus, Results};
 
 /// A score's tone: its share of the scale; dim without a score.
@@ -412,6 +412,184 @@ pub fn comparison_records(c: &Comparison) -> Records {
         rows.push(v);
     }
     rows
+}
+
+/// Every fund as it stood at the same age, ranked among the funds that reached it. Most of an
+/// old fund's early record is unknown: the estimate leads, and the rule's score is marked as
+/// the floor it is (never a bare 0.0).
+pub fn at_age(a: &Results, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let age = a.at_age.unwrap_or(0);
+    let mut d = Doc::titled(loc.f("at_age.title", &[("age", &age)]));
+    d.para(loc.f("at_age.lead", &[("age", &age)]));
+    let mut t = Table::new(&[
+        (loc.t("col.rank"), Align::Right),
+        (loc.t("col.fund"), Align::Left),
+        (loc.t("col.year"), Align::Right),
+        (loc.t("col.estimate"), Align::Right),
+        (loc.t("col.score"), Align::Right),
+        (loc.t("col.range"), Align::Right),
+    ]);
+    for f in &a.results {
+        t.row(vec![
+            Cell::plain(f.rank.map_or("-".into(), |k| k.to_string())),
+            Cell::plain(cx.name(&f.fund, &f.name)),
+            Cell::plain(f.year.map_or("-".into(), |y| y.to_string())),
+            Cell::plain(super::fmt_estimate(f)),
+            match f.score {
+                Some(_) => Cell::plain(fmt_ranked_score(f, a)),
+                None => Cell::new(cx.status(f), Tone::Dim),
+            },
+            Cell::plain(f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))),
+        ]);
+    }
+    d.table(t);
+    let (estimate, lead) = super::estimate_columns(a);
+    if estimate {
+        d.para(loc.t("ranking.estimate_note"));
+    }
+    if lead {
+        d.para(loc.t(super::mostly_unknown_note(&a.rubric)));
+    }
+    d
+}
+
+/// Funds × disclosures, a symbol per level (the scored funds, in rank order); a disclosure a
+/// fund may withhold for commercial reasons is marked (c).
+pub fn matrix(r: &Results, cx: &Context) -> Doc {
+    let loc = cx.loc();
+    let funds: Vec<_> = r.results.iter().filter(|f| f.score.is_some()).collect();
+    let legend: Vec<String> = crate::model::Level::ALL
+        .iter()
+        .map(|l| format!("{} {}", super::html::level_symbol(Some(*l)), cx.level(Some(*l))))
+        .collect();
+    let mut d = Doc::titled(loc.t("matrix.title"));
+    d.para(loc.f("matrix.legend", &[("legend", &legend.join(" · "))]));
+    let mut headers = vec![(loc.t("col.disclosure"), Align::Left)];
+    headers.extend(funds.iter().map(|f| (cx.label(&f.fund, &f.label), Align::Right)));
+    let mut t = Table::new(&headers);
+    for id in r.disclosures() {
+        let title = super::disclosure_title(cx, id);
+        let mut row =
+            vec![Cell::plain(if cx.words.commercial(id) { format!("{title} (c)") } else { title.to_string() })];
+        row.extend(funds.iter().map(|f| Cell::plain(super::html::level_symbol(f.level(id)))));
+        t.row(row);
+    }
+    d.table(t);
+    d.para(loc.t("matrix.commercial"));
+    d
+}
+
+/// How the ranking was made and what it cannot say: the scoring, the bounds, time, the
+/// estimate (and its backtest), the categories' weights, the profiles, then the limits. The
+/// report prints it in Markdown and on its page.
+pub fn method(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> Doc {
+    let (r, rb, loc) = (k.results, k.rubric, cx.loc());
+    let (method, limits) = method_paragraphs(k, cx, backtest);
+    let mut d = Doc::titled(loc.t("method.title"));
+    d.anchor = Some("method".into());
+    for p in method {
+        d.para(p);
+    }
+    let mut categories = Table::new(&[
+        (loc.t("col.category"), Align::Left),
+        (loc.t("col.weight"), Align::Right),
+        (loc.t("col.items"), Align::Right),
+    ])
+    .captioned(loc.t("method.categories"));
+    for (c, info) in rb.categories.iter().zip(&r.categories) {
+        categories.row(vec![
+            Cell::plain(c.title_in(cx.lang)),
+            Cell::plain(format!("{:.0}%", info.weight * 100.0)),
+            Cell::plain(c.items.len().to_string()),
+        ]);
+    }
+    d.table(categories);
+    if !rb.profiles.is_empty() {
+        let mut profiles = Table::new(&[
+            (loc.t("col.profile"), Align::Left),
+            (loc.t("col.id"), Align::Left),
+            (loc.t("col.rationale"), Align::Left),
+        ])
+        .captioned(loc.t("method.profiles"));
+        for p in &rb.profiles {
+            profiles.row(vec![
+                Cell::plain(p.title_in(cx.lang)),
+                Cell::new(p.id.clone(), Tone::Code),
+                Cell::plain(p.rationale_in(cx.lang)),
+            ]);
+        }
+        d.table(profiles);
+    }
+    d.blocks.push(Block::Heading(loc.t("limits.title").to_string()));
+    for p in limits {
+        d.para(p);
+    }
+    d
+}
+
+/// The method and its limits, as paragraphs of the context's language.
+fn method_paragraphs(
+    k: &Ranking,
+    cx: &Context,
+    backtest: Option<&crate::estimate::Backtest>,
+) -> (Vec<String>, Vec<String>) {
+    let (r, rb, loc) = (k.results, k.rubric, cx.loc());
+    let unknown = match rb.unknown {
+        crate::model::UnknownRule::None => loc.t("method.unknown_none"),
+        crate::model::UnknownRule::Exclude => loc.t("method.unknown_exclude"),
+    };
+    let method = vec![
+        loc.f(
+            "method.scoring",
+            &[
+                ("rubric", &rb.title_in(cx.lang)),
+                ("full", &rb.credits.full),
+                ("partial", &rb.credits.partial),
+                ("none", &rb.credits.none),
+                ("floor", &super::fmt_num(r.rubric.floor)),
+                ("scale", &r.rubric.scale),
+                ("unknown", &unknown),
+            ],
+        ),
+        loc.t("method.bounds").to_string(),
+        loc.t("method.time").to_string(),
+        loc.f("method.estimate", &[("draws", &crate::estimate::DRAWS)]),
+    ];
+    let mut method = method;
+    if let Some(b) = backtest {
+        let figures: Vec<String> = b
+            .maskings
+            .iter()
+            .map(|m| {
+                loc.f(
+                    &format!("method.backtest.{}", m.masking.as_str()),
+                    &[
+                        ("estimate", &format!("{:.2}", m.mae_estimate)),
+                        ("none", &format!("{:.2}", m.mae_none)),
+                        ("exclude", &format!("{:.2}", m.mae_exclude)),
+                        ("coverage", &format!("{:.0}", m.coverage * 100.0)),
+                        ("fund_years", &m.fund_years),
+                    ],
+                )
+            })
+            .collect();
+        method.push(loc.f(
+            "method.backtest",
+            &[
+                ("runs", &b.runs),
+                ("share", &format!("{:.0}", b.share * 100.0)),
+                ("seed", &b.seed),
+                ("figures", &figures.join(loc.t("list.separator"))),
+            ],
+        ));
+    }
+    method.push(loc.t("method.weights").to_string());
+    let limits = ["limits.record", "limits.years", "limits.frameworks", "limits.secondary", "limits.judgement"]
+        .iter()
+        .map(|k| loc.t(k).to_string())
+        .collect();
+    (method, limits)
 }
 
 #[cfg(test)]

@@ -138,6 +138,7 @@ pub fn doc(d: &Doc, colour: bool) -> String {
         .into_iter()
         .chain(d.blocks.iter().map(|b| match b {
             Block::Para(p) => format!("{p}\n"),
+            Block::Heading(h) => format!("{}\n", paint(h, Tone::Bold, colour)),
             Block::List { lead, items } => {
                 format!("{lead}\n{}", items.iter().map(|i| format!("  {i}\n")).collect::<String>())
             }
@@ -151,7 +152,10 @@ pub fn doc(d: &Doc, colour: bool) -> String {
                 }
                 out
             }
-            Block::Table(t) => table(t, colour),
+            Block::Table(t) => match &t.caption {
+                Some(c) => format!("{c}\n{}", table(t, colour)),
+                None => table(t, colour),
+            },
             Block::Series { floor, scale, series, .. } => sparklines(series, *floor, *scale, colour),
         }))
         .collect();

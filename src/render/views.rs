@@ -960,7 +960,7 @@ pub fn fund_list(l: &FundList, cx: &Context) -> Doc {
     .iter()
     .map(|(k, a)| (col(k), *a))
     .collect();
-    let mut t = Table { headers, rows: vec![], key: None };
+    let mut t = Table { headers, ..Table::default() };
     let or_dash = |s: Option<&str>| s.unwrap_or("-").to_string();
     for f in &l.funds {
         let m = &f.metadata;
