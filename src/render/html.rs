@@ -860,27 +860,12 @@ fn subsection(id: &str, doc: markup::Doc) -> String {
     s
 }
 
-/// Each fund's rank under every rubric and profile, with the frameworks' caveats.
+/// Each fund's rank and score under every rubric and profile, the rank correlations and the
+/// frameworks' caveats: the `compare-rubrics` view, as the Markdown report shows it.
 fn rubrics_section(c: &RubricComparison, cx: &Context) -> String {
-    let loc = cx.loc();
-    let mut s = format!("<section id=\"rubrics\">\n<h2>{}</h2>\n", esc(loc.t("rubrics.title")));
-    let mut headers = vec![loc.t("col.fund").to_string()];
-    headers.extend(c.views.iter().map(|v| v.title_in(cx.lang).to_string()));
-    let rows: Vec<Vec<String>> = c
-        .funds
-        .iter()
-        .map(|f| {
-            let mut row = vec![cx.label(&f.fund, &f.label).to_string()];
-            row.extend(f.ranks.iter().map(|k| k.map_or("-".into(), |k| k.to_string())));
-            row
-        })
-        .collect();
-    s.push_str(&html_table(&headers, &rows, loc.t("rubrics.caption")));
-    for line in crate::render::views::rubric_caveats(c, cx) {
-        let _ = writeln!(s, "<p class=\"caveat\">{}</p>", esc(&line));
-    }
-    s.push_str("</section>\n");
-    s
+    let mut d = crate::render::views::rubrics(c, cx);
+    d.anchor = Some("rubrics".into());
+    doc(&d)
 }
 
 /// Links to the page in the other languages.
