@@ -5,11 +5,11 @@ CSV with every double in its shortest round-trip form, for comparison with `batc
     python3 bench/sql_run.py duckdb   --panel NAME=FILE [--panel ...] --job QUERY.sql OUT.csv [--job ...]
     python3 bench/sql_run.py postgres --host SOCKET_DIR --port P --panel NAME=FILE.csv ... --job ...
 
-Each panel file (CSV with a header, or Parquet for DuckDB) becomes a table or view NAME, which
+Each panel file (CSV with a header, or Parquet for DuckDB) is loaded into a table NAME, which
 the queries name with `swfscore sql --table NAME`. DuckDB comes from PyPI (`pip install
 duckdb`); PostgreSQL is reached with `psql` (the server must be running: the tests start one
 on a socket of their own). Each query's own time (without starting Python or loading the
-panel into PostgreSQL) goes to stderr as "QUERY: scored N rows in S s".
+panels) goes to stderr as "QUERY: scored N rows in S s".
 """
 import argparse
 import csv
@@ -36,7 +36,8 @@ def duckdb_run(args, panels):
         src = path.replace("'", "''")
         reader = (f"read_parquet('{src}')" if path.lower().endswith((".parquet", ".pq"))
                   else f"read_csv('{src}', header = true, all_varchar = true)")
-        con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {reader}')
+        # A table, as PostgreSQL's: the file is read once, not by every query.
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM {reader}')
     for query, out in args.job:
         t = time.perf_counter()
         rel = con.sql(open(query, encoding="utf-8").read())
@@ -54,15 +55,17 @@ def postgres_run(args, panels):
         for name, path in panels)
     if subprocess.run(base, input=setup, text=True).returncode != 0:
         sys.exit("sql_run.py: loading the panels into PostgreSQL failed (its message is above)")
-    for query, out in args.job:
-        # extra_float_digits = 1 (the default since PostgreSQL 12): doubles in shortest round-trip form.
-        script = ("SET extra_float_digits = 1;\n"
-                  f"COPY ({open(query, encoding='utf-8').read().rstrip().rstrip(';')}) TO STDOUT WITH (FORMAT csv, HEADER true);\n")
-        t = time.perf_counter()
-        with open(out, "w") as f:
-            if subprocess.run(base, input=script, text=True, stdout=f).returncode != 0:
-                sys.exit(f"sql_run.py: {query} failed in PostgreSQL (its message is above)")
-        print(f"{query}: scored in {time.perf_counter() - t:.3f} s", file=sys.stderr)
+    # Every query in one session, each result into its own file (`\o`); extra_float_digits = 1
+    # (the default since PostgreSQL 12): doubles in shortest round-trip form.
+    quoted = lambda path: "'" + path.replace("'", "''") + "'"
+    script = "SET extra_float_digits = 1;\n" + "".join(
+        f"\\o {quoted(out)}\n"
+        f"COPY ({open(query, encoding='utf-8').read().rstrip().rstrip(';')}) TO STDOUT WITH (FORMAT csv, HEADER true);\n"
+        for query, out in args.job) + "\\o\n"
+    t = time.perf_counter()
+    if subprocess.run(base, input=script, text=True).returncode != 0:
+        sys.exit("sql_run.py: a query failed in PostgreSQL (its message is above)")
+    print(f"{len(args.job)} queries: scored in {time.perf_counter() - t:.3f} s", file=sys.stderr)
 
 
 def main():
