@@ -6,7 +6,7 @@
 
 use super::markup::{Align, Block, Doc, Series, Tone};
 use super::*;
-use crate::analysis::explain::{Explanation, Ranking};
+use crate::analysis::explain::{Comparison, Explanation, Ranking};
 use crate::analysis::gap::Gap;
 use crate::analysis::robustness::Robustness;
 use crate::analysis::rubrics::RubricComparison;
@@ -770,20 +770,9 @@ fn method(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest
     s
 }
 
-fn html_table(headers: &[String], rows: &[Vec<String>], caption: &str) -> String {
-    let cols: Vec<(&str, Align)> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.as_str(), if i == 0 { Align::Left } else { Align::Right }))
-        .collect();
-    let mut t = markup::Table::new(&cols);
-    for r in rows {
-        t.row(r.iter().map(markup::Cell::plain).collect());
-    }
-    table(&t, Some(caption))
-}
-
-/// The funds of the debate side by side: scores, the at-age comparison and the roadmap.
+/// The funds of the debate side by side (their scores, as `compare` lays them out), every fund at the
+/// youngest one's age, their scores by age, the first one among its peers and its roadmap:
+/// the views the Markdown report shows, each in a subsection.
 fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
     let loc = cx.loc();
     let focus: Vec<&FundResult> =
@@ -796,39 +785,10 @@ fn focus_section(r: &Results, cx: &Context, extras: &Extras) -> String {
         "<section id=\"focus\">\n<h2>{}</h2>\n",
         esc(&loc.f("focus.title", &[("funds", &names.join(loc.t("list.separator")))]))
     );
-    let mut headers = vec![String::new()];
-    headers.extend(names.iter().map(|n| n.to_string()));
-    let mut rows = vec![];
-    let mut score_row = vec![loc.t("col.score").to_string()];
-    score_row.extend(focus.iter().map(|f| fmt_ranked_score(f, r)));
-    rows.push(score_row);
-    let mut rank_row = vec![loc.t("col.rank").to_string()];
-    rank_row.extend(focus.iter().map(|f| f.rank.map_or("-".into(), |k| k.to_string())));
-    rows.push(rank_row);
-    for (k, c) in r.categories.iter().enumerate() {
-        let mut row = vec![cx.category(&c.id, &c.title).to_string()];
-        row.extend(focus.iter().map(|f| fmt_score(f.categories.get(k).and_then(|(_, s)| *s))));
-        rows.push(row);
-    }
-    s.push_str(&html_table(&headers, &rows, loc.t("focus.today")));
+    let today = Comparison { of: r, funds: focus };
+    s.push_str(&subsection("today", crate::render::ranking::comparison_scores(&today, cx, loc.t("focus.today"))));
     if let Some(a) = extras.at_age {
-        let age = a.at_age.unwrap_or(0);
-        let rows: Vec<Vec<String>> = a
-            .results
-            .iter()
-            .filter(|f| extras.focus.contains(&f.fund.as_str()))
-            .map(|f| {
-                vec![
-                    cx.label(&f.fund, &f.label).to_string(),
-                    f.year.map_or("-".into(), |y| y.to_string()),
-                    fmt_estimate(f),
-                    if f.score.is_some() { fmt_ranked_score(f, a) } else { cx.status(f).to_string() },
-                    fmt_bounds(f.bounds),
-                ]
-            })
-            .collect();
-        let headers = ["col.fund", "col.year", "col.estimate", "col.score", "col.range"].map(|k| loc.t(k).to_string());
-        s.push_str(&html_table(&headers, &rows, &loc.f("focus.at_age", &[("age", &age)])));
+        s.push_str(&subsection("at-age", crate::render::ranking::at_age(a, cx)));
     }
     if let Some(h) = extras.by_age {
         s.push_str(&subsection("by-age", crate::render::views::by_age_chart(h, cx)));

@@ -130,6 +130,16 @@ fn ranking_table(r: &Results, cx: &Context) -> Table {
 /// `funds` side by side under `title`: scores, ranks and category scores, then the level of
 /// every disclosure the rubric reads, the rows where the funds differ marked with `*`.
 pub fn comparison(c: &Comparison, cx: &Context, title: &str) -> Doc {
+    side_by_side(c, cx, title, true)
+}
+
+/// The first part of [`comparison`]: scores, ranks and category scores (the page shows the
+/// levels of every fund in its matrix and cards).
+pub fn comparison_scores(c: &Comparison, cx: &Context, title: &str) -> Doc {
+    side_by_side(c, cx, title, false)
+}
+
+fn side_by_side(c: &Comparison, cx: &Context, title: &str, levels: bool) -> Doc {
     let (r, funds) = (c.of, &c.funds);
     let loc = cx.loc();
     let mut doc = Doc::titled(title);
@@ -177,6 +187,18 @@ pub fn comparison(c: &Comparison, cx: &Context, title: &str) -> Doc {
         t.row(row);
     }
     doc.table(t);
+    if levels {
+        comparison_levels(c, cx, &labels, &mut doc);
+    }
+    if lead {
+        doc.para(loc.t(super::mostly_unknown_note(&r.rubric)));
+    }
+    doc
+}
+
+/// Every disclosure the rubric reads, a column per fund, the rows where they differ marked.
+fn comparison_levels(c: &Comparison, cx: &Context, labels: &[&str], doc: &mut Doc) {
+    let loc = cx.loc();
     let mut headers = vec![("", Align::Left), (loc.t("col.disclosure"), Align::Left)];
     headers.extend(labels.iter().map(|l| (*l, Align::Right)));
     // The disclosure names each row (a card's title on a phone), not the difference mark.
@@ -189,7 +211,7 @@ pub fn comparison(c: &Comparison, cx: &Context, title: &str) -> Doc {
             Cell::new(if diff { "*" } else { "" }, Tone::Highlight),
             Cell::new(disclosure_title(cx, d), if diff { Tone::Highlight } else { Tone::Plain }),
         ];
-        for f in funds {
+        for f in &c.funds {
             let l = f.level(d);
             row.push(Cell::new(loc.t(level_short(l)), l.map_or(Tone::Dim, Tone::of_level)));
         }
@@ -197,10 +219,6 @@ pub fn comparison(c: &Comparison, cx: &Context, title: &str) -> Doc {
     }
     doc.table(m);
     doc.para(loc.f("compare.legend", &[("differing", &differing), ("of", &all.len())]));
-    if lead {
-        doc.para(loc.t(super::mostly_unknown_note(&r.rubric)));
-    }
-    doc
 }
 
 /// One fund item by item: its score and rank (the estimate first where most of its weight is
