@@ -677,6 +677,7 @@ fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
         &["trend", "--from", "2015"][..],
         &["gap", "gamma", "--match", "alpha"],
         &["whatif", "gamma", "--set", "fund_size=full"],
+        &["compare-rubrics", "--profile", "reporting_only"],
     ] {
         let out = run(args);
         assert!(out.contains("≥25.0") && out.contains("lower bound (`swfscore explain FUND`"), "{args:?}:\n{out}");
@@ -691,6 +692,7 @@ fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
         (&["gap", "gamma", "--match", "alpha"], "Gamma: ~100.0"),
         (&["whatif", "gamma", "--set", "fund_size=full"], "Gamma  ~100.0 → ~100.0"),
         (&["audit"], "resting on the known part, ~): Gamma"),
+        (&["compare-rubrics", "--profile", "reporting_only"], "1 (~100.0)"),
     ] {
         let out = run(&[args, &["--unknown", "exclude"][..]].concat());
         assert!(out.contains(shown), "{args:?} --unknown exclude shows {shown:?}:\n{out}");
@@ -698,4 +700,17 @@ fn a_mostly_unknown_score_is_a_floor_only_when_unknowns_count_as_none() {
     }
     let zh = run(&["score", "--unknown", "exclude", "--lang", "zh-Hant"]);
     assert!(zh.contains("~100.0") && zh.contains("只反映已知部分") && !zh.contains("只是下限"), "{zh}");
+    // `diff` marks the scores on both sides: against the fixture, Gamma's holdings list is now
+    // known (partial) and most of its weight is still unknown.
+    replace_block(
+        &t.path().join("funds/gamma.yaml"),
+        "holdings_list",
+        "    level: partial\n    since: 2020\n    evidence:\n      - { source: Gamma, url: \"https://gamma.example/h\", date: 2025 }\n",
+    );
+    let base = repo().join("tests/fixtures/mini");
+    let base = base.to_str().unwrap();
+    let out = run(&["diff", "--base", base]);
+    assert!(out.contains("≥25.0 → ≥25.0") && out.contains("so it is a lower bound"), "{out}");
+    let out = run(&["diff", "--base", base, "--unknown", "exclude"]);
+    assert!(out.contains("~100.0 → ~87.5") && out.contains("rests on the known part") && !out.contains('≥'), "{out}");
 }

@@ -14,6 +14,11 @@ pub struct Diff {
     /// The rubric of each side (`id version`).
     pub old_rubric: String,
     pub new_rubric: String,
+    /// Each side's rubric as scored (its unknown rule says how a mostly unknown score is marked).
+    #[serde(skip)]
+    pub old_info: score::RubricInfo,
+    #[serde(skip)]
+    pub new_info: score::RubricInfo,
     pub funds: Vec<FundDiff>,
     pub added: Vec<String>,
     pub removed: Vec<String>,
@@ -28,6 +33,9 @@ pub struct FundDiff {
     pub new_score: Option<f64>,
     pub old_rank: Option<u32>,
     pub new_rank: Option<u32>,
+    /// The range each score could take if every unknown were resolved.
+    pub old_bounds: Option<score::Bounds>,
+    pub new_bounds: Option<score::Bounds>,
     pub changes: Vec<LevelDiff>,
     /// Points from the rubric change alone (old data, new rubric minus old rubric).
     pub rubric_effect: f64,
@@ -88,6 +96,8 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
             new_score: n.and_then(|r| r.score),
             old_rank: o.and_then(|r| r.rank),
             new_rank: n.and_then(|r| r.rank),
+            old_bounds: o.and_then(|r| r.bounds),
+            new_bounds: n.and_then(|r| r.bounds),
             rubric_effect: round_to(rubric_effect, 4),
             interaction: round_to(total - explained, 4),
             changes,
@@ -111,6 +121,8 @@ pub fn diff(base_name: &str, base: &Dataset, current: &Dataset) -> Diff {
         rubric_changed,
         old_rubric: named(base),
         new_rubric: named(current),
+        old_info: old.rubric.clone(),
+        new_info: new.rubric.clone(),
         funds,
         added,
         removed,

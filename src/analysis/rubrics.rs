@@ -34,6 +34,10 @@ pub struct View {
     /// The caveat in Traditional Chinese, for the Chinese report.
     #[serde(skip)]
     pub caveat_zh: Option<String>,
+    /// The rubric the view's results were scored under (its unknown rule says how a mostly
+    /// unknown score is marked).
+    #[serde(skip)]
+    pub rubric: score::RubricInfo,
 }
 
 impl View {
@@ -53,6 +57,8 @@ pub struct FundRanks {
     pub label: String,
     pub scores: Vec<Option<f64>>,
     pub ranks: Vec<Option<u32>>,
+    /// Per view, the range the score could take if every unknown were resolved.
+    pub bounds: Vec<Option<score::Bounds>>,
 }
 
 /// The agreement between two views over the funds scored under both.
@@ -90,6 +96,7 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
                 label: label.clone(),
                 scores: found.iter().map(|f| f.and_then(|f| f.score)).collect(),
                 ranks: found.iter().map(|f| f.and_then(|f| f.rank)).collect(),
+                bounds: found.iter().map(|f| f.and_then(|f| f.bounds)).collect(),
             }
         })
         .collect();
@@ -110,7 +117,8 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
     RubricComparison {
         views: views
             .iter()
-            .map(|(id, ds)| {
+            .zip(&results)
+            .map(|((id, ds), r)| {
                 // `RUBRIC:PROFILE` names a rubric under one of its profiles.
                 let profile = id.split_once(':').and_then(|(_, p)| ds.rubric.profiles.iter().find(|x| x.id == p));
                 let (title, title_zh) = match profile {
@@ -125,6 +133,7 @@ pub fn compare(views: &[(String, Dataset)]) -> RubricComparison {
                     floor: ds.rubric.floor,
                     caveat: ds.rubric.caveat.clone(),
                     caveat_zh: ds.rubric.caveat_zh.clone(),
+                    rubric: r.rubric.clone(),
                 }
             })
             .collect(),

@@ -488,16 +488,31 @@ pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
     for f in &c.funds {
         let mut row = vec![Cell::new(cx.label(&f.fund, &f.label), Tone::Bold)];
         for (i, (s, k)) in f.scores.iter().zip(&f.ranks).enumerate() {
-            // Marked in every format (a colour alone shows only on a terminal or a page).
+            // Marked in every format (a colour alone shows only on a terminal or a page); a
+            // mostly unknown score is marked (≥ or ~), never a bare floor.
             let moved = i > 0 && *k != f.ranks[0];
+            let bounds = f.bounds.get(i).copied().flatten();
+            let score = s.map_or_else(|| "-".into(), |s| super::fmt_marked_score(s, bounds, &c.views[i].rubric));
             row.push(Cell::new(
-                format!("{} ({}){}", opt_rank(*k), fmt_score(*s), if moved { " *" } else { "" }),
+                format!("{} ({score}){}", opt_rank(*k), if moved { " *" } else { "" }),
                 if moved { Tone::Highlight } else { Tone::Plain },
             ));
         }
         t.row(row);
     }
     doc.table(t);
+    // What a mark means, once per kind of mark shown.
+    let mut notes: Vec<&str> = Vec::new();
+    for (i, v) in c.views.iter().enumerate() {
+        let bounds =
+            c.funds.iter().filter(|f| f.scores[i].is_some()).filter_map(|f| f.bounds.get(i).copied().flatten());
+        if let Some(key) = super::marked_note(bounds, &v.rubric).filter(|k| !notes.contains(k)) {
+            notes.push(key);
+        }
+    }
+    for key in notes {
+        doc.para(loc.t(key));
+    }
     let scales = c
         .views
         .iter()
@@ -607,16 +622,33 @@ pub fn diff(d: &Diff, cx: &Context) -> Doc {
             (loc.t("diff.col.causes"), Align::Left),
         ])
         .keyed(0);
+        // A score whose weight is mostly unknown is marked (≥ or ~), never shown bare.
+        let marked = |s: Option<f64>, b, rubric| {
+            s.map_or_else(|| fmt_score(None), |s| crate::render::fmt_marked_score(s, b, rubric))
+        };
         for f in &d.funds {
             t.row(vec![
                 Cell::plain(cx.label(&f.fund, &f.label)),
-                Cell::plain(format!("{} → {}", fmt_score(f.old_score), fmt_score(f.new_score))),
+                Cell::plain(format!(
+                    "{} → {}",
+                    marked(f.old_score, f.old_bounds, &d.old_info),
+                    marked(f.new_score, f.new_bounds, &d.new_info)
+                )),
                 Cell::plain(format!("{} → {}", opt_rank(f.old_rank), opt_rank(f.new_rank))),
                 Cell::plain(causes(f, loc).join(loc.t("diff.cause_separator"))),
             ]);
         }
         doc.table(t);
         doc.para(loc.t("diff.lead"));
+        let notes = [
+            crate::render::marked_note(d.funds.iter().filter_map(|f| f.old_bounds), &d.old_info),
+            crate::render::marked_note(d.funds.iter().filter_map(|f| f.new_bounds), &d.new_info),
+        ];
+        for (k, note) in notes.iter().enumerate() {
+            if let Some(n) = note.filter(|n| k == 0 || notes[0] != Some(n)) {
+                doc.para(loc.t(n));
+            }
+        }
     }
     doc
 }
