@@ -205,6 +205,35 @@ pub struct Basis {
     pub at_age: Option<Age>,
 }
 
+/// What `robustness` varies and shows: its run, as the command takes it.
+#[derive(Debug, Args, Clone)]
+pub struct Robust {
+    /// Monte Carlo samples (with --sobol: base samples N; the run takes N × (d + 2)).
+    #[arg(long, value_name = "N", default_value_t = crate::report::ROBUSTNESS_SAMPLES)]
+    pub samples: usize,
+    /// Seed of the random streams; the same seed gives the same bytes on any machine.
+    #[arg(long, value_name = "S", default_value_t = crate::analysis::robustness::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Weights are multiplied by a factor uniform in [1-F, 1+F].
+    #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE, allow_negative_numbers = true, value_parser = below_one)]
+    pub weight_noise: f64,
+    /// Also compute Sobol first- and total-order indices of each assumption.
+    #[arg(long)]
+    pub sobol: bool,
+    /// Hold an assumption at its nominal value (repeatable).
+    #[arg(long, value_enum, value_name = "ASSUMPTION")]
+    pub fix: Vec<crate::analysis::robustness::Assumption>,
+    /// Only these funds, ranked among every fund and compared pairwise [default: every
+    /// fund, with hkic, temasek and adia compared when present].
+    #[command(flatten)]
+    pub funds: Funds,
+    #[command(flatten)]
+    pub basis: Basis,
+    /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
+    #[arg(long, value_name = "FILE")]
+    pub export_model: Option<PathBuf>,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -408,30 +437,8 @@ pub enum Command {
         inputs: Inputs,
         #[command(flatten)]
         out: Output,
-        /// Monte Carlo samples (with --sobol: base samples N; the run takes N × (d + 2)).
-        #[arg(long, value_name = "N", default_value_t = crate::report::ROBUSTNESS_SAMPLES)]
-        samples: usize,
-        /// Seed of the random streams; the same seed gives the same bytes on any machine.
-        #[arg(long, value_name = "S", default_value_t = crate::analysis::robustness::DEFAULT_SEED)]
-        seed: u64,
-        /// Weights are multiplied by a factor uniform in [1-F, 1+F].
-        #[arg(long, value_name = "F", default_value_t = crate::analysis::robustness::DEFAULT_WEIGHT_NOISE, allow_negative_numbers = true, value_parser = below_one)]
-        weight_noise: f64,
-        /// Also compute Sobol first- and total-order indices of each assumption.
-        #[arg(long)]
-        sobol: bool,
-        /// Hold an assumption at its nominal value (repeatable).
-        #[arg(long, value_enum, value_name = "ASSUMPTION")]
-        fix: Vec<crate::analysis::robustness::Assumption>,
-        /// Only these funds, ranked among every fund and compared pairwise [default: every
-        /// fund, with hkic, temasek and adia compared when present].
         #[command(flatten)]
-        funds: Funds,
-        #[command(flatten)]
-        basis: Basis,
-        /// Write the compiled model (rubric, weights, levels) as JSON, for other implementations.
-        #[arg(long, value_name = "FILE")]
-        export_model: Option<PathBuf>,
+        run: Robust,
     },
     /// Check the estimate for unknown disclosures: hide known cells, re-fit, and compare the
     /// estimated fund-year scores with the truth and with unknown as none or excluded.

@@ -71,24 +71,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             cfg.lang = lang.unwrap_or_default();
             diff(&cfg, &base)
         }
-        Command::Robustness {
-            inputs,
-            out,
-            samples,
-            seed,
-            weight_noise,
-            sobol,
-            fix,
-            funds,
-            basis: Basis { as_of, at_age },
-            export_model,
-        } => {
-            let cfg = Config::with_out(&inputs, &out)?;
-            let fixed = fix;
-            let funds = funds.all();
-            let opts = Robust { samples, seed, weight_noise, sobol, fixed, funds, as_of, at_age, export_model };
-            robustness(&cfg, opts)
-        }
+        Command::Robustness { inputs, out, run } => robustness(&Config::with_out(&inputs, &out)?, run),
         Command::Backtest { inputs, out, runs, share, seed, spread } => {
             let cfg = Config::with_out(&inputs, &out)?;
             let ds = dataset(&cfg)?;
@@ -485,21 +468,9 @@ const MAX_MODEL_RUNS: usize = 10_000_000;
 /// The fewest base samples a Sobol analysis accepts.
 const SOBOL_MIN_SAMPLES: usize = 100;
 
-/// `robustness` arguments.
-struct Robust {
-    samples: usize,
-    seed: u64,
-    weight_noise: f64,
-    sobol: bool,
-    fixed: Vec<crate::analysis::robustness::Assumption>,
-    funds: Vec<String>,
-    as_of: Option<i32>,
-    at_age: Option<Age>,
-    export_model: Option<PathBuf>,
-}
-
-fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
+fn robustness(cfg: &Config, o: crate::cli::Robust) -> Result<(), Error> {
     use crate::analysis::robustness::{self as rb, Progress, Settings};
+    let (Basis { as_of, at_age }, funds) = (o.basis, o.funds.all());
     if !(1..=MAX_MODEL_RUNS).contains(&o.samples) {
         return Err(UsageError::Samples(o.samples).into());
     }
@@ -524,17 +495,17 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
     if let Some(p) = &cfg.profile {
         profiled(&base, p)?;
     }
-    check_year(&base, o.as_of)?;
-    let at_age = age(&base, o.at_age.as_ref())?;
-    let pairs = if o.funds.is_empty() {
+    check_year(&base, as_of)?;
+    let at_age = age(&base, at_age.as_ref())?;
+    let pairs = if funds.is_empty() {
         report::FOCUS.iter().filter(|id| base.fund(id).is_some()).map(|s| s.to_string()).collect()
     } else {
-        resolve_funds(&base, &o.funds)?
+        resolve_funds(&base, &funds)?
     };
     // The model is written with the result, after the run: a failed run leaves neither.
     let model = match &o.export_model {
         Some(path) => {
-            let m = rb::Model::new(&base, When::of(o.as_of, at_age), cfg.profile.as_deref(), true);
+            let m = rb::Model::new(&base, When::of(as_of, at_age), cfg.profile.as_deref(), true);
             let json = serde_json::to_string(&rb::model_json(&m))
                 .map_err(|e| Error::Internal(format!("writing the model as JSON: {e}")))?;
             Some((path.clone(), json + "\n"))
@@ -555,10 +526,10 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         samples: o.samples,
         seed: o.seed,
         weight_noise: o.weight_noise,
-        fixed: o.fixed,
+        fixed: o.fix,
         sobol: o.sobol,
         pairs,
-        as_of: o.as_of,
+        as_of,
         at_age,
         profile: cfg.profile.clone(),
         progress,
@@ -568,7 +539,7 @@ fn robustness(cfg: &Config, o: Robust) -> Result<(), Error> {
         b.finish_and_clear();
     }
     // `--fund` names the funds to show (ranks stay among every fund).
-    if !o.funds.is_empty() {
+    if !funds.is_empty() {
         r.funds.retain(|f| settings.pairs.contains(&f.fund));
     }
     let text = render(cfg, &base, &r)?;
