@@ -146,6 +146,18 @@ fn share(s: &str) -> Result<f64, String> {
     number(s, |x| x > 0.0 && x <= 1.0, "a number in (0, 1]")
 }
 
+/// The most model runs one `robustness` may take (samples, or with `--sobol` samples × (d + 2)):
+/// memory and time grow with them.
+pub const MAX_MODEL_RUNS: usize = 10_000_000;
+
+/// `robustness --samples`: 1 to [`MAX_MODEL_RUNS`].
+fn model_runs(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_MODEL_RUNS).contains(&n) => Ok(n),
+        _ => Err("give a whole number from 1 to 10,000,000".into()),
+    }
+}
+
 /// `--spread`: a number from 0.
 fn non_negative(s: &str) -> Result<f64, String> {
     number(s, |x| x >= 0.0, "a number from 0")
@@ -209,7 +221,7 @@ pub struct Basis {
 #[derive(Debug, Args, Clone)]
 pub struct Robust {
     /// Monte Carlo samples (with --sobol: base samples N; the run takes N × (d + 2)).
-    #[arg(long, value_name = "N", default_value_t = crate::report::ROBUSTNESS_SAMPLES)]
+    #[arg(long, value_name = "N", default_value_t = crate::report::ROBUSTNESS_SAMPLES, value_parser = model_runs)]
     pub samples: usize,
     /// Seed of the random streams; the same seed gives the same bytes on any machine.
     #[arg(long, value_name = "S", default_value_t = crate::analysis::robustness::DEFAULT_SEED)]

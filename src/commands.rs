@@ -3,7 +3,7 @@
 
 use crate::analysis::explain::{Comparison, Explanation, Ranking};
 use crate::analysis::{self, gap::Goal};
-use crate::cli::{Age, Basis, Cli, Command, SchemaKind, Target as GapTarget};
+use crate::cli::{Age, Basis, Cli, Command, MAX_MODEL_RUNS, SchemaKind, Target as GapTarget};
 use crate::config::{Config, Target};
 use crate::diag::{Diagnostics, did_you_mean};
 use crate::error::{CheckError, Error, UsageError, YearError};
@@ -462,18 +462,12 @@ fn trend(cfg: &Config, from: i32, to: Option<i32>, funds: &[String]) -> Result<(
     emit_view(cfg, &ds, &t)
 }
 
-/// The most model runs a `robustness` run may ask for (memory and time grow with them).
-const MAX_MODEL_RUNS: usize = 10_000_000;
-
 /// The fewest base samples a Sobol analysis accepts.
 const SOBOL_MIN_SAMPLES: usize = 100;
 
 fn robustness(cfg: &Config, o: crate::cli::Robust) -> Result<(), Error> {
     use crate::analysis::robustness::{self as rb, Progress, Settings};
     let (Basis { as_of, at_age }, funds) = (o.basis, o.funds.all());
-    if !(1..=MAX_MODEL_RUNS).contains(&o.samples) {
-        return Err(UsageError::Samples(o.samples).into());
-    }
     if o.sobol {
         // Sobol runs the model N × (d + 2) times (Saltelli's scheme), and its indices mean
         // nothing from a handful of samples.

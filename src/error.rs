@@ -105,8 +105,6 @@ pub enum UsageError {
     /// `--where` left no fund.
     #[error("no fund matches {}; `swfscore funds --format csv` lists each fund's metadata", .filters.iter().map(|c| format!("--where {c}")).collect::<Vec<_>>().join(" "))]
     NoFundMatches { filters: Vec<String> },
-    #[error("--samples {0}: give 1 to 10,000,000")]
-    Samples(usize),
     #[error(
         "--samples {samples} with --sobol: give {min} to {most} (each sample runs the model {per_sample} times, at most {runs} runs in all; fewer than {min} give no usable index)"
     )]

@@ -175,6 +175,8 @@ fn numbers_out_of_range_are_refused_with_what_to_give() {
         (&["backtest", "--spread", "-1"], "'-1' for '--spread <X>': give a number from 0"),
         (&["backtest", "--spread", "NaN"], "give a number from 0"),
         (&["robustness", "--weight-noise", "1"], "'1' for '--weight-noise <F>': give a number in [0, 1)"),
+        (&["robustness", "--samples", "0"], "'0' for '--samples <N>': give a whole number from 1 to 10,000,000"),
+        (&["robustness", "--samples", "10000001"], "give a whole number from 1 to 10,000,000"),
         (&["score", "--at-age", "1001"], "'1001' for '--at-age <N|FUND>': an age runs from 0 to 1000 years"),
     ] {
         Test::mini().args(args).status(2).stderr_has(want).run();
