@@ -108,7 +108,7 @@ fn holding_every_assumption_fixed_reproduces_the_ranking() {
 
 #[test]
 fn bad_settings_are_refused() {
-    Test::mini().args(&["robustness", "--samples", "0"]).status(2).stderr_has("--samples 0").run();
+    Test::mini().args(&["robustness", "--samples", "0"]).status(2).stderr_has("'0' for '--samples <N>'").run();
     Test::mini().args(&["robustness", "--weight-noise", "1.5"]).status(2).stderr_has("--weight-noise").run();
 }
 
