@@ -197,7 +197,7 @@ impl<'a> Report<'a> {
             .filter(|l| *l != cx.lang)
             .map(|l| format!("[{}](transparency{}.md)", Locale::of(l).t("lang.name"), l.file_suffix()))
             .collect();
-        let date = html::data_date(cx).map(|d| d.to_string()).unwrap_or_default();
+        let date = cx.words.assessed().map(|d| d.to_string()).unwrap_or_default();
         md.push_str(&loc.f("md.generated", &[("date", &date), ("html", &html_file)]));
         md.push_str("\n\n");
         if !others.is_empty() {

@@ -10,7 +10,7 @@ use crate::analysis::explain::{Comparison, Explanation, Ranking};
 use crate::analysis::gap::Gap;
 use crate::analysis::robustness::Robustness;
 use crate::analysis::rubrics::RubricComparison;
-use crate::model::{Date, Fact};
+use crate::model::Fact;
 use std::fmt::Write as _;
 
 mod weights;
@@ -186,28 +186,12 @@ fn level_colour(l: Option<Level>) -> &'static str {
     }
 }
 
-/// A one-character symbol for a level, so the heatmap reads without colour.
-pub fn level_symbol(l: Option<Level>) -> &'static str {
-    match l {
-        Some(Level::Full) => "●",
-        Some(Level::Partial) => "◐",
-        Some(Level::None) => "○",
-        Some(Level::NotApplicable) => "–",
-        Some(Level::Unknown) | None => "?",
-    }
-}
-
 fn head(lang: Lang, title: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n{FIT_SCRIPT}</head>\n<body>\n",
         lang.code(),
         esc(title)
     )
-}
-
-/// The newest assessment date among the funds: the date the data describes.
-pub fn data_date(cx: &Context) -> Option<Date> {
-    cx.words.assessed()
 }
 
 /// About how wide `s` is at font size `size` (CJK characters a full em, others 0.6 em).
@@ -760,7 +744,7 @@ fn card(e: &Explanation, cx: &Context, open: bool, focus: &[&str]) -> String {
 /// the page was made.
 fn method(k: &Ranking, cx: &Context, backtest: Option<&crate::estimate::Backtest>) -> String {
     let mut s = doc(&ranking::method(k, cx, backtest));
-    if let Some(d) = data_date(cx) {
+    if let Some(d) = cx.words.assessed() {
         let _ = writeln!(
             s,
             "<p class=\"muted\">{}</p>",
@@ -855,7 +839,7 @@ fn header(r: &Results, cx: &Context, extras: &Extras) -> String {
     s.push_str(&editions(extras));
     let _ = writeln!(s, "<h1>{}</h1>", esc(loc.t("page.heading")));
     let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&rubric_line(r, cx)));
-    if let Some(d) = data_date(cx) {
+    if let Some(d) = cx.words.assessed() {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&loc.f("page.data_as_of", &[("date", &d)])));
     }
     s.push_str("</header>\n");

@@ -375,6 +375,17 @@ pub fn by_points_lost(f: &FundResult) -> Vec<&ItemResult> {
     v.into_iter().map(|(_, i)| i).collect()
 }
 
+/// A one-character symbol for a level, so a matrix reads without colour.
+pub fn level_symbol(l: Option<Level>) -> &'static str {
+    match l {
+        Some(Level::Full) => "●",
+        Some(Level::Partial) => "◐",
+        Some(Level::None) => "○",
+        Some(Level::NotApplicable) => "–",
+        Some(Level::Unknown) | None => "?",
+    }
+}
+
 /// The message key of a short form of a level for matrices (`full`, `n/a`, `?`).
 pub fn level_short(l: Option<Level>) -> &'static str {
     match l {

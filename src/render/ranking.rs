@@ -458,7 +458,7 @@ pub fn at_age(a: &Results, cx: &Context) -> Doc {
                 Some(_) => Cell::plain(fmt_ranked_score(f, a)),
                 None => Cell::new(cx.status(f), Tone::Dim),
             },
-            Cell::plain(f.bounds.map_or("-".into(), |b| format!("{:.1}–{:.1}", b.low, b.high))),
+            Cell::plain(fmt_bounds(f.bounds)),
         ]);
     }
     d.table(t);
@@ -479,7 +479,7 @@ pub fn matrix(r: &Results, cx: &Context) -> Doc {
     let funds: Vec<_> = r.results.iter().filter(|f| f.score.is_some()).collect();
     let legend: Vec<String> = crate::model::Level::ALL
         .iter()
-        .map(|l| format!("{} {}", super::html::level_symbol(Some(*l)), cx.level(Some(*l))))
+        .map(|l| format!("{} {}", super::level_symbol(Some(*l)), cx.level(Some(*l))))
         .collect();
     let mut d = Doc::titled(loc.t("matrix.title"));
     d.para(loc.f("matrix.legend", &[("legend", &legend.join(" · "))]));
@@ -490,7 +490,7 @@ pub fn matrix(r: &Results, cx: &Context) -> Doc {
         let title = super::disclosure_title(cx, id);
         let mut row =
             vec![Cell::plain(if cx.words.commercial(id) { format!("{title} (c)") } else { title.to_string() })];
-        row.extend(funds.iter().map(|f| Cell::plain(super::html::level_symbol(f.level(id)))));
+        row.extend(funds.iter().map(|f| Cell::plain(super::level_symbol(f.level(id)))));
         t.row(row);
     }
     d.table(t);
@@ -557,7 +557,7 @@ fn method_paragraphs(
         crate::model::UnknownRule::None => loc.t("method.unknown_none"),
         crate::model::UnknownRule::Exclude => loc.t("method.unknown_exclude"),
     };
-    let method = vec![
+    let mut method = vec![
         loc.f(
             "method.scoring",
             &[
@@ -574,7 +574,6 @@ fn method_paragraphs(
         loc.t("method.time").to_string(),
         loc.f("method.estimate", &[("draws", &crate::estimate::DRAWS)]),
     ];
-    let mut method = method;
     if let Some(b) = backtest {
         let figures: Vec<String> = b
             .maskings
