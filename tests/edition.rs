@@ -843,8 +843,9 @@ fn the_chinese_edition_follows_the_hong_kong_glossary() {
 }
 
 /// `--lang zh-Hant` works on every command that shows a result, and leaves no English words
-/// in its reader text (codes, ids and names excepted, as in the report). `explain` is left out:
-/// its evidence notes and quotes are English data, and its own words are not yet translated.
+/// in its reader text (codes, ids and names excepted, as in the report). `explain`'s evidence
+/// notes and source titles are English data: its lines are read up to their "備註：" (note) or
+/// "來源：" (source), and its own words must be Chinese.
 #[test]
 fn every_command_speaks_hong_kong_chinese_with_lang() {
     let views: &[&[&str]] = &[
@@ -867,6 +868,8 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
         &["audit", "--bootstrap", "20"],
         &["robustness", "--samples", "500", "--fund", "hkic"],
         &["robustness", "--sobol", "--samples", "100", "--fund", "hkic"],
+        &["explain", "hkic"],
+        &["explain", "temasek", "--at-age", "3"],
     ];
     let mut codes = std::collections::BTreeSet::new();
     for file in ["disclosures.yaml", "rubric.yaml", "rubrics/swfscore-2026.yaml"] {
@@ -892,9 +895,16 @@ fn every_command_speaks_hong_kong_chinese_with_lang() {
             args.extend(["--lang", "zh-Hant", "--format", format]);
             let r = swfscore(&repo(), &args);
             assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            // The data's own words (notes, source titles) end each line that shows them.
+            let reader: String = r
+                .stdout
+                .lines()
+                .map(|l| ["備註：", "來源："].iter().filter_map(|m| l.find(m)).min().map_or(l, |i| &l[..i]))
+                .collect::<Vec<_>>()
+                .join("\n");
             // Ids (funds, disclosures, categories, items, profiles, metadata values) and options
             // are codes a reader types, as in the report's `code` spans.
-            let words: Vec<String> = english_words(&r.stdout)
+            let words: Vec<String> = english_words(&reader)
                 .into_iter()
                 .filter(|w| !codes.contains(w.as_str()) && !r.stdout.contains(&format!("--{w}")))
                 .collect();
