@@ -7,7 +7,7 @@ const EXAMPLES: &str = "\
 Examples:
   swfscore score                                  rank every fund under rubric.yaml
   swfscore score --format markdown --output scores.md
-  swfscore score --fund hkic --fund temasek --fund adia
+  swfscore score hkic temasek adia                ranked among the three (or --fund ID...)
   swfscore score --as-of 2010                     as the funds stood in 2010
   swfscore score --rubric rubrics/lmti.yaml       under the Linaburg-Maduell principles
   swfscore explain hkic                           every point, with its evidence
