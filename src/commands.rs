@@ -699,14 +699,15 @@ fn validate(cfg: &Config, strict: bool, coverage: bool, review: bool, lang: Opti
     }
     let mut text = String::new();
     if let (Some(ds), Some(shown)) = (&dataset, &listed) {
+        let words = Glossary::of(ds);
         if coverage {
-            text.push_str(&render(cfg, ds, &analysis::coverage::coverage(shown))?);
+            text.push_str(&render_in(cfg, &words, &analysis::coverage::coverage(shown))?);
         }
         if review {
             if !text.is_empty() {
                 text.push('\n');
             }
-            text.push_str(&render(cfg, ds, &crate::validate::review_queue(shown))?);
+            text.push_str(&render_in(cfg, &words, &crate::validate::review_queue(shown))?);
         }
         if errors == 0 {
             text.push_str(&crate::locale::Locale::of(cfg.lang).f(
@@ -934,8 +935,12 @@ fn pick<'a>(r: &'a Results, id: &str) -> Result<&'a FundResult, Error> {
 
 /// Renders `v` in the configured format and language, with the words of `ds`.
 fn render(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<String, Error> {
-    let words = Glossary::of(ds);
-    cfg.format.renderer().view(v, &Context { colour: cfg.colour, lang: cfg.lang, ..Context::new(&words) })
+    render_in(cfg, &Glossary::of(ds), v)
+}
+
+/// [`render`] with the words already gathered (for a command that renders several views).
+fn render_in(cfg: &Config, words: &Glossary, v: &dyn View) -> Result<String, Error> {
+    cfg.format.renderer().view(v, &Context { colour: cfg.colour, lang: cfg.lang, ..Context::new(words) })
 }
 
 fn emit_view(cfg: &Config, ds: &Dataset, v: &dyn View) -> Result<(), Error> {

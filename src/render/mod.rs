@@ -326,6 +326,20 @@ pub fn marked_note(
     })
 }
 
+/// [`marked_note`] for views whose scores come from several rubrics (each with its own unknown
+/// rule): each note once, in the order first met.
+pub fn marked_notes<'a, B: IntoIterator<Item = Bounds>>(
+    views: impl IntoIterator<Item = (B, &'a crate::score::RubricInfo)>,
+) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    for (bounds, rubric) in views {
+        if let Some(key) = marked_note(bounds, rubric).filter(|k| !notes.contains(k)) {
+            notes.push(key);
+        }
+    }
+    notes
+}
+
 /// `explain`'s opening line where most of `f`'s weight is unknown and the estimate leads (its
 /// message `key`, or `key` + `_known_part` where unknowns are left out); `None` otherwise.
 pub fn estimate_leads(f: &FundResult, r: &Results, loc: &Locale, key: &str) -> Option<String> {

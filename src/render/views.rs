@@ -502,14 +502,14 @@ pub fn rubrics(c: &RubricComparison, cx: &Context) -> Doc {
     }
     doc.table(t);
     // What a mark means, once per kind of mark shown.
-    let mut notes: Vec<&str> = Vec::new();
-    for (i, v) in c.views.iter().enumerate() {
-        let bounds =
-            c.funds.iter().filter(|f| f.scores[i].is_some()).filter_map(|f| f.bounds.get(i).copied().flatten());
-        if let Some(key) = super::marked_note(bounds, &v.rubric).filter(|k| !notes.contains(k)) {
-            notes.push(key);
-        }
-    }
+    let notes = super::marked_notes(c.views.iter().enumerate().map(|(i, v)| {
+        let bounds = c
+            .funds
+            .iter()
+            .filter(move |f| f.scores[i].is_some())
+            .filter_map(move |f| f.bounds.get(i).copied().flatten());
+        (bounds, &v.rubric)
+    }));
     for key in notes {
         doc.para(loc.t(key));
     }
@@ -640,14 +640,10 @@ pub fn diff(d: &Diff, cx: &Context) -> Doc {
         }
         doc.table(t);
         doc.para(loc.t("diff.lead"));
-        let notes = [
-            crate::render::marked_note(d.funds.iter().filter_map(|f| f.old_bounds), &d.old_info),
-            crate::render::marked_note(d.funds.iter().filter_map(|f| f.new_bounds), &d.new_info),
-        ];
-        for (k, note) in notes.iter().enumerate() {
-            if let Some(n) = note.filter(|n| k == 0 || notes[0] != Some(n)) {
-                doc.para(loc.t(n));
-            }
+        let old: Vec<_> = d.funds.iter().filter_map(|f| f.old_bounds).collect();
+        let new: Vec<_> = d.funds.iter().filter_map(|f| f.new_bounds).collect();
+        for key in crate::render::marked_notes([(old, &d.old_info), (new, &d.new_info)]) {
+            doc.para(loc.t(key));
         }
     }
     doc
