@@ -201,6 +201,11 @@ impl OneFund {
     pub fn get(self) -> Option<String> {
         self.named.or(self.fund)
     }
+
+    /// The fund given, either way, on a command that needs one (clap asks for it first).
+    pub fn required(self) -> Result<String, crate::error::UsageError> {
+        self.get().ok_or(crate::error::UsageError::NoFund)
+    }
 }
 
 /// When the funds are scored: as they stood in a year, or at an age (the same on every
@@ -646,4 +651,16 @@ fn parse_years(s: &str) -> Result<(i32, i32), String> {
         return Err(format!("{a}..{b}: the first year is after the last"));
     }
     Ok((a, b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_that_needs_a_fund_and_is_given_none_is_refused() {
+        assert!(matches!(OneFund::default().required(), Err(crate::error::UsageError::NoFund)));
+        let given = OneFund { fund: Some("hkic".into()), ..OneFund::default() };
+        assert_eq!(given.required().unwrap(), "hkic");
+    }
 }

@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             score(&Config::with_out(&inputs, &out)?, as_of, at_age, &funds.all(), skip_invalid)
         }
         Command::Explain { fund, inputs, out, basis: Basis { as_of, at_age } } => {
-            explain(&Config::with_out(&inputs, &out)?, &fund.get().unwrap_or_default(), as_of, at_age)
+            explain(&Config::with_out(&inputs, &out)?, &fund.required()?, as_of, at_age)
         }
         Command::Compare { funds, inputs, out, basis: Basis { as_of, at_age } } => {
             let funds = funds.all();
@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             history(&Config::with_out(&inputs, &out)?, &funds.all(), from, by_age)
         }
         Command::Gap { fund, target, at_age, inputs, out } => {
-            gap(&Config::with_out(&inputs, &out)?, &fund.get().unwrap_or_default(), &target, at_age.as_ref())
+            gap(&Config::with_out(&inputs, &out)?, &fund.required()?, &target, at_age.as_ref())
         }
         Command::Whatif { fund, set, scenario, inputs, out } => {
             whatif(&Config::with_out(&inputs, &out)?, fund.get().as_deref(), &set, scenario.as_deref())

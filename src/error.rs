@@ -84,6 +84,9 @@ pub enum YearError {
 /// A command line that asks for something that is not there or not allowed (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
+    /// `explain` or `gap` with no fund (clap asks for one first; a command built otherwise).
+    #[error("name a fund: a FUND argument or --fund FUND")]
+    NoFund,
     #[error("compare needs two or more funds (FUND arguments or --fund)")]
     CompareNeedsTwo,
     /// `whatif FUND` without a change.
