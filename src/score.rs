@@ -924,7 +924,8 @@ pub fn competition_ranks(values: &[f64]) -> Vec<u32> {
 /// [`competition_ranks`] into `out`. `order` is scratch space: a permutation of the indices
 /// of `values`, highest first, that a caller ranking many similar vectors (the Monte Carlo)
 /// keeps from call to call, so that each sort starts almost sorted. The one ranking of the
-/// project: every command ranks through it.
+/// project: every command ranks through it, the Monte Carlo through [`score_ranks_of_runs`],
+/// which gives the same ranks.
 pub fn competition_ranks_into(values: &[f64], out: &mut [u32], order: &mut Vec<usize>) {
     let higher = |a: usize, b: usize| values[b].total_cmp(&values[a]);
     if order.len() == values.len() {
@@ -954,6 +955,89 @@ pub fn score_ranks(scores: &[f64]) -> Vec<u32> {
     competition_ranks(&scores.iter().map(|&s| round_score(s)).collect::<Vec<_>>())
 }
 
+/// Buffers [`score_ranks_of_runs`] reuses from call to call.
+#[derive(Debug, Default)]
+pub struct RankScratch {
+    /// Per fund and run: the score at the printed precision, as an integer.
+    keys: Vec<i32>,
+    /// One run's rounded scores, its ranks, and its funds highest first.
+    row: Vec<f64>,
+    one: Vec<u32>,
+    order: Vec<usize>,
+}
+
+/// [`score_ranks`] of many runs at once (the Monte Carlo's): `nf` funds' unrounded scores in
+/// each of `runs` runs, `scores[f * stride + r]`; the ranks into `out[f * runs + r]`.
+///
+/// Among few funds, on scores of a sensible size, each fund's rank is one more than the
+/// number of funds whose score, at the printed precision, is higher: counted for all the
+/// runs at once on the rounded scores as integers (tenths), with neither sort nor branch,
+/// several runs at a time. Otherwise run by run through [`competition_ranks_into`].
+#[inline(always)]
+pub fn score_ranks_of_runs(
+    scores: &[f64],
+    stride: usize,
+    nf: usize,
+    runs: usize,
+    out: &mut [u32],
+    buf: &mut RankScratch,
+) {
+    if runs == 0 {
+        return;
+    }
+    let scale = 10f64.powi(DECIMALS);
+    if nf <= PAIRWISE_FUNDS {
+        let keys = &mut buf.keys;
+        keys.clear();
+        let mut fits = true;
+        for f in 0..nf {
+            for &x in &scores[f * stride..f * stride + runs] {
+                let y = x * scale;
+                fits &= y.abs() < KEY_LIMIT;
+                keys.push(round_key(y));
+            }
+        }
+        if fits {
+            for (f, out) in out.chunks_exact_mut(runs).take(nf).enumerate() {
+                let mine = &keys[f * runs..(f + 1) * runs];
+                out.fill(1);
+                for theirs in keys.chunks_exact(runs) {
+                    for ((o, a), b) in out.iter_mut().zip(mine).zip(theirs) {
+                        *o += u32::from(b > a);
+                    }
+                }
+            }
+            return;
+        }
+    }
+    let RankScratch { row, one, order, .. } = buf;
+    one.resize(nf, 0);
+    for r in 0..runs {
+        row.clear();
+        row.extend((0..nf).map(|f| round_score(scores[f * stride + r])));
+        competition_ranks_into(row, one, order);
+        for (f, k) in one.iter().enumerate() {
+            out[f * runs + r] = *k;
+        }
+    }
+}
+
+/// Up to this many funds, [`score_ranks_of_runs`] counts the funds above each (n² integer
+/// comparisons, done several runs at a time) rather than sorting each run.
+const PAIRWISE_FUNDS: usize = 64;
+
+/// Scores times 10^[`DECIMALS`] below this in size are ranked as integers: exactly, with room
+/// to spare in an `i32`.
+const KEY_LIMIT: f64 = (1u32 << 30) as f64;
+
+/// `y` rounded half away from zero (as [`f64::round`] and [`round_to`]), as an integer; exact
+/// for `|y| <` [`KEY_LIMIT`], where the truncation and the fraction left are exact.
+fn round_key(y: f64) -> i32 {
+    let t = y as i32;
+    let frac = y - f64::from(t);
+    t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5)
+}
+
 /// The rank `value` takes among `others` (itself not among them): one more than the number
 /// strictly above it.
 pub fn rank_among(others: &[f64], value: f64) -> u32 {
@@ -973,6 +1057,44 @@ pub fn rank(results: &mut [FundResult]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_runs_are_ranked_as_each_run_alone() {
+        // Scores on a coarse grid, nudged across the rounding boundaries (x.x5), so that
+        // ties and near-ties at the printed precision are common; negative and huge ones too.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for nf in [1, 2, 5, 31, PAIRWISE_FUNDS, PAIRWISE_FUNDS + 1, 90] {
+            let (runs, stride) = (37, 40);
+            let scores: Vec<f64> = (0..nf * stride)
+                .map(|k| {
+                    let v = next();
+                    let grid = (v * 20.0).floor() * 0.05;
+                    match k % 7 {
+                        0 => grid,
+                        1 => grid + 1e-12,
+                        2 => grid - 1e-12,
+                        3 => -grid,
+                        4 => v * 100.0,
+                        5 if nf == 5 => 1e12 * v,
+                        _ => (v * 1000.0).round() / 10.0 + 0.05,
+                    }
+                })
+                .collect();
+            let mut out = vec![0; nf * runs];
+            score_ranks_of_runs(&scores, stride, nf, runs, &mut out, &mut RankScratch::default());
+            for r in 0..runs {
+                let row: Vec<f64> = (0..nf).map(|f| scores[f * stride + r]).collect();
+                let got: Vec<u32> = (0..nf).map(|f| out[f * runs + r]).collect();
+                assert_eq!(got, score_ranks(&row), "{nf} funds, run {r}: {row:?}");
+            }
+        }
+    }
     use crate::load::from_texts;
     use crate::load::mini::{FUNDS, RUBRIC, with as dataset_with};
 

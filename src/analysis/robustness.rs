@@ -768,23 +768,12 @@ fn slot(l: Level) -> u8 {
     }
 }
 
-/// Competition ranks (1, 2, 2, 4) on scores rounded to the printed precision.
-fn ranks(scores: &[f64], out: &mut [u32]) {
-    ranks_with(scores, out, &mut Scratch::default());
-}
-
-/// [`ranks`] with buffers reused from run to run.
-#[inline(always)]
-fn ranks_with(scores: &[f64], out: &mut [u32], scratch: &mut Scratch) {
-    scratch.rounded.clear();
-    scratch.rounded.extend(scores.iter().map(|s| round_score(*s)));
-    crate::score::competition_ranks_into(&scratch.rounded, out, &mut scratch.order);
-}
-
 /// The number of runs scored in one pass of the kernel (see [`Model::scores_block`]).
 const BLOCK: usize = 64;
 
-/// The runs whose sums the kernel holds in registers at once.
+/// The runs whose sums the kernel holds in registers at once: each of the two sums in four
+/// AVX2 registers (in eight of the x86-64 baseline's, which then spills some: slower there by
+/// a few per cent, faster with AVX2 by about 6% than 8 runs).
 const TILE: usize = 16;
 
 /// Buffers one thread reuses from block to block, so that a Monte Carlo run allocates
@@ -824,14 +813,8 @@ struct Scratch {
     /// Per fund and run: the sums over the categories scored so far.
     total_w: Vec<f64>,
     sum: Vec<f64>,
-    /// One run's scores, fund after fund, and its ranks.
-    row: Vec<f64>,
-    one_rank: Vec<u32>,
-    /// Per fund and run: the score rounded to the printed precision, as an integer.
-    keys: Vec<i32>,
-    rounded: Vec<f64>,
-    /// The funds in the order of the last run ranked, highest first.
-    order: Vec<usize>,
+    /// The ranking's buffers.
+    ranking: crate::score::RankScratch,
 }
 
 impl Scratch {
@@ -856,74 +839,8 @@ impl Scratch {
         }
         self.params = ps;
         m.scores_block(self, sc, stride);
-        self.rank_block(nf, runs, sc, stride, rk);
+        crate::score::score_ranks_of_runs(sc, stride, nf, runs, rk, &mut self.ranking);
     }
-
-    /// The competition ranks of `runs` runs whose scores are `sc[f * stride + r]`, into `rk`
-    /// fund after fund (`rk[f * runs + r]`): the ranks [`ranks`] gives each run.
-    ///
-    /// Among few funds, on scores of a sensible size, each fund's rank is one more than the
-    /// number of funds whose score, rounded to the printed precision, is higher, counted for
-    /// all runs at once on the rounded scores as integers (tenths): no sort, no branch.
-    /// Otherwise run by run, by sorting.
-    #[inline(always)]
-    fn rank_block(&mut self, nf: usize, runs: usize, sc: &[f64], stride: usize, rk: &mut [u32]) {
-        if runs == 0 {
-            return;
-        }
-        let scale = 10f64.powi(crate::score::DECIMALS);
-        if nf <= PAIRWISE_FUNDS {
-            let keys = &mut self.keys;
-            keys.clear();
-            let mut fits = true;
-            for f in 0..nf {
-                for &x in &sc[f * stride..f * stride + runs] {
-                    let y = x * scale;
-                    fits &= y.abs() < KEY_LIMIT;
-                    keys.push(round_key(y));
-                }
-            }
-            if fits {
-                for (f, out) in rk.chunks_exact_mut(runs).take(nf).enumerate() {
-                    let mine = &keys[f * runs..(f + 1) * runs];
-                    out.fill(1);
-                    for theirs in keys.chunks_exact(runs) {
-                        for ((o, a), b) in out.iter_mut().zip(mine).zip(theirs) {
-                            *o += u32::from(b > a);
-                        }
-                    }
-                }
-                return;
-            }
-        }
-        let (mut row, mut one) = (std::mem::take(&mut self.row), std::mem::take(&mut self.one_rank));
-        one.resize(nf, 0);
-        for r in 0..runs {
-            row.clear();
-            row.extend((0..nf).map(|f| sc[f * stride + r]));
-            ranks_with(&row, &mut one, self);
-            for (f, k) in one.iter().enumerate() {
-                rk[f * runs + r] = *k;
-            }
-        }
-        (self.row, self.one_rank) = (row, one);
-    }
-}
-
-/// Up to this many funds, [`Scratch::rank_block`] counts the funds above each (n² integer
-/// comparisons, done several runs at a time) rather than sorting each run.
-const PAIRWISE_FUNDS: usize = 64;
-
-/// Scores times 10^[`DECIMALS`](crate::score::DECIMALS) below this in size are ranked as
-/// integers: exactly, with room to spare in an `i32`.
-const KEY_LIMIT: f64 = (1u32 << 30) as f64;
-
-/// `y` rounded half away from zero (as [`f64::round`]), as an integer; exact for `|y| <`
-/// [`KEY_LIMIT`], where the truncation and the fraction left are exact.
-fn round_key(y: f64) -> i32 {
-    let t = y as i32;
-    let frac = y - f64::from(t);
-    t + i32::from(frac >= 0.5) - i32::from(frac <= -0.5)
 }
 
 /// The rank at quantile `q` of `n` ranks counted in `counts` (index = rank): the
@@ -1171,8 +1088,7 @@ pub fn robustness(ds: &Dataset, s: &Settings) -> Robustness {
     let nf = model.funds.len();
     let mut nominal_scores = vec![0.0; nf];
     model.scores(&model.nominal(), &mut nominal_scores);
-    let mut nominal_ranks = vec![0; nf];
-    ranks(&nominal_scores, &mut nominal_ranks);
+    let nominal_ranks = crate::score::score_ranks(&nominal_scores);
 
     let assumptions: Vec<AssumptionInfo> = Assumption::ALL
         .iter()
@@ -1342,6 +1258,63 @@ impl pulp::WithSimd for Chunk<'_> {
     }
 }
 
+/// One chunk of the Sobol analysis: per base sample, f(A), f(B) and f(A_B^g) for each varied
+/// group g, the base samples scored [`SOBOL_GROUP`] at a time in one block of runs and through
+/// the same dispatch as [`Chunk`].
+struct SobolChunk<'a> {
+    model: &'a Model,
+    s: &'a Settings,
+    varied: &'a [Assumption],
+    nominal: &'a [u32],
+    k: usize,
+}
+
+/// Base samples scored together in one block of the Sobol analysis.
+const SOBOL_GROUP: usize = 8;
+
+impl pulp::WithSimd for SobolChunk<'_> {
+    type Output = Vec<(f64, f64, Vec<f64>)>;
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> Self::Output {
+        let SobolChunk { model, s, varied, nominal, k } = self;
+        let (nf, dims) = (model.funds.len(), model.dims());
+        let m = CHUNK.min(s.samples - k * CHUNK);
+        let mut rng = stream(s.seed, k, 2);
+        // Per base sample, its runs: A, B, then A with each varied group from B.
+        let per = 2 + varied.len();
+        let (mut u, mut bytes) = (vec![0.0; SOBOL_GROUP * per * dims], Vec::new());
+        let (mut sc, mut rk) = (vec![0.0; SOBOL_GROUP * per * nf], vec![0u32; SOBOL_GROUP * per * nf]);
+        let mut scratch = Scratch::new();
+        let mut out = Vec::with_capacity(m);
+        for start in (0..m).step_by(SOBOL_GROUP) {
+            let group = SOBOL_GROUP.min(m - start);
+            // Each base sample's uniforms drawn in turn, as one at a time would.
+            for rows in u.chunks_exact_mut(per * dims).take(group) {
+                uniforms(&mut rng, &mut rows[..2 * dims], &mut bytes);
+                let (ab, rest) = rows.split_at_mut(2 * dims);
+                let (a, b) = ab.split_at(dims);
+                for (g, row) in varied.iter().zip(rest.chunks_exact_mut(dims)) {
+                    row.copy_from_slice(a);
+                    let cols = model.columns(*g);
+                    row[cols.clone()].copy_from_slice(&b[cols]);
+                }
+            }
+            let runs = group * per;
+            scratch.run_block(model, &u[..runs * dims], s, &mut sc, runs, &mut rk[..runs * nf]);
+            let y = |r: usize| rank_shift(rk[..runs * nf].iter().skip(r).step_by(runs), nominal);
+            for g in 0..group {
+                let first = g * per;
+                out.push((y(first), y(first + 1), (first + 2..first + per).map(y).collect()));
+            }
+        }
+        if let Some(p) = &s.progress {
+            (p.0)(m as u64);
+        }
+        out
+    }
+}
+
 /// The values that describe what an assumption varies (words in `locales/`).
 fn describe(a: Assumption, m: &Model, noise: f64) -> Vec<(&'static str, String)> {
     match a {
@@ -1374,38 +1347,11 @@ fn rank_shift<'a>(rk: impl Iterator<Item = &'a u32>, nominal: &[u32]) -> f64 {
 fn sobol(model: &Model, s: &Settings, nominal: &[u32], assumptions: &[AssumptionInfo]) -> Sensitivity {
     let varied: Vec<Assumption> = assumptions.iter().filter(|a| a.status == "varied").map(|a| a.assumption).collect();
     let n = s.samples;
-    let dims = model.dims();
-    let nf = model.funds.len();
     // Rows of A and B, then f(A), f(B) and f(A_B^g) for each varied group g.
+    let arch = pulp::Arch::new();
     let rows: Vec<(f64, f64, Vec<f64>)> = (0..n.div_ceil(CHUNK))
         .into_par_iter()
-        .flat_map_iter(|k| {
-            let m = CHUNK.min(n - k * CHUNK);
-            let mut rng = stream(s.seed, k, 2);
-            // Per base sample, one block of runs: A, B, then A with each varied group from B.
-            let runs = 2 + varied.len();
-            let (mut u, mut bytes) = (vec![0.0; runs * dims], Vec::new());
-            let (mut sc, mut rk) = (vec![0.0; runs * nf], vec![0u32; runs * nf]);
-            let mut scratch = Scratch::new();
-            let mut out = Vec::with_capacity(m);
-            for _ in 0..m {
-                uniforms(&mut rng, &mut u[..2 * dims], &mut bytes);
-                let (ab, rest) = u.split_at_mut(2 * dims);
-                let (a, b) = ab.split_at(dims);
-                for (g, row) in varied.iter().zip(rest.chunks_exact_mut(dims)) {
-                    row.copy_from_slice(a);
-                    let cols = model.columns(*g);
-                    row[cols.clone()].copy_from_slice(&b[cols]);
-                }
-                scratch.run_block(model, &u, s, &mut sc, runs, &mut rk);
-                let y = |r: usize| rank_shift(rk.iter().skip(r).step_by(runs), nominal);
-                out.push((y(0), y(1), (2..runs).map(y).collect()));
-            }
-            if let Some(p) = &s.progress {
-                (p.0)(m as u64);
-            }
-            out
-        })
+        .flat_map_iter(|k| arch.dispatch(SobolChunk { model, s, varied: &varied, nominal, k }))
         .collect();
     let ya: Vec<f64> = rows.iter().map(|r| r.0).collect();
     let yb: Vec<f64> = rows.iter().map(|r| r.1).collect();
@@ -1589,43 +1535,6 @@ mod tests {
                 moved += usize::from(*s > crate::score::raw_score(&ds.rubric, f, year) + 0.05);
             }
             assert!(moved > 0, "{year:?}: no fund's unknowns moved its score");
-        }
-    }
-
-    #[test]
-    fn a_block_is_ranked_as_each_run_alone() {
-        // Scores on a coarse grid, nudged across the rounding boundaries (x.x5), so that
-        // ties and near-ties at the printed precision are common; negative and huge ones too.
-        let mut rng = stream(7, 0, 3);
-        let mut u = vec![0.0; 4096];
-        let mut bytes = Vec::new();
-        for nf in [1, 2, 5, 31, PAIRWISE_FUNDS, PAIRWISE_FUNDS + 1, 90] {
-            uniforms(&mut rng, &mut u, &mut bytes);
-            let runs = 37;
-            let stride = runs + 3;
-            let mut sc = vec![0.0; nf * stride];
-            for (k, x) in sc.iter_mut().enumerate() {
-                let v = u[k % u.len()];
-                let grid = (v * 20.0).floor() * 0.05;
-                *x = match k % 7 {
-                    0 => grid,
-                    1 => grid + 1e-12,
-                    2 => grid - 1e-12,
-                    3 => -grid,
-                    4 => v * 100.0,
-                    5 if nf == 5 => 1e12 * v,
-                    _ => (v * 1000.0).round() / 10.0 + 0.05,
-                };
-            }
-            let mut rk = vec![0; nf * runs];
-            Scratch::new().rank_block(nf, runs, &sc, stride, &mut rk);
-            for r in 0..runs {
-                let row: Vec<f64> = (0..nf).map(|f| sc[f * stride + r]).collect();
-                let mut want = vec![0; nf];
-                ranks(&row, &mut want);
-                let got: Vec<u32> = (0..nf).map(|f| rk[f * runs + r]).collect();
-                assert_eq!(got, want, "{nf} funds, run {r}: {row:?}");
-            }
         }
     }
 
