@@ -895,20 +895,10 @@ fn quantiles(v: &mut [f64], ps: &[f64]) -> Vec<f64> {
 /// one gathers the values of the parts where the order statistics fall, among which they are
 /// selected: three passes rather than one selection (several) per order statistic.
 fn order_statistics(v: &mut [f64], ks: &[usize]) -> Vec<f64> {
-    let by_selection = |v: &mut [f64]| {
-        let mut found = Vec::with_capacity(ks.len());
-        let mut start = 0;
-        for &k in ks {
-            let (_, x, _) = v[start..].select_nth_unstable_by(k - start, f64::total_cmp);
-            found.push(*x);
-            start = k + 1;
-        }
-        found
-    };
     let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
     let width = hi - lo;
     if v.len() < 4 * BINS || !(width.is_finite() && width > 0.0) || v.iter().any(|x| x.is_nan()) {
-        return by_selection(v);
+        return select_ascending(v, ks);
     }
     // The part of each value: `x - lo` and the product are monotone in `x` (so are the parts),
     // and -0 and +0 share one, so the values in a part are a contiguous run of the sorted `v`.
@@ -918,45 +908,46 @@ fn order_statistics(v: &mut [f64], ks: &[usize]) -> Vec<f64> {
     for x in v.iter() {
         counts[part(*x)] += 1;
     }
-    // For each order statistic, its part and its place among the part's values.
+    // The parts where the order statistics fall (ascending), each with the places of its
+    // order statistics among its own values.
+    let mut wanted: Vec<(usize, Vec<usize>)> = Vec::new();
     let mut first = 0;
-    let mut at = Vec::with_capacity(ks.len());
     let mut next = ks.iter().peekable();
     for (p, c) in counts.iter().enumerate() {
-        while let Some(&&k) = next.peek() {
-            if k >= first + c {
-                break;
+        while let Some(&k) = next.next_if(|k| **k < first + c) {
+            match wanted.last_mut() {
+                Some((q, places)) if *q == p => places.push(k - first),
+                _ => wanted.push((p, vec![k - first])),
             }
-            at.push((p, k - first));
-            next.next();
         }
         first += c;
     }
-    // The values of those parts, each part's in a buffer of its own.
+    // Their values, each part's in a buffer of its own, then selected there.
     let mut slot = vec![usize::MAX; BINS];
-    let mut parts: Vec<Vec<f64>> = Vec::new();
-    for &(p, _) in &at {
-        if slot[p] == usize::MAX {
-            slot[p] = parts.len();
-            parts.push(Vec::with_capacity(counts[p]));
-        }
+    let mut parts: Vec<Vec<f64>> = Vec::with_capacity(wanted.len());
+    for (s, (p, _)) in wanted.iter().enumerate() {
+        slot[*p] = s;
+        parts.push(Vec::with_capacity(counts[*p]));
     }
     for x in v.iter() {
-        let s = slot[part(*x)];
-        if s != usize::MAX {
-            parts[s].push(*x);
+        if let Some(part) = parts.get_mut(slot[part(*x)]) {
+            part.push(*x);
         }
     }
-    let mut found = Vec::with_capacity(ks.len());
-    // Within a part, each above the previous one selected there.
-    let mut start = vec![0usize; parts.len()];
-    for &(p, r) in &at {
-        let (part, start) = (&mut parts[slot[p]], &mut start[slot[p]]);
-        let (_, x, _) = part[*start..].select_nth_unstable_by(r - *start, f64::total_cmp);
-        found.push(*x);
-        *start = r + 1;
-    }
-    found
+    parts.iter_mut().zip(&wanted).flat_map(|(part, (_, places))| select_ascending(part, places)).collect()
+}
+
+/// The `ks`-th smallest values of `v` (`ks` ascending and distinct), each selected in the part
+/// of `v` left above the previous one; `v` is reordered.
+fn select_ascending(v: &mut [f64], ks: &[usize]) -> Vec<f64> {
+    let mut start = 0;
+    ks.iter()
+        .map(|&k| {
+            let (_, x, _) = v[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+            start = k + 1;
+            *x
+        })
+        .collect()
 }
 
 /// The number of parts [`order_statistics`] bins a long column into.
