@@ -512,6 +512,11 @@ impl Model {
                     (*own_w, *own_wc) = if *w > 0.0 && !c.is_nan() { (*w, w * c) } else { (0.0, 0.0) };
                 }
             }
+            // Without a run under the estimate, every cell here reads several disclosures
+            // and is done.
+            if !any_estimate {
+                continue;
+            }
             for (s, p) in ps.iter().enumerate() {
                 if p.unknown == Unknown::Estimate {
                     let c = self.combined(f, i, p, |l| credit[(i * SLOTS + usize::from(l)) * b + s]);
