@@ -900,9 +900,13 @@ fn quantiles(v: &mut [f64], ps: &[f64]) -> Vec<f64> {
 /// one gathers the values of the parts where the order statistics fall, among which they are
 /// selected: three passes rather than one selection (several) per order statistic.
 fn order_statistics(v: &mut [f64], ks: &[usize]) -> Vec<f64> {
-    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
+    // The range and whether a NaN is among the values (which `min` and `max` pass over), in
+    // one pass.
+    let (lo, hi, nan) = v
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY, false), |(lo, hi, nan), x| (lo.min(*x), hi.max(*x), nan | x.is_nan()));
     let width = hi - lo;
-    if v.len() < 4 * BINS || !(width.is_finite() && width > 0.0) || v.iter().any(|x| x.is_nan()) {
+    if v.len() < 4 * BINS || !(width.is_finite() && width > 0.0) || nan {
         return select_ascending(v, ks);
     }
     // The part of each value: `x - lo` and the product are monotone in `x` (so are the parts),
